@@ -1,0 +1,44 @@
+package io.berth.api;
+
+import jakarta.servlet.ServletRequest;
+
+/**
+ * Names that Berth's bundles, and the stages and apps written for Berth, agree on.
+ */
+public final class Berth {
+
+    /**
+     * Request attribute under which {@code catch_errors} stores the request's transaction id
+     * (a {@link String}), so that later stages and the app can log it or pass it on.
+     */
+    public static final String TRANS_ID_ATTRIBUTE = "io.berth.trans_id";
+
+    /** Response header carrying the transaction id, as Swift names it. */
+    public static final String X_TRANS_ID = "X-Trans-Id";
+
+    /** Response header carrying the transaction id, as OpenStack's request-id middleware names it. */
+    public static final String X_OPENSTACK_REQUEST_ID = "X-Openstack-Request-Id";
+
+    /** Request header whose value a client may have appended to its transaction id. */
+    public static final String X_TRANS_ID_EXTRA = "X-Trans-Id-Extra";
+
+    /**
+     * Service property naming the stage type a whiteboard filter or servlet provides
+     * ({@code catch_errors}, {@code hello}, ...). Set it with {@link Stage}.
+     */
+    public static final String STAGE_PROPERTY = "berth.stage";
+
+    private Berth() {
+    }
+
+    /**
+     * The transaction id {@code catch_errors} gave this request.
+     *
+     * @param request the request being served
+     * @return the transaction id, or {@code null} when no {@code catch_errors} stage ran before
+     */
+    public static String transactionId(ServletRequest request) {
+        Object id = request.getAttribute(TRANS_ID_ATTRIBUTE);
+        return id instanceof String ? (String) id : null;
+    }
+}

@@ -1,0 +1,135 @@
+package io.berth.middleware.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.propertytypes.ServiceRanking;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardFilterAsyncSupported;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardFilterPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.berth.api.Berth;
+import io.berth.api.Stage;
+
+/**
+ * Swift's {@code catch_errors}: gives every request a transaction id (request attribute
+ * {@value Berth#TRANS_ID_ATTRIBUTE}, response headers {@code X-Trans-Id} and
+ * {@code X-Openstack-Request-Id}) and turns any exception escaping the stages after it into
+ * {@code 500 An error occurred}. The client never sees the exception; the log has it, under the
+ * transaction id the client was given.
+ */
+@Component(service = Filter.class, configurationPid = CatchErrorsFilter.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = CatchErrorsFilter.Config.class)
+@Stage("catch_errors")
+@HttpWhiteboardFilterPattern("/*")
+@HttpWhiteboardFilterAsyncSupported
+@ServiceRanking(CatchErrorsFilter.RANKING)
+public final class CatchErrorsFilter implements Filter {
+
+    static final String PID = "berth.catch_errors";
+
+    /** Runs before every other stage: errors anywhere after it are caught. */
+    static final int RANKING = 1_000_000;
+
+    static final int MAX_SUFFIX_LENGTH = 64;
+
+    static final String ERROR_BODY = "An error occurred";
+
+    private static final byte[] ERROR_BYTES = ERROR_BODY.getBytes(StandardCharsets.UTF_8);
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatchErrorsFilter.class);
+
+    @ObjectClassDefinition(name = "Berth catch_errors",
+            description = "Gives every request a transaction id and answers 500 'An error occurred' "
+                    + "for any exception the stages after it let escape (Swift's catch_errors).")
+    public @interface Config {
+        // Method names map to property names: "__" becomes "_", so this is trans_id_suffix.
+
+        @AttributeDefinition(name = "Transaction id suffix",
+                description = "Appended (URL-quoted) to every transaction id, for example to tell "
+                        + "regions or clusters apart in logs. At most 64 characters. Swift's trans_id_suffix.")
+        String trans__id__suffix() default "";
+    }
+
+    private final String suffix;
+
+    @Activate
+    public CatchErrorsFilter(Config config) {
+        String value = config.trans__id__suffix();
+        if (value.length() > MAX_SUFFIX_LENGTH) {
+            throw new IllegalArgumentException(PID + ": trans_id_suffix is " + value.length()
+                    + " characters long; at most " + MAX_SUFFIX_LENGTH + " are allowed");
+        }
+        StringBuilder quoted = new StringBuilder();
+        TransactionIds.quote(quoted, value);
+        this.suffix = quoted.toString();
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+
+        String transId = TransactionIds.next(suffix, request.getHeader(Berth.X_TRANS_ID_EXTRA),
+                System.currentTimeMillis() / 1000);
+        request.setAttribute(Berth.TRANS_ID_ATTRIBUTE, transId);
+        setTransIdHeaders(response, transId);
+
+        try {
+            chain.doFilter(request, response);
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            // Everything but the JVM failing for good (OutOfMemoryError, InternalError) is a
+            // failure of this request alone.
+            LOG.error("Error: An error occurred (transaction {}, {} {})", transId, request.getMethod(),
+                    request.getRequestURI(), e);
+            if (response.isCommitted()) {
+                // The status is on the wire already: all that is left is to cut the response short,
+                // which Jetty does for an exception. This one carries no stack trace: it is logged above.
+                throw new ResponseCutShort(transId);
+            }
+            response.reset();
+            setTransIdHeaders(response, transId);
+            response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            response.setContentType("text/plain;charset=utf-8");
+            response.setContentLength(ERROR_BYTES.length);
+            response.getOutputStream().write(ERROR_BYTES);
+        }
+    }
+
+    /** Tells Jetty to abort a committed response; it has no stack trace, the cause is logged already. */
+    private static final class ResponseCutShort extends ServletException {
+
+        private static final long serialVersionUID = 1L;
+
+        ResponseCutShort(String transId) {
+            super("Response cut short by an error after it was committed (transaction " + transId + ")");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    private static void setTransIdHeaders(HttpServletResponse response, String transId) {
+        response.setHeader(Berth.X_TRANS_ID, transId);
+        response.setHeader(Berth.X_OPENSTACK_REQUEST_ID, transId);
+    }
+}
