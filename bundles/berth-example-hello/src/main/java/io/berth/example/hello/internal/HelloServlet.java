@@ -98,8 +98,10 @@ public final class HelloServlet extends HttpServlet {
                 }
             }, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
-            waiting.remove(async);
-            answer(async, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service stopping");
+            // stop() is running: whichever of us takes the request off the list answers it.
+            if (waiting.remove(async)) {
+                answer(async, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service stopping");
+            }
         }
     }
 
