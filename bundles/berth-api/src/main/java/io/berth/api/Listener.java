@@ -1,0 +1,41 @@
+package io.berth.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A listener as Berth runs it: one per {@code etc/berth.listener-NAME.cfg}, registered as a
+ * service (property {@value #NAME_PROPERTY}) whatever its state, so the shell and other bundles
+ * can show what serves where and what failed.
+ */
+@ProviderType
+public interface Listener {
+
+    /** Service property carrying the listener's name. */
+    String NAME_PROPERTY = "berth.listener.name";
+
+    /** Where a listener is in its life. */
+    enum State {
+        /** Configured, binding its port (possibly waiting for it to be free). */
+        STARTING,
+        /** Accepting connections. */
+        SERVING,
+        /** No longer accepting; requests in flight are finishing. */
+        DRAINING,
+        /** Not serving: its configuration is invalid or its port could not be bound. See {@link #reason()}. */
+        FAILED,
+        /** Stopped on purpose. */
+        STOPPED
+    }
+
+    /** @return the name from {@code berth.listener-NAME.cfg} */
+    String name();
+
+    /** @return the current state */
+    State state();
+
+    /** @return why the listener is {@link State#FAILED}, or {@code null} */
+    String reason();
+
+    /** @return where it serves, {@code http://HOST:PORT/} or {@code https://HOST:PORT/} */
+    String url();
+}

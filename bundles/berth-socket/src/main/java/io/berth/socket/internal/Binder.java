@@ -1,0 +1,85 @@
+package io.berth.socket.internal;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+
+/**
+ * Binds a listener's socket the way Swift's {@code get_socket} does: SO_REUSEADDR always
+ * (SO_REUSEPORT when asked), the configured backlog, and while the address is in use a new try
+ * every 0.1 s until {@code bind_timeout} has passed.
+ */
+final class Binder {
+
+    static final Duration RETRY_INTERVAL = Duration.ofMillis(100);
+
+    private Binder() {
+    }
+
+    /** Why a bind did not happen in time; its message is the line Swift logs. */
+    static final class BindTimeoutException extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        BindTimeoutException(ListenerSettings settings, Duration window, BindException cause) {
+            super("Could not bind to " + settings.hostPort() + " after trying for "
+                    + ListenerSettings.format(window.toMillis() / 1000.0) + " seconds", cause);
+        }
+    }
+
+    /**
+     * @return a bound, blocking channel
+     * @throws BindTimeoutException when the address stayed in use for the whole window
+     * @throws IOException when binding failed for another reason (address not on this host, permission)
+     * @throws InterruptedException when the listener was stopped while waiting
+     */
+    static ServerSocketChannel bind(ListenerSettings settings) throws IOException, InterruptedException {
+        return bind(settings, settings.bindTimeout);
+    }
+
+    /** One try, for a listener that served already and must come back at once (Jetty restarted). */
+    static ServerSocketChannel bindOnce(ListenerSettings settings) throws IOException {
+        try {
+            return bind(settings, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static ServerSocketChannel bind(ListenerSettings settings, Duration window)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + window.toNanos();
+        while (true) {
+            ServerSocketChannel channel = ServerSocketChannel.open();
+            try {
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (settings.reusePort) {
+                    channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                channel.bind(settings.socketAddress(), settings.backlog);
+                return channel;
+            } catch (BindException e) {
+                channel.close();
+                if (!inUse(e)) {
+                    throw e;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new BindTimeoutException(settings, window, e);
+                }
+                Thread.sleep(RETRY_INTERVAL.toMillis());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+    }
+
+    /** EADDRINUSE; any other bind error (EADDRNOTAVAIL, EACCES) will not go away by waiting. */
+    private static boolean inUse(BindException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("in use");
+    }
+}

@@ -1,0 +1,80 @@
+package io.berth.socket.internal;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SslConnectionFactory;
+
+/** Builds the Jetty connector a listener's settings describe. */
+final class Connectors {
+
+    private Connectors() {
+    }
+
+    static BerthConnector create(Server server, ListenerSettings settings, ServerSocketChannel channel,
+            Runnable onStarted, Runnable onStopped) throws IOException, InvalidSettingException {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // Jetty counts the request line and the headers against one limit: give it the larger of
+        // the two and hold each part to its own limit below. Jetty answers 414 when the limit is
+        // reached in the request line and 431 when it is reached in the headers.
+        int jettyLimit = Math.max(settings.maxRequestLine, settings.maxHeaderSize);
+        http.setRequestHeaderSize(jettyLimit);
+        if (settings.maxRequestLine < jettyLimit || settings.maxHeaderSize < jettyLimit) {
+            http.addCustomizer((request, responseHeaders) -> {
+                long line = request.getMethod().length() + 1 + request.getHttpURI().asString().length() + 9;
+                if (line > settings.maxRequestLine) {
+                    throw new BadMessageException(HttpStatus.URI_TOO_LONG_414);
+                }
+                long headers = 0;
+                for (HttpField field : request.getHeaders()) {
+                    headers += field.getName().length() + 2 + field.getValue().length() + 2;
+                }
+                if (headers > settings.maxHeaderSize) {
+                    throw new BadMessageException(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431);
+                }
+                return request;
+            });
+        }
+        if (!settings.keepalive) {
+            // eventlet's keepalive=False: one request per connection.
+            http.addCustomizer((request, responseHeaders) -> {
+                responseHeaders.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+                return request;
+            });
+        }
+        if (settings.tls()) {
+            http.addCustomizer(new SecureRequestCustomizer(false));
+        }
+
+        ConnectionFactory httpFactory = new HttpConnectionFactory(http);
+        ConnectionFactory first = httpFactory;
+        ConnectionFactory ssl = null;
+        if (settings.tls()) {
+            ssl = new SslConnectionFactory(Tls.serverContext(settings), HttpVersion.HTTP_1_1.asString());
+            first = ssl;
+        }
+        ConnectionFactory[] factories;
+        if (settings.requireProxyProtocol) {
+            ConnectionFactory proxy = new ProxyConnectionFactory(first.getProtocol());
+            factories = ssl == null ? new ConnectionFactory[] {proxy, httpFactory}
+                    : new ConnectionFactory[] {proxy, ssl, httpFactory};
+        } else {
+            factories = ssl == null ? new ConnectionFactory[] {httpFactory} : new ConnectionFactory[] {ssl, httpFactory};
+        }
+        return new BerthConnector(server, settings, channel, onStarted, onStopped, factories);
+    }
+}

@@ -1,0 +1,355 @@
+package io.berth.socket.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.Security;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Listeners as Jetty runs them, without OSGi: each test binds the way the listener component
+ * does and talks to the socket over loopback, byte for byte where the limits matter.
+ */
+@Timeout(60)
+class ListenerJettyTest {
+
+    static {
+        // Let this JVM's TLS client offer TLS 1.0, so that refusing it is the listener's doing.
+        Security.setProperty("jdk.tls.disabledAlgorithms", "");
+    }
+
+    @TempDir
+    Path dir;
+
+    private Server server;
+    private final List<BerthConnector> connectors = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = new Server();
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                String body;
+                if (Request.getPathInContext(request).equals("/socket")) {
+                    SocketChannel channel = (SocketChannel) request.getConnectionMetaData().getConnection()
+                            .getEndPoint().getTransport();
+                    body = "keepalive=" + channel.getOption(StandardSocketOptions.SO_KEEPALIVE)
+                            + " nodelay=" + channel.getOption(StandardSocketOptions.TCP_NODELAY)
+                            + " keepidle=" + channel.getOption(keepIdle());
+                } else {
+                    body = "remote=" + Request.getRemoteAddr(request) + " secure=" + request.isSecure();
+                }
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+                Content.Sink.write(response, true, body, callback);
+                return true;
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        for (BerthConnector connector : connectors) {
+            connector.stop();
+        }
+        server.stop();
+    }
+
+    @Test
+    void twoListenersServeAtOnce() throws Exception {
+        int first = freePort();
+        int second = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", first));
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", second));
+
+        assertThat(get("127.0.0.1", first, "/")).startsWith("HTTP/1.1 200").contains("remote=127.0.0.1");
+        assertThat(get("127.0.0.1", second, "/")).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void servesOnIpv6Loopback() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "[::1]", "bind_port", port));
+
+        assertThat(get("::1", port, "/")).startsWith("HTTP/1.1 200").contains("remote=[0:0:0:0:0:0:0:1]");
+    }
+
+    @Test
+    void acceptedSocketsGetNodelayAndKeepAliveProbes() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "keep_idle", "123"));
+        int other = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", other, "tcp_nodelay", "false"));
+
+        assertThat(get("127.0.0.1", port, "/socket")).endsWith("keepalive=true nodelay=true keepidle=123");
+        assertThat(get("127.0.0.1", other, "/socket")).endsWith("keepalive=true nodelay=false keepidle=600");
+    }
+
+    @Test
+    void theBacklogIsTheListenQueue() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "backlog", "77"));
+
+        // ss shows a listening socket's accept queue limit as Send-Q.
+        Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ss.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.trim().split("\\s+")).as(out).containsSubsequence("LISTEN", "0", "77");
+    }
+
+    @Test
+    void aRequestLineOverMaxRequestLineIs414() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port));
+
+        assertThat(get("127.0.0.1", port, "/" + "a".repeat(9000))).startsWith("HTTP/1.1 414");
+        assertThat(get("127.0.0.1", port, "/" + "a".repeat(8000))).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void headersOverMaxHeaderSizeAre431() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port));
+
+        assertThat(get("127.0.0.1", port, "/", "X-Big: " + "b".repeat(20 * 1024))).startsWith("HTTP/1.1 431");
+        assertThat(get("127.0.0.1", port, "/", "X-Fine: " + "b".repeat(7000))).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void eachLimitHoldsOnItsOwn() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "max_request_line", "1024", "max_header_size", "16384"));
+
+        assertThat(get("127.0.0.1", port, "/" + "a".repeat(2000))).startsWith("HTTP/1.1 414");
+        assertThat(get("127.0.0.1", port, "/", "X-Big: " + "b".repeat(12000))).startsWith("HTTP/1.1 200");
+        assertThat(get("127.0.0.1", port, "/", "X-Big: " + "b".repeat(17000))).startsWith("HTTP/1.1 431");
+    }
+
+    @Test
+    void aSilentClientIsCutAfterClientTimeout() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "client_timeout", "0.5"));
+
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void keepaliveFalseClosesEveryConnectionAfterItsResponse() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "keepalive", "false"));
+        int kept = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", kept));
+
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String response = readAll(socket.getInputStream()); // ends only if the server closes
+            assertThat(response).startsWith("HTTP/1.1 200").containsIgnoringCase("Connection: close");
+        }
+        try (Socket socket = new Socket("127.0.0.1", kept)) {
+            socket.setSoTimeout(2_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String responses = readAll(socket.getInputStream());
+            assertThat(responses.split("HTTP/1.1 200", -1)).hasSize(3);
+        }
+    }
+
+    @Test
+    void tlsServesTls13AndRefusesTls10() throws Exception {
+        Certificates certificates = new Certificates(dir);
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "cert_file", certificates.certFile.toString(),
+                "key_file", certificates.keyFile.toString()));
+
+        try (SSLSocket socket = (SSLSocket) certificates.clientContext("TLS").getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAll(socket.getInputStream())).startsWith("HTTP/1.1 200").endsWith("secure=true");
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+        try (SSLSocket socket = (SSLSocket) certificates.clientContext("TLS").getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+        try (SSLSocket socket = (SSLSocket) certificates.clientContext("TLSv1").getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.setEnabledProtocols(new String[] {"TLSv1"});
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLException.class)
+                    .hasMessageContaining("protocol_version");
+        }
+    }
+
+    @Test
+    void aPkcs1RsaKeyWorksToo() throws Exception {
+        Certificates certificates = new Certificates(dir);
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "cert_file", certificates.certFile.toString(),
+                "key_file", certificates.rsaKeyFile.toString()));
+
+        try (SSLSocket socket = (SSLSocket) certificates.clientContext("TLS").getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.startHandshake();
+            assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(certificates.certificate);
+        }
+    }
+
+    @Test
+    void proxyProtocolV1GivesTheRealClientAddress() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "require_proxy_protocol", "true"));
+
+        String response = exchange("127.0.0.1", port, "PROXY TCP4 203.0.113.7 127.0.0.1 51234 " + port + "\r\n"
+                + "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 200").endsWith("remote=203.0.113.7 secure=false");
+    }
+
+    @Test
+    void aPortFreedInsideTheWindowIsBound() throws Exception {
+        int port = freePort();
+        ServerSocket holder = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+        ListenerSettings settings = ListenerSettings.parse("late", Map.of("bind_ip", "127.0.0.1", "bind_port", port,
+                "bind_timeout", "10"));
+        long start = System.nanoTime();
+        CompletableFuture<ServerSocketChannel> bound = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Binder.bind(settings);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS).execute(() -> close(holder));
+
+        try (ServerSocketChannel channel = bound.get(15, TimeUnit.SECONDS)) {
+            assertThat(((InetSocketAddress) channel.getLocalAddress()).getPort()).isEqualTo(port);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        }
+    }
+
+    @Test
+    void aPortHeldPastTheWindowFailsWithSwiftsLine() throws Exception {
+        int port = freePort();
+        try (ServerSocket holder = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            ListenerSettings settings = ListenerSettings.parse("busy", Map.of("bind_ip", "127.0.0.1", "bind_port", port,
+                    "bind_timeout", "0.5"));
+
+            assertThatThrownBy(() -> Binder.bind(settings)).isInstanceOf(Binder.BindTimeoutException.class)
+                    .hasMessage("Could not bind to 127.0.0.1:" + port + " after trying for 0.5 seconds");
+        }
+    }
+
+    @Test
+    void reusePortLetsTwoSocketsShareAPort() throws Exception {
+        int port = freePort();
+        Map<String, Object> config = Map.of("bind_ip", "127.0.0.1", "bind_port", port, "reuse_port", "true",
+                "bind_timeout", "0");
+        try (ServerSocketChannel first = Binder.bind(ListenerSettings.parse("a", config));
+                ServerSocketChannel second = Binder.bind(ListenerSettings.parse("b", config))) {
+            assertThat(first.isOpen()).isTrue();
+            assertThat(second.isOpen()).isTrue();
+        }
+        Map<String, Object> exclusive = new HashMap<>(config);
+        exclusive.put("reuse_port", "false");
+        try (ServerSocketChannel first = Binder.bind(ListenerSettings.parse("a", exclusive))) {
+            assertThatThrownBy(() -> Binder.bind(ListenerSettings.parse("b", exclusive)))
+                    .isInstanceOf(Binder.BindTimeoutException.class);
+        }
+    }
+
+    private void listen(Map<String, Object> config) throws Exception {
+        ListenerSettings settings = ListenerSettings.parse("test", config);
+        BerthConnector connector = Connectors.create(server, settings, Binder.bind(settings), () -> { }, () -> { });
+        server.addConnector(connector);
+        connector.start();
+        connectors.add(connector);
+    }
+
+    private static String get(String host, int port, String path, String... headers) throws IOException {
+        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: x\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        return exchange(host, port, request.append("Connection: close\r\n\r\n").toString());
+    }
+
+    private static String exchange(String host, int port, String request) throws IOException {
+        try (Socket socket = new Socket(host, port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return readAll(socket.getInputStream());
+        }
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        in.transferTo(bytes);
+        return bytes.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void close(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SocketOption<Integer> keepIdle() throws ReflectiveOperationException {
+        return (SocketOption<Integer>) Class.forName("jdk.net.ExtendedSocketOptions").getField("TCP_KEEPIDLE").get(null);
+    }
+}

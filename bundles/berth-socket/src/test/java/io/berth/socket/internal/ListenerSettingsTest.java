@@ -1,0 +1,127 @@
+package io.berth.socket.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.Inet6Address;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ListenerSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreSwiftsAndEventlets() throws Exception {
+        ListenerSettings s = ListenerSettings.parse("main", Map.of("bind_port", "8080"));
+
+        assertThat(s.bindIp).isEqualTo("0.0.0.0");
+        assertThat(s.backlog).isEqualTo(4096);
+        assertThat(s.tcpNoDelay).isTrue();
+        assertThat(s.keepIdleSeconds).isEqualTo(600);
+        assertThat(s.reusePort).isFalse();
+        assertThat(s.bindTimeout).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.clientTimeout).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.keepalive).isTrue();
+        assertThat(s.maxRequestLine).isEqualTo(8192);
+        assertThat(s.maxHeaderSize).isEqualTo(8192);
+        assertThat(s.tls()).isFalse();
+        assertThat(s.requireProxyProtocol).isFalse();
+        assertThat(s.url()).isEqualTo("http://0.0.0.0:8080/");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "::1     | [::1]",
+        "[::1]   | [::1]",
+        "::      | [::]",
+        "fe80:0:0:0:1:0:0:1 | [fe80::1:0:0:1]",
+        "2001:db8:0:0:1:0:0:0 | [2001:db8:0:0:1::]",
+        "localhost | 127.0.0.1",
+    })
+    void bindIpTakesBothFamiliesAndNames(String bindIp, String host) throws Exception {
+        ListenerSettings s = ListenerSettings.parse("v6", Map.of("bind_ip", bindIp, "bind_port", "80"));
+
+        assertThat(s.host()).isEqualTo(host);
+        if (bindIp.contains(":")) {
+            assertThat(s.address).isInstanceOf(Inet6Address.class);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+        "bind_port      | 0        | bind_port: 0 is out of range (1..65535)",
+        "bind_port      | 70000    | bind_port: 70000 is out of range (1..65535)",
+        "bind_port      | http     | bind_port: 'http' is not a whole number (1..65535)",
+        "keep_idle      | 0        | keep_idle: 0 is out of range (1..32766)",
+        "keep_idle      | 32767    | keep_idle: 32767 is out of range (1..32766)",
+        "backlog        | -1       | backlog: -1 is out of range (1..65535)",
+        "bind_timeout   | -1       | bind_timeout: -1 seconds is out of range (0..3600)",
+        "bind_timeout   | soon     | bind_timeout: 'soon' is not a number of seconds",
+        "client_timeout | 0        | client_timeout: 0 seconds is out of range (0.001..86400)",
+        "keepalive      | maybe    | keepalive: 'maybe' is not true or false",
+        "tcp_nodelay    | 2        | tcp_nodelay: '2' is not true or false",
+        "max_request_line | 10     | max_request_line: 10 is out of range (64..1048576)",
+        "max_header_size  | big    | max_header_size: 'big' is not a whole number (64..1048576)",
+        "bind_ip        | no-such-host.invalid | bind_ip: cannot resolve 'no-such-host.invalid' to an address",
+        "bind_ip        | ' '      | bind_ip: is empty",
+        "workers_typo   | 4        | workers_typo: unknown key; the keys are backlog, bind_ip, bind_port, bind_timeout, ca_file, cert_file, client_timeout, keep_idle, keepalive, key_file, max_header_size, max_request_line, require_proxy_protocol, reuse_port, tcp_nodelay",
+    })
+    void eachInvalidValueNamesItsKeyAndWhy(String key, String value, String message) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bind_port", "8080");
+        config.put(key, value);
+
+        assertThatThrownBy(() -> ListenerSettings.parse("main", config))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void bindPortIsRequired() {
+        assertThatThrownBy(() -> ListenerSettings.parse("main", Map.of()))
+                .hasMessage("bind_port: is required (1..65535)");
+    }
+
+    @Test
+    void typedValuesFromConfigAdminWorkToo() throws Exception {
+        ListenerSettings s = ListenerSettings.parse("main", Map.of("bind_port", 8443, "keepalive", Boolean.FALSE,
+                "client_timeout", 2.5, "service.pid", "berth.listener~main", "felix.fileinstall.filename", "file:/x"));
+
+        assertThat(s.port).isEqualTo(8443);
+        assertThat(s.keepalive).isFalse();
+        assertThat(s.clientTimeout).isEqualTo(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void tlsFilesMustExistBePairedAndReadable() throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "not pem");
+        Path missing = dir.resolve("missing.pem");
+
+        assertThatThrownBy(() -> ListenerSettings.parse("main", Map.of("bind_port", "1", "cert_file", missing.toString(),
+                "key_file", cert.toString()))).hasMessage("cert_file: " + missing + " does not exist or is not a file");
+        assertThatThrownBy(() -> ListenerSettings.parse("main", Map.of("bind_port", "1", "cert_file", cert.toString())))
+                .hasMessage("key_file: required with cert_file " + cert);
+        assertThatThrownBy(() -> ListenerSettings.parse("main", Map.of("bind_port", "1", "ca_file", cert.toString())))
+                .hasMessage("ca_file: client certificates need TLS: set cert_file and key_file too");
+        ListenerSettings s = ListenerSettings.parse("main", Map.of("bind_port", "1", "cert_file", cert.toString(),
+                "key_file", cert.toString()));
+        assertThatThrownBy(() -> Tls.serverContext(s)).hasMessage("cert_file: " + cert + " is not a PEM file");
+    }
+
+    @Test
+    void theNameComesFromTheFileInstallPid() {
+        assertThat(ListenerSettings.nameOf(Map.of("service.pid", "berth.listener~main"))).isEqualTo("main");
+        assertThat(ListenerSettings.nameOf(Map.of("service.pid", "berth.listener.1234",
+                "felix.fileinstall.filename", "file:/opt/berth/etc/berth.listener-admin.cfg"))).isEqualTo("admin");
+    }
+}
