@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -41,9 +42,8 @@ final class ListenerSettings {
             BIND_TIMEOUT, CLIENT_TIMEOUT, KEEPALIVE, MAX_REQUEST_LINE, MAX_HEADER_SIZE, CERT_FILE, KEY_FILE,
             CA_FILE, REQUIRE_PROXY_PROTOCOL);
 
-    /** Keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
-    private static final Set<String> FRAMEWORK_KEYS = Set.of("service.pid", "service.factoryPid",
-            "service.bundleLocation", "felix.fileinstall.filename", "component.name", "component.id");
+    /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
+    private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
 
     final String name;
     final String bindIp;
@@ -66,7 +66,7 @@ final class ListenerSettings {
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
         for (String key : config.keySet()) {
-            if (!KEYS.contains(key) && !FRAMEWORK_KEYS.contains(key) && !key.startsWith(".")) {
+            if (!KEYS.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
                 throw new InvalidSettingException(key, "unknown key; the keys are " + String.join(", ", KEYS.stream().sorted().toList()));
             }
         }

@@ -95,7 +95,8 @@ class ListenerSettingsTest {
     @Test
     void typedValuesFromConfigAdminWorkToo() throws Exception {
         ListenerSettings s = ListenerSettings.parse("main", Map.of("bind_port", 8443, "keepalive", Boolean.FALSE,
-                "client_timeout", 2.5, "service.pid", "berth.listener~main", "felix.fileinstall.filename", "file:/x"));
+                "client_timeout", 2.5, "service.pid", "berth.listener~main", "felix.fileinstall.filename", "file:/x",
+                "osgi.ds.satisfying.condition.target", "(osgi.condition.id=true)", "component.id", 7L));
 
         assertThat(s.port).isEqualTo(8443);
         assertThat(s.keepalive).isFalse();

@@ -1,0 +1,174 @@
+package io.berth.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Boots the Berth distribution as users get it (karaf-assembly's tar.gz) with Pax Exam, on free
+ * ports, and gives tests real HTTP requests, real shell commands and Karaf's log.
+ */
+public abstract class BerthTestSupport {
+
+    protected static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @Inject
+    protected BundleContext context;
+
+    @Inject
+    protected SessionFactory sessionFactory;
+
+    protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Configuration
+    public Option[] config() throws IOException {
+        String httpPort = freePort();
+        return new Option[] {
+            karafDistributionConfiguration()
+                    .frameworkUrl(new File(System.getProperty("berth.assembly")).toURI().toString())
+                    .name("Berth")
+                    .karafVersion(System.getProperty("karaf.version"))
+                    .unpackDirectory(new File("target/exam"))
+                    .useDeployFolder(false),
+            configureConsole().ignoreLocalConsole(),
+            logLevel(LogLevel.INFO),
+            // Free ports, so a Berth already running on this machine does not collide with the test.
+            editConfigurationFilePut("etc/berth.listener-main.cfg", "bind_port", httpPort),
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                    System.getProperty("org.ops4j.pax.url.mvn.localRepository")),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
+            // Berth's SNAPSHOT features would otherwise be checked for updates at boot.
+            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "updateSnapshots", "none"),
+            // Berth's boot features as one stage: Pax Exam appends its own features after it, so its
+            // probe is installed only once Berth's deployment is over. A probe installed while the
+            // features service refreshes bundles may be refused by the resolver.
+            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot",
+                    "(" + assemblyBootFeatures() + ")"),
+            systemProperty("berth.test.http.port").value(httpPort),
+        };
+    }
+
+    protected static int mainPort() {
+        return Integer.parseInt(System.getProperty("berth.test.http.port"));
+    }
+
+    protected String execute(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out)) {
+            session.execute(command);
+        }
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Asks {@code GET http://HOST:PORT/PATH} until it answers {@code status}, within PATIENCE. */
+    protected HttpResponse<String> awaitStatus(String hostPort, String path, int status) throws Exception {
+        URI uri = URI.create("http://" + hostPort + path);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = get(uri);
+                if (response.statusCode() == status) {
+                    return response;
+                }
+                last = "status " + response.statusCode();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            pause();
+        }
+        throw new AssertionError("GET " + uri + " did not answer " + status + " within " + PATIENCE + "; last: " + last);
+    }
+
+    /** Jetty and the whiteboard start asynchronously: asks the main listener until the status comes. */
+    protected HttpResponse<String> awaitStatus(String path, int status) throws Exception {
+        return awaitStatus("127.0.0.1:" + mainPort(), path, status);
+    }
+
+    protected HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not within " + PATIENCE + ": " + what);
+            }
+            pause();
+        }
+    }
+
+    /** Waits until Karaf's log has {@code text}. */
+    protected static void awaitLog(String text) throws InterruptedException {
+        Path log = Paths.get(System.getProperty("karaf.log"), "karaf.log");
+        await("karaf.log contains: " + text, () -> {
+            try {
+                return Files.readString(log, StandardCharsets.UTF_8).contains(text);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    protected static String karafLog() throws IOException {
+        return Files.readString(Paths.get(System.getProperty("karaf.log"), "karaf.log"), StandardCharsets.UTF_8);
+    }
+
+    /** The interval between two polls of a condition. */
+    protected static void pause() throws InterruptedException {
+        Thread.sleep(100);
+    }
+
+    protected static String freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return Integer.toString(socket.getLocalPort());
+        }
+    }
+
+    private static String assemblyBootFeatures() throws IOException {
+        Properties features = new Properties();
+        try (Reader in = Files.newBufferedReader(
+                Paths.get(System.getProperty("berth.assembly.dir"), "etc", "org.apache.karaf.features.cfg"))) {
+            features.load(in);
+        }
+        return features.getProperty("featuresBoot").trim();
+    }
+}

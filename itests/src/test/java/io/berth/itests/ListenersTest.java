@@ -1,0 +1,154 @@
+package io.berth.itests;
+
+import static org.junit.Assert.assertEquals;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Collection;
+import java.util.Hashtable;
+import java.util.Map;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import io.berth.api.Listener;
+
+/** Listeners added, edited and removed in a running Berth, as an operator does with etc/berth.listener-NAME.cfg. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ListenersTest extends BerthTestSupport {
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Test
+    public void theMainListenerLogsItsStartLine() throws Exception {
+        awaitStatus("/hello", 200);
+        awaitLog("Berth listener main started on http://0.0.0.0:" + mainPort() + "/");
+        awaitState("main", Listener.State.SERVING);
+    }
+
+    @Test
+    public void aSecondListenerOnIpv6LoopbackServesUntilItsConfigurationIsDeleted() throws Exception {
+        String port = freePort();
+        Configuration v6 = listener("v6", Map.of("bind_ip", "::1", "bind_port", port));
+
+        assertEquals("Hello from Berth", awaitStatus("[::1]:" + port, "/hello", 200).body());
+        awaitState("v6", Listener.State.SERVING);
+        assertEquals("http://[::1]:" + port + "/", listenerService("v6").url());
+
+        v6.delete();
+
+        awaitRefused("[::1]:" + port);
+        awaitStatus("/hello", 200);
+    }
+
+    @Test
+    public void anInvalidEditIsLoggedAndTheListenerKeepsServing() throws Exception {
+        String port = freePort();
+        Configuration edit = listener("edit", Map.of("bind_ip", "127.0.0.1", "bind_port", port));
+        awaitStatus("127.0.0.1:" + port, "/hello", 200);
+
+        edit.update(new Hashtable<>(Map.of("bind_ip", "127.0.0.1", "bind_port", "70000")));
+
+        awaitLog("berth.listener-edit: bind_port: 70000 is out of range (1..65535) (the listener keeps its previous settings)");
+        awaitStatus("127.0.0.1:" + port, "/hello", 200);
+        awaitState("edit", Listener.State.SERVING);
+
+        String moved = freePort();
+        edit.update(new Hashtable<>(Map.of("bind_ip", "127.0.0.1", "bind_port", moved)));
+
+        awaitStatus("127.0.0.1:" + moved, "/hello", 200);
+        awaitRefused("127.0.0.1:" + port);
+        edit.delete();
+    }
+
+    @Test
+    public void anInvalidNewListenerFailsAloneWithItsReason() throws Exception {
+        Configuration bad = listener("bad", Map.of("bind_port", freePort(), "keep_idle", "0"));
+
+        awaitState("bad", Listener.State.FAILED);
+        assertEquals("berth.listener-bad: keep_idle: 0 is out of range (1..32766)", listenerService("bad").reason());
+        awaitLog("berth.listener-bad: keep_idle: 0 is out of range (1..32766)");
+        awaitStatus("/hello", 200);
+        bad.delete();
+    }
+
+    @Test
+    public void aPortHeldPastBindTimeoutFailsWithSwiftsLine() throws Exception {
+        try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = holder.getLocalPort();
+            Configuration busy = listener("busy", Map.of("bind_ip", "127.0.0.1", "bind_port", port, "bind_timeout", "1"));
+
+            awaitLog("Could not bind to 127.0.0.1:" + port + " after trying for 1 seconds");
+            awaitState("busy", Listener.State.FAILED);
+            awaitStatus("/hello", 200);
+            busy.delete();
+        }
+    }
+
+    @Test
+    public void aPortFreedInsideBindTimeoutIsServed() throws Exception {
+        ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        int port = holder.getLocalPort();
+        Configuration late = listener("late", Map.of("bind_ip", "127.0.0.1", "bind_port", port, "bind_timeout", "30"));
+        awaitState("late", Listener.State.STARTING);
+
+        holder.close();
+
+        awaitStatus("127.0.0.1:" + port, "/hello", 200);
+        awaitState("late", Listener.State.SERVING);
+        late.delete();
+    }
+
+    private Configuration listener(String name, Map<String, Object> properties) throws IOException {
+        Configuration configuration = configurationAdmin.getFactoryConfiguration("berth.listener", name, "?");
+        configuration.update(new Hashtable<>(properties));
+        return configuration;
+    }
+
+    private Listener listenerService(String name) throws InvalidSyntaxException {
+        Collection<ServiceReference<Listener>> references =
+                context.getServiceReferences(Listener.class, "(" + Listener.NAME_PROPERTY + "=" + name + ")");
+        return references.isEmpty() ? null : context.getService(references.iterator().next());
+    }
+
+    private void awaitState(String name, Listener.State state) throws InterruptedException {
+        await("listener " + name + " is " + state, () -> {
+            try {
+                Listener listener = listenerService(name);
+                return listener != null && listener.state() == state;
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private void awaitRefused(String hostPort) throws InterruptedException {
+        await(hostPort + " refuses connections", () -> {
+            try {
+                get(URI.create("http://" + hostPort + "/hello"));
+                return false;
+            } catch (ConnectException e) {
+                return true;
+            } catch (IOException e) {
+                return e.getCause() instanceof ConnectException;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+    }
+}
