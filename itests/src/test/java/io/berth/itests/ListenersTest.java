@@ -6,12 +6,23 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Collection;
+import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 
 import javax.inject.Inject;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -20,6 +31,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -38,6 +50,22 @@ public class ListenersTest extends BerthTestSupport {
         awaitStatus("/hello", 200);
         awaitLog("Berth listener main started on http://0.0.0.0:" + mainPort() + "/");
         awaitState("main", Listener.State.SERVING);
+    }
+
+    @Test
+    public void aFileInEtcStartsAListenerAndDeletingItStopsIt() throws Exception {
+        String port = freePort();
+        Path file = Paths.get(System.getProperty("karaf.etc"), "berth.listener-dropped.cfg");
+
+        Files.writeString(file, "bind_ip = 127.0.0.1\nbind_port = " + port + "\n");
+
+        awaitStatus("127.0.0.1:" + port, "/hello", 200);
+        awaitLog("Berth listener dropped started on http://127.0.0.1:" + port + "/");
+
+        Files.delete(file);
+
+        awaitRefused("127.0.0.1:" + port);
+        awaitLog("Berth listener dropped stopped");
     }
 
     @Test
@@ -111,6 +139,45 @@ public class ListenersTest extends BerthTestSupport {
         awaitStatus("127.0.0.1:" + port, "/hello", 200);
         awaitState("late", Listener.State.SERVING);
         late.delete();
+    }
+
+    @Test
+    public void behindAProxyTheLogShowsTheClientAddressThePROXYLineCarried() throws Exception {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("osgi.http.whiteboard.servlet.pattern", "/itest-proxied-boom");
+        ServiceRegistration<Servlet> servlet = context.registerService(Servlet.class, new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                throw new IllegalStateException("proxied failure");
+            }
+        }, props);
+        String port = freePort();
+        Configuration proxied = listener("proxied", Map.of("bind_ip", "127.0.0.1", "bind_port", port,
+                "require_proxy_protocol", "true"));
+        try {
+            awaitState("proxied", Listener.State.SERVING);
+            await("the proxied listener answers 500 for the failing servlet", () ->
+                    exchange(Integer.parseInt(port), "PROXY TCP4 198.51.100.23 127.0.0.1 40000 " + port + "\r\n"
+                            + "GET /itest-proxied-boom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .startsWith("HTTP/1.1 500"));
+
+            awaitLog("GET /itest-proxied-boom, client 198.51.100.23)");
+        } finally {
+            proxied.delete();
+            servlet.unregister();
+        }
+    }
+
+    private static String exchange(int port, String request) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private Configuration listener(String name, Map<String, Object> properties) throws IOException {

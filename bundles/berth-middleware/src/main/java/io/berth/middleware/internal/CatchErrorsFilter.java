@@ -97,8 +97,8 @@ public final class CatchErrorsFilter implements Filter {
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
             // Everything but the JVM failing for good (OutOfMemoryError, InternalError) is a
             // failure of this request alone.
-            LOG.error("Error: An error occurred (transaction {}, {} {})", transId, request.getMethod(),
-                    request.getRequestURI(), e);
+            LOG.error("Error: An error occurred (transaction {}, {} {}, client {})", transId, request.getMethod(),
+                    request.getRequestURI(), request.getRemoteAddr(), e);
             if (response.isCommitted()) {
                 // The status is on the wire already: all that is left is to cut the response short,
                 // which Jetty does for an exception. This one carries no stack trace: it is logged above.

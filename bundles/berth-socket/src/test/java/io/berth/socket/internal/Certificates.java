@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -29,6 +31,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 final class Certificates {
 
     final X509Certificate certificate;
+    private final KeyPair pair;
     final Path certFile;
     final Path keyFile;
     final Path rsaKeyFile;
@@ -36,7 +39,7 @@ final class Certificates {
     Certificates(Path dir) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        KeyPair pair = generator.generateKeyPair();
+        pair = generator.generateKeyPair();
         X500Name subject = new X500Name("CN=localhost");
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(now.toEpochMilli()),
@@ -51,15 +54,32 @@ final class Certificates {
         rsaKeyFile = Files.writeString(dir.resolve("rsa-key.pem"), pem("RSA PRIVATE KEY", pkcs1));
     }
 
-    /** A client context that trusts this certificate only. */
-    SSLContext clientContext(String protocol) throws Exception {
+    /** A client context that trusts this certificate only and presents it as its own. */
+    SSLContext clientContextWithCertificate() throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("client", pair.getPrivate(), "pw".toCharArray(), new java.security.cert.Certificate[] {certificate});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(
+                KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "pw".toCharArray());
+        SSLContext withKey = SSLContext.getInstance("TLS");
+        withKey.init(kmf.getKeyManagers(), trustManagers(), null);
+        return withKey;
+    }
+
+    private TrustManager[] trustManagers() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("berth", certificate);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
+        return tmf.getTrustManagers();
+    }
+
+    /** A client context that trusts this certificate only. */
+    SSLContext clientContext(String protocol) throws Exception {
         SSLContext context = SSLContext.getInstance(protocol);
-        context.init(null, tmf.getTrustManagers(), null);
+        context.init(null, trustManagers(), null);
         return context;
     }
 

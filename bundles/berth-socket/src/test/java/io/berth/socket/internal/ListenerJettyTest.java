@@ -229,6 +229,32 @@ class ListenerJettyTest {
     }
 
     @Test
+    void caFileRequiresAClientCertificateItSigned() throws Exception {
+        Certificates certificates = new Certificates(dir);
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "cert_file", certificates.certFile.toString(),
+                "key_file", certificates.keyFile.toString(), "ca_file", certificates.certFile.toString()));
+
+        try (SSLSocket socket = (SSLSocket) certificates.clientContextWithCertificate().getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAll(socket.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+        try (SSLSocket socket = (SSLSocket) certificates.clientContext("TLS").getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            // TLS 1.3 finishes the client's side of the handshake before the server checks its
+            // certificate: the refusal (a certificate_required alert, or the connection closed under
+            // the client's write) comes after it.
+            assertThatThrownBy(() -> {
+                socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                readAll(socket.getInputStream());
+            }).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
     void aPkcs1RsaKeyWorksToo() throws Exception {
         Certificates certificates = new Certificates(dir);
         int port = freePort();
