@@ -3,52 +3,169 @@ package io.berth.socket.internal;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketOption;
-import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Jetty connector for one Berth listener: it serves on a channel Berth bound itself (so the
- * bind can be retried and reported as Swift does), and gives every accepted socket TCP_NODELAY,
- * SO_KEEPALIVE and TCP_KEEPIDLE as configured.
+ * A Jetty connector for one Berth listener that does not own a socket: the listener's acceptor
+ * accepts connections and hands each one to the connector currently serving
+ * ({@link #take(SocketChannel)}). So a reload can start a new connector on the same listening
+ * socket and drain the old one without the socket ever closing, and nothing queued in the
+ * kernel's backlog is lost. Accepted sockets get TCP_NODELAY, SO_KEEPALIVE and TCP_KEEPIDLE as
+ * configured. Counts connections and requests for the listener's status.
  */
-final class BerthConnector extends ServerConnector {
+final class BerthConnector extends AbstractNetworkConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(BerthConnector.class);
+
+    /** How long a keep-alive connection must have been idle before a drain closes it. */
+    static final long DRAIN_IDLE_MS = 2000;
 
     /** {@code jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE}, or null where the platform lacks it. */
     private static final SocketOption<Integer> TCP_KEEPIDLE = keepIdleOption();
 
-    private final ListenerSettings settings;
+    final ListenerSettings settings;
+    private final SelectorManager selectors;
     private final Runnable onStarted;
     private final Runnable onStopped;
 
-    BerthConnector(Server server, ListenerSettings settings, ServerSocketChannel channel, Runnable onStarted,
-            Runnable onStopped, ConnectionFactory... factories) throws IOException {
-        super(server, factories);
+    final AtomicLong inFlight = new AtomicLong();
+    /**
+     * Connections that have served a request, with how many are in flight on each now (HTTP/1.1
+     * has one at a time). Zero: idle between requests. A connection not here yet has not sent a
+     * request: the drain leaves it alone, its first response will close it.
+     */
+    private final Map<EndPoint, Integer> requestsOn = new ConcurrentHashMap<>();
+    final LongAdder requests = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    private volatile boolean draining;
+
+    BerthConnector(Server server, ListenerSettings settings, Runnable onStarted, Runnable onStopped,
+            ConnectionFactory... factories) {
+        super(server, null, null, null, 0, factories);
         this.settings = settings;
         this.onStarted = onStarted;
         this.onStopped = onStopped;
         setName("berth-" + settings.name);
         setHost(settings.address.getHostAddress());
         setPort(settings.port);
-        setAcceptQueueSize(settings.backlog);
-        setReuseAddress(true);
-        setReusePort(settings.reusePort);
-        setAcceptedTcpNoDelay(settings.tcpNoDelay);
         setIdleTimeout(settings.clientTimeout.toMillis());
-        open(channel);
+        this.selectors = new Selectors(server);
+        addBean(selectors, true);
+    }
+
+    /** Serves a connection the listener accepted. */
+    void take(SocketChannel channel) throws IOException {
+        channel.configureBlocking(false);
+        configure(channel);
+        selectors.accept(channel);
+    }
+
+    /**
+     * From now on every response closes its connection ({@code Connection: close} where the
+     * response is not committed yet), and connections between requests are closed; requests in
+     * flight run to their end.
+     */
+    void drain() {
+        draining = true;
+        for (EndPoint endPoint : getConnectedEndPoints()) {
+            Connection connection = endPoint.getConnection();
+            if (connection != null && requestsOn.getOrDefault(endPoint, -1) == 0
+                    && endPoint.getIdleTimeout() != DRAIN_IDLE_MS) {
+                // Between requests: Jetty closes it once it has been idle this long, and never with
+                // a request under way. A client still using it gets its next response with
+                // Connection: close first; closing sooner would race the client's next request.
+                endPoint.setIdleTimeout(Math.min(DRAIN_IDLE_MS, getIdleTimeout()));
+            }
+        }
+    }
+
+    /**
+     * Counts a request in and, when it completes, out. Called by the connector's customizer
+     * before the request is handled.
+     */
+    void requestStarted(Request request) {
+        EndPoint endPoint = socketEndPoint(request.getConnectionMetaData().getConnection().getEndPoint());
+        requestsOn.merge(endPoint, 1, Integer::sum);
+        if (draining) {
+            // It arrived on a connection drain() had marked idle: give it the usual timeout back.
+            endPoint.setIdleTimeout(getIdleTimeout());
+        }
+        inFlight.incrementAndGet();
+        requests.increment();
+        Request.addCompletionListener(request, failure -> {
+            requestsOn.computeIfPresent(endPoint, (key, count) -> count - 1);
+            inFlight.decrementAndGet();
+            if (failure != null) {
+                errors.increment();
+            }
+        });
+    }
+
+    /** The socket's own endpoint, under TLS and PROXY protocol wrappers. */
+    private static EndPoint socketEndPoint(EndPoint endPoint) {
+        EndPoint current = endPoint;
+        while (current instanceof EndPoint.Wrapper) {
+            current = ((EndPoint.Wrapper) current).unwrap();
+        }
+        return current;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Whether every connection is closed (drained). */
+    boolean idle() {
+        return getConnectedEndPoints().isEmpty();
+    }
+
+    /** Jetty reads this before committing a response: while draining, responses close their connection. */
+    @Override
+    public boolean isShutdown() {
+        return draining || super.isShutdown();
+    }
+
+    @Override
+    protected void accept(int acceptorID) {
+        throw new UnsupportedOperationException("Berth listeners accept connections themselves");
+    }
+
+    @Override
+    public Object getTransport() {
+        return null;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return isStarted();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return settings.port;
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        LOG.info("Berth listener {} started on {}", settings.name, settings.url());
         onStarted.run();
     }
 
@@ -61,19 +178,50 @@ final class BerthConnector extends ServerConnector {
         }
     }
 
-    @Override
-    protected void configure(Socket socket) {
-        super.configure(socket);
+    private void configure(SocketChannel channel) {
+        Socket socket = channel.socket();
         try {
+            socket.setTcpNoDelay(settings.tcpNoDelay);
             socket.setKeepAlive(true);
-            SocketChannel channel = socket.getChannel();
-            if (TCP_KEEPIDLE != null && channel != null && channel.supportedOptions().contains(TCP_KEEPIDLE)) {
+            if (TCP_KEEPIDLE != null && channel.supportedOptions().contains(TCP_KEEPIDLE)) {
                 channel.setOption(TCP_KEEPIDLE, settings.keepIdleSeconds);
             }
         } catch (IOException e) {
-            // The connection is usable without keep-alive probes; a socket that cannot take the
-            // option is most likely already closed by its peer.
-            LOG.debug("Could not set keep-alive on {}", socket, e);
+            // Usable without the options; a socket that refuses them is most likely closed by its peer.
+            LOG.debug("Could not set socket options on {}", socket, e);
+        }
+    }
+
+    /** Like Jetty's ServerConnector's, minus the accepting: endpoints and connections for taken channels. */
+    private final class Selectors extends SelectorManager {
+
+        Selectors(Server server) {
+            super(server.getThreadPool(), server.getScheduler(), -1);
+        }
+
+        @Override
+        protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) {
+            SocketChannelEndPoint endPoint = new SocketChannelEndPoint((SocketChannel) channel, selector, key, getScheduler());
+            endPoint.setIdleTimeout(getIdleTimeout());
+            return endPoint;
+        }
+
+        @Override
+        public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment) {
+            return getDefaultConnectionFactory().newConnection(BerthConnector.this, endPoint);
+        }
+
+        @Override
+        protected void endPointOpened(EndPoint endPoint) {
+            super.endPointOpened(endPoint);
+            onEndPointOpened(endPoint);
+        }
+
+        @Override
+        protected void endPointClosed(EndPoint endPoint) {
+            requestsOn.remove(endPoint);
+            onEndPointClosed(endPoint);
+            super.endPointClosed(endPoint);
         }
     }
 

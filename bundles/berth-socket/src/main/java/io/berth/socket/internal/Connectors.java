@@ -1,8 +1,5 @@
 package io.berth.socket.internal;
 
-import java.io.IOException;
-import java.nio.channels.ServerSocketChannel;
-
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -23,8 +20,8 @@ final class Connectors {
     private Connectors() {
     }
 
-    static BerthConnector create(Server server, ListenerSettings settings, ServerSocketChannel channel,
-            Runnable onStarted, Runnable onStopped) throws IOException, InvalidSettingException {
+    static BerthConnector create(Server server, ListenerSettings settings, Runnable onStarted, Runnable onStopped)
+            throws InvalidSettingException {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -75,6 +72,11 @@ final class Connectors {
         } else {
             factories = ssl == null ? new ConnectionFactory[] {httpFactory} : new ConnectionFactory[] {ssl, httpFactory};
         }
-        return new BerthConnector(server, settings, channel, onStarted, onStopped, factories);
+        BerthConnector connector = new BerthConnector(server, settings, onStarted, onStopped, factories);
+        http.addCustomizer((request, responseHeaders) -> {
+            connector.requestStarted(request);
+            return request;
+        });
+        return connector;
     }
 }

@@ -1,19 +1,10 @@
 package io.berth.socket.internal;
 
-import java.io.IOException;
-import java.nio.channels.ServerSocketChannel;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Server;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -31,11 +22,11 @@ import org.slf4j.LoggerFactory;
 import io.berth.api.Listener;
 
 /**
- * One listener, from one {@code etc/berth.listener-NAME.cfg}: binds its socket (retrying while
- * the port is in use, as Swift does) on a thread of its own, then hands Felix's Jetty a
- * connector through a {@link ConnectorFactory} service. An edit that fails validation is logged
- * as {@code berth.listener-NAME: KEY: reason} and changes nothing; a valid edit replaces the
- * connector. Other listeners are never touched.
+ * One listener, from one {@code etc/berth.listener-NAME.cfg}, serving through Felix's Jetty
+ * ({@link ConnectorFactory} services). An edit that fails validation is logged as
+ * {@code berth.listener-NAME: KEY: reason} and changes nothing; a valid edit is a seamless reload
+ * (see {@link ListenerRuntime}); removing the file drains the listener and stops it. Other
+ * listeners are never touched.
  */
 @Component(configurationPid = ListenerSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -94,31 +85,28 @@ public final class ListenerComponent implements Listener {
 
         @AttributeDefinition(description = "Expect a PROXY protocol header (v1 or v2) first, so logs see the real client address")
         boolean require__proxy__protocol() default false;
+
+        @AttributeDefinition(description = "Seconds requests in flight may take to finish when the listener stops or reloads (0: no limit)")
+        double graceful__shutdown__timeout() default 60;
     }
 
-    private final BundleContext context;
     private final String name;
-    private final ExecutorService binder;
+    private final ListenerRuntime runtime;
     private final ServiceRegistration<Listener> status;
 
     /** Guarded by this. */
     private ListenerSettings settings;
-    private Future<?> binding;
-    private ServiceRegistration<ConnectorFactory> connectorFactory;
-    private Factory factory;
-
-    private volatile State state = State.STARTING;
-    private volatile String reason;
-    private volatile String url = "";
 
     @Activate
     public ListenerComponent(BundleContext context, Map<String, Object> properties) {
-        this.context = context;
         this.name = ListenerSettings.nameOf(properties);
-        this.binder = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "berth-listener-" + name);
-            thread.setDaemon(true);
-            return thread;
+        this.runtime = new ListenerRuntime(name, (factory, description) -> {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put(NAME_PROPERTY, name);
+            props.put(Constants.SERVICE_DESCRIPTION, description);
+            // Felix's Jetty creates and starts the connector before registerService returns.
+            ServiceRegistration<ConnectorFactory> registration = context.registerService(ConnectorFactory.class, factory, props);
+            return registration::unregister;
         });
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(NAME_PROPERTY, name);
@@ -133,14 +121,8 @@ public final class ListenerComponent implements Listener {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        synchronized (this) {
-            stopServing();
-            settings = null;
-        }
-        binder.shutdownNow();
-        binder.awaitTermination(5, TimeUnit.SECONDS);
         status.unregister();
-        state = State.STOPPED;
+        runtime.stop();
         LOG.info("Berth listener {} stopped", name);
     }
 
@@ -154,71 +136,16 @@ public final class ListenerComponent implements Listener {
         } catch (InvalidSettingException e) {
             String line = "berth.listener-" + name + ": " + e.getMessage();
             if (settings == null) {
-                fail(line);
+                runtime.fail(line);
             } else {
                 LOG.error("{} (the listener keeps its previous settings)", line);
             }
             return;
         }
-        if (next.equals(settings)) {
-            return;
+        if (!next.equals(settings)) {
+            settings = next;
+            runtime.apply(next);
         }
-        stopServing();
-        settings = next;
-        url = next.url();
-        state = State.STARTING;
-        reason = null;
-        binding = binder.submit(() -> bind(next));
-    }
-
-    /** On the listener's own thread: may wait up to bind_timeout for the port. */
-    private void bind(ListenerSettings target) {
-        ServerSocketChannel channel;
-        try {
-            channel = Binder.bind(target);
-        } catch (Binder.BindTimeoutException e) {
-            fail(e.getMessage());
-            return;
-        } catch (IOException e) {
-            fail("berth.listener-" + name + ": " + ListenerSettings.BIND_IP + ": cannot bind " + target.hostPort()
-                    + " (" + e.getMessage() + ")");
-            return;
-        } catch (InterruptedException e) {
-            return; // reconfigured or stopped while waiting for the port
-        }
-        synchronized (this) {
-            if (settings != target || binder.isShutdown()) {
-                close(channel);
-                return;
-            }
-            factory = new Factory(target, channel);
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put(NAME_PROPERTY, name);
-            props.put(Constants.SERVICE_DESCRIPTION, "Berth listener " + name + " on " + target.url());
-            connectorFactory = context.registerService(ConnectorFactory.class, factory, props);
-        }
-    }
-
-    private void stopServing() {
-        if (binding != null) {
-            binding.cancel(true);
-            binding = null;
-        }
-        if (connectorFactory != null) {
-            // Felix's Jetty stops and removes the connector while this returns.
-            connectorFactory.unregister();
-            connectorFactory = null;
-        }
-        if (factory != null) {
-            factory.closeUnused();
-            factory = null;
-        }
-    }
-
-    private void fail(String line) {
-        LOG.error(line);
-        state = State.FAILED;
-        reason = line;
     }
 
     @Override
@@ -228,68 +155,16 @@ public final class ListenerComponent implements Listener {
 
     @Override
     public State state() {
-        return state;
+        return runtime.state();
     }
 
     @Override
     public String reason() {
-        return reason;
+        return runtime.reason();
     }
 
     @Override
     public String url() {
-        return url;
-    }
-
-    private static void close(ServerSocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("Closing an unused listener socket failed", e);
-        }
-    }
-
-    /** Gives Felix's Jetty the listener's connector: first on the socket bound already, then (after a Jetty restart) on a new one. */
-    private final class Factory implements ConnectorFactory {
-
-        private final ListenerSettings settings;
-        private final AtomicReference<ServerSocketChannel> bound;
-
-        Factory(ListenerSettings settings, ServerSocketChannel channel) {
-            this.settings = settings;
-            this.bound = new AtomicReference<>(channel);
-        }
-
-        @Override
-        public Connector createConnector(Server server) {
-            ServerSocketChannel channel = bound.getAndSet(null);
-            try {
-                if (channel == null) {
-                    channel = Binder.bindOnce(settings);
-                }
-                return Connectors.create(server, settings, channel, () -> {
-                    state = State.SERVING;
-                    reason = null;
-                }, () -> {
-                    if (state == State.SERVING) {
-                        state = State.STOPPED;
-                    }
-                });
-            } catch (IOException | InvalidSettingException e) {
-                if (channel != null) {
-                    close(channel);
-                }
-                String line = "berth.listener-" + name + ": cannot serve on " + settings.hostPort() + " (" + e.getMessage() + ")";
-                fail(line);
-                throw new IllegalStateException(line, e);
-            }
-        }
-
-        void closeUnused() {
-            ServerSocketChannel channel = bound.getAndSet(null);
-            if (channel != null) {
-                close(channel);
-            }
-        }
+        return runtime.url();
     }
 }

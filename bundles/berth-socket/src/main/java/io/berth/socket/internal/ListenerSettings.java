@@ -37,10 +37,11 @@ final class ListenerSettings {
     static final String KEY_FILE = "key_file";
     static final String CA_FILE = "ca_file";
     static final String REQUIRE_PROXY_PROTOCOL = "require_proxy_protocol";
+    static final String GRACEFUL_SHUTDOWN_TIMEOUT = "graceful_shutdown_timeout";
 
     static final Set<String> KEYS = Set.of(BIND_IP, BIND_PORT, BACKLOG, TCP_NODELAY, KEEP_IDLE, REUSE_PORT,
             BIND_TIMEOUT, CLIENT_TIMEOUT, KEEPALIVE, MAX_REQUEST_LINE, MAX_HEADER_SIZE, CERT_FILE, KEY_FILE,
-            CA_FILE, REQUIRE_PROXY_PROTOCOL);
+            CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT);
 
     /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
@@ -62,6 +63,8 @@ final class ListenerSettings {
     final Path keyFile;
     final Path caFile;
     final boolean requireProxyProtocol;
+    /** How long requests in flight may take to finish when the listener stops or reloads; zero: no limit. */
+    final Duration gracefulShutdownTimeout;
 
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
@@ -95,6 +98,7 @@ final class ListenerSettings {
             throw new InvalidSettingException(CA_FILE, "client certificates need TLS: set cert_file and key_file too");
         }
         this.requireProxyProtocol = bool(config, REQUIRE_PROXY_PROTOCOL, false);
+        this.gracefulShutdownTimeout = seconds(config, GRACEFUL_SHUTDOWN_TIMEOUT, 60, 0, 86400);
     }
 
     /**
@@ -200,7 +204,8 @@ final class ListenerSettings {
                 && reusePort == s.reusePort && bindTimeout.equals(s.bindTimeout) && clientTimeout.equals(s.clientTimeout)
                 && keepalive == s.keepalive && maxRequestLine == s.maxRequestLine && maxHeaderSize == s.maxHeaderSize
                 && Objects.equals(certFile, s.certFile) && Objects.equals(keyFile, s.keyFile)
-                && Objects.equals(caFile, s.caFile) && requireProxyProtocol == s.requireProxyProtocol;
+                && Objects.equals(caFile, s.caFile) && requireProxyProtocol == s.requireProxyProtocol
+                && gracefulShutdownTimeout.equals(s.gracefulShutdownTimeout);
     }
 
     @Override

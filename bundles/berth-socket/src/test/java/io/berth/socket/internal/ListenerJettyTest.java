@@ -2,26 +2,23 @@ package io.berth.socket.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.berth.socket.internal.TestServer.freePort;
+import static io.berth.socket.internal.TestServer.get;
+import static io.berth.socket.internal.TestServer.exchange;
+import static io.berth.socket.internal.TestServer.readAll;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Security;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +26,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,40 +47,16 @@ class ListenerJettyTest {
     @TempDir
     Path dir;
 
-    private Server server;
-    private final List<BerthConnector> connectors = new ArrayList<>();
+    private TestServer jetty;
 
     @BeforeEach
     void startServer() throws Exception {
-        server = new Server();
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                String body;
-                if (Request.getPathInContext(request).equals("/socket")) {
-                    SocketChannel channel = (SocketChannel) request.getConnectionMetaData().getConnection()
-                            .getEndPoint().getTransport();
-                    body = "keepalive=" + channel.getOption(StandardSocketOptions.SO_KEEPALIVE)
-                            + " nodelay=" + channel.getOption(StandardSocketOptions.TCP_NODELAY)
-                            + " keepidle=" + channel.getOption(keepIdle());
-                } else {
-                    body = "remote=" + Request.getRemoteAddr(request) + " secure=" + request.isSecure();
-                }
-                response.setStatus(200);
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
-                Content.Sink.write(response, true, body, callback);
-                return true;
-            }
-        });
-        server.start();
+        jetty = new TestServer();
     }
 
     @AfterEach
     void stopServer() throws Exception {
-        for (BerthConnector connector : connectors) {
-            connector.stop();
-        }
-        server.stop();
+        jetty.close();
     }
 
     @Test
@@ -330,40 +296,8 @@ class ListenerJettyTest {
         }
     }
 
-    private void listen(Map<String, Object> config) throws Exception {
-        ListenerSettings settings = ListenerSettings.parse("test", config);
-        BerthConnector connector = Connectors.create(server, settings, Binder.bind(settings), () -> { }, () -> { });
-        server.addConnector(connector);
-        connector.start();
-        connectors.add(connector);
-    }
-
-    private static String get(String host, int port, String path, String... headers) throws IOException {
-        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: x\r\n");
-        for (String header : headers) {
-            request.append(header).append("\r\n");
-        }
-        return exchange(host, port, request.append("Connection: close\r\n\r\n").toString());
-    }
-
-    private static String exchange(String host, int port, String request) throws IOException {
-        try (Socket socket = new Socket(host, port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            return readAll(socket.getInputStream());
-        }
-    }
-
-    private static String readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        in.transferTo(bytes);
-        return bytes.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    private ListenerRuntime listen(Map<String, Object> config) throws Exception {
+        return jetty.listen("test", config);
     }
 
     private static void close(ServerSocket socket) {
@@ -372,10 +306,5 @@ class ListenerJettyTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static SocketOption<Integer> keepIdle() throws ReflectiveOperationException {
-        return (SocketOption<Integer>) Class.forName("jdk.net.ExtendedSocketOptions").getField("TCP_KEEPIDLE").get(null);
     }
 }

@@ -1,0 +1,154 @@
+package io.berth.socket.internal;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts connections on a listener's socket and hands each to the connector serving now. The
+ * socket outlives connectors: a reload points the acceptor at a new connector, and while there
+ * is none (Felix restarting Jetty) the acceptor waits and the kernel's backlog holds new
+ * connections instead of refusing them.
+ */
+final class Acceptor implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Acceptor.class);
+
+    final ServerSocketChannel channel;
+    private final String name;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition serving = lock.newCondition();
+    private final Thread thread;
+    private BerthConnector target;
+    private volatile boolean stopped;
+
+    Acceptor(String name, ServerSocketChannel channel) {
+        this.name = name;
+        this.channel = channel;
+        this.thread = new Thread(this, "berth-acceptor-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** From now on, new connections go to {@code connector}. */
+    void serveWith(BerthConnector connector) {
+        lock.lock();
+        try {
+            target = connector;
+            serving.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** New connections wait in the backlog unless another connector takes over. */
+    void release(BerthConnector connector) {
+        lock.lock();
+        try {
+            if (target == connector) {
+                target = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the socket: connections still in the backlog are refused by the kernel. */
+    void stop() throws InterruptedException {
+        stopped = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the socket of listener {} failed", name, e);
+        }
+        lock.lock();
+        try {
+            serving.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        thread.join(TimeUnit.SECONDS.toMillis(5));
+    }
+
+    void stopQuietly() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            BerthConnector connector = awaitConnector();
+            if (connector == null) {
+                return;
+            }
+            SocketChannel accepted;
+            try {
+                accepted = channel.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                // EMFILE and the like: keep the listener alive, and do not spin.
+                LOG.warn("Listener {} could not accept a connection: {}", name, e.toString());
+                pause();
+                continue;
+            }
+            hand(accepted);
+        }
+    }
+
+    private BerthConnector awaitConnector() {
+        lock.lock();
+        try {
+            while (!stopped && (target == null || !target.isStarted())) {
+                serving.await(100, TimeUnit.MILLISECONDS);
+            }
+            return stopped ? null : target;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the connection to the connector serving now, which may have changed while accept() blocked. */
+    private void hand(SocketChannel accepted) {
+        BerthConnector connector = awaitConnector();
+        try {
+            if (connector == null) {
+                accepted.close();
+                return;
+            }
+            connector.take(accepted);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Listener {} lost a connection as it was accepted", name, e);
+            try {
+                accepted.close();
+            } catch (IOException ignored) {
+                // closing a broken connection
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.berth.socket.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.net.SocketOption;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+import io.berth.api.Listener.State;
+
+/**
+ * A plain Jetty server standing in for Felix's, with listeners on it. Its handler answers
+ * {@code /socket} with the accepted socket's options, {@code /slow?ms=N} after N ms without
+ * holding a thread, and anything else with the client's address.
+ */
+final class TestServer implements AutoCloseable {
+
+    final Server server = new Server();
+    private final List<ListenerRuntime> listeners = new ArrayList<>();
+
+    /** What Felix's ConnectorFactoryTracker does. */
+    final ConnectorHost host = (factory, description) -> {
+        Connector connector = factory.createConnector(server);
+        server.addConnector(connector);
+        start(connector);
+        return () -> {
+            stop(connector);
+            server.removeConnector(connector);
+        };
+    };
+
+    TestServer() throws Exception {
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                String path = Request.getPathInContext(request);
+                if (path.equals("/slow")) {
+                    Fields query = Request.extractQueryParameters(request);
+                    long ms = Long.parseLong(query.getValue("ms"));
+                    server.getScheduler().schedule(() -> answer(response, "slept " + ms, callback), ms, TimeUnit.MILLISECONDS);
+                    return true;
+                }
+                String body;
+                if (path.equals("/socket")) {
+                    SocketChannel channel = (SocketChannel) request.getConnectionMetaData().getConnection()
+                            .getEndPoint().getTransport();
+                    body = "keepalive=" + channel.getOption(StandardSocketOptions.SO_KEEPALIVE)
+                            + " nodelay=" + channel.getOption(StandardSocketOptions.TCP_NODELAY)
+                            + " keepidle=" + channel.getOption(keepIdle());
+                } else {
+                    body = "remote=" + Request.getRemoteAddr(request) + " secure=" + request.isSecure();
+                }
+                answer(response, body, callback);
+                return true;
+            }
+        });
+        server.start();
+    }
+
+    private static void answer(Response response, String body, Callback callback) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+        Content.Sink.write(response, true, body, callback);
+    }
+
+    ListenerRuntime listen(String name, Map<String, Object> config) throws Exception {
+        ListenerRuntime listener = new ListenerRuntime(name, host);
+        listener.apply(ListenerSettings.parse(name, config));
+        listeners.add(listener);
+        awaitServing(listener);
+        return listener;
+    }
+
+    static void awaitServing(ListenerRuntime listener) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (listener.state() != State.SERVING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("listener not serving within 30 s; reason: " + listener.reason());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ListenerRuntime listener : listeners) {
+            listener.stop();
+        }
+        server.stop();
+    }
+
+    static String get(String host, int port, String path, String... headers) throws IOException {
+        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: x\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        return exchange(host, port, request.append("Connection: close\r\n\r\n").toString());
+    }
+
+    static String exchange(String host, int port, String request) throws IOException {
+        try (Socket socket = new Socket(host, port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return readAll(socket.getInputStream());
+        }
+    }
+
+    static String readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        in.transferTo(bytes);
+        return bytes.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static SocketOption<Integer> keepIdle() {
+        try {
+            return (SocketOption<Integer>) Class.forName("jdk.net.ExtendedSocketOptions").getField("TCP_KEEPIDLE").get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void start(Connector connector) {
+        try {
+            connector.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void stop(Connector connector) {
+        try {
+            connector.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
