@@ -148,6 +148,22 @@ public abstract class BerthTestSupport {
         });
     }
 
+    /** Waits until Karaf's log has {@code text} at least {@code count} times. */
+    protected static void awaitLogCount(String text, int count) throws InterruptedException {
+        await("karaf.log contains " + count + " times: " + text, () -> {
+            try {
+                String log = karafLog();
+                int found = 0;
+                for (int at = log.indexOf(text); at >= 0; at = log.indexOf(text, at + 1)) {
+                    found++;
+                }
+                return found >= count;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
     protected static String karafLog() throws IOException {
         return Files.readString(Paths.get(System.getProperty("karaf.log"), "karaf.log"), StandardCharsets.UTF_8);
     }

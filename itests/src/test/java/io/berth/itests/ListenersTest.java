@@ -1,6 +1,7 @@
 package io.berth.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -168,6 +169,66 @@ public class ListenersTest extends BerthTestSupport {
             proxied.delete();
             servlet.unregister();
         }
+    }
+
+    @Test
+    public void reloadsUnderLoadFailNoRequestAndASlowRequestOutlivesTheListener() throws Exception {
+        String port = freePort();
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("bind_ip", "127.0.0.1", "bind_port", port));
+        Configuration reloaded = listener("reloaded", settings);
+        String base = "http://127.0.0.1:" + port;
+        awaitStatus("127.0.0.1:" + port, "/hello", 200);
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.List<Thread> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            boolean pooled = i % 2 == 0;
+            Thread client = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        String status = pooled ? Integer.toString(get(URI.create(base + "/hello")).statusCode())
+                                : exchange(Integer.parseInt(port), "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                        if (status.equals("200") || status.startsWith("HTTP/1.1 200")) {
+                            served.incrementAndGet();
+                        } else {
+                            failures.add(status);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }, "itest-load-" + i);
+            clients.add(client);
+            client.start();
+        }
+
+        for (int reload = 1; reload <= 10; reload++) {
+            settings.put("client_timeout", Integer.toString(30 + reload % 2));
+            reloaded.update(new Hashtable<>(settings));
+            awaitLogCount("Berth listener reloaded reloaded", reload);
+        }
+        running.set(false);
+        for (Thread client : clients) {
+            client.join(30_000);
+        }
+
+        assertEquals("failed requests: " + failures, 0, failures.size());
+        assertTrue("requests served: " + served.get(), served.get() > 100);
+
+        java.util.concurrent.CompletableFuture<String> slow = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> exchange(Integer.parseInt(port), "GET /hello?delay_ms=2000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        await("the slow request is in flight", () -> {
+            try {
+                return listenerService("reloaded").requestsInFlight() >= 1;
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        reloaded.delete();
+        awaitRefused("127.0.0.1:" + port);
+        String answer = slow.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(answer, answer.startsWith("HTTP/1.1 200") && answer.endsWith("Hello from Berth"));
     }
 
     private static String exchange(int port, String request) {

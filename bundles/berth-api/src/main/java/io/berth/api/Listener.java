@@ -38,4 +38,7 @@ public interface Listener {
 
     /** @return where it serves, {@code http://HOST:PORT/} or {@code https://HOST:PORT/} */
     String url();
+
+    /** @return requests being served now, on connectors draining after a reload included */
+    long requestsInFlight();
 }

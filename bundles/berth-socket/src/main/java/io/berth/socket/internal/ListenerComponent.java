@@ -167,4 +167,9 @@ public final class ListenerComponent implements Listener {
     public String url() {
         return runtime.url();
     }
+
+    @Override
+    public long requestsInFlight() {
+        return runtime.inFlight();
+    }
 }

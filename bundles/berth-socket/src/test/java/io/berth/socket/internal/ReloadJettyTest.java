@@ -3,6 +3,7 @@ package io.berth.socket.internal;
 import static io.berth.socket.internal.TestServer.freePort;
 import static io.berth.socket.internal.TestServer.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -77,11 +79,12 @@ class ReloadJettyTest {
         }
 
         for (int reload = 0; reload < 20; reload++) {
-            Thread.sleep(100);
+            // Paced by traffic: each reload happens after the clients got 20 more answers.
+            awaitMore(ok, 20);
             config.put("client_timeout", 30 + reload % 2);
             listener.apply(ListenerSettings.parse("main", config));
         }
-        Thread.sleep(300);
+        awaitMore(ok, 100);
         running.set(false);
         CompletableFuture.allOf(clients.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
 
@@ -184,14 +187,22 @@ class ReloadJettyTest {
         }
 
         CompletableFuture<String> during = CompletableFuture.supplyAsync(() -> call("/"));
-        Thread.sleep(300);
-        assertThat(during).isNotDone();
+        assertThatThrownBy(() -> during.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
         for (org.eclipse.jetty.server.Connector connector : stopped) {
             connector.start();
         }
 
         assertThat(during.get(20, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
         assertThat(listener.state()).isEqualTo(State.SERVING);
+    }
+
+    private static void awaitMore(AtomicInteger counter, int more) throws InterruptedException {
+        int target = counter.get() + more;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (counter.get() < target) {
+            assertThat(System.nanoTime()).as("clients keep being served").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     private String fresh() throws IOException {
