@@ -231,6 +231,27 @@ public class ListenersTest extends BerthTestSupport {
         assertTrue(answer, answer.startsWith("HTTP/1.1 200") && answer.endsWith("Hello from Berth"));
     }
 
+    @Test
+    public void sighupReloadsTheListenersAndBerthKeepsServing() throws Exception {
+        awaitStatus("/hello", 200);
+        int reloadsBefore = count(karafLog(), "Berth listener main reloaded");
+
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
+        assertEquals(0, kill.waitFor());
+
+        awaitLog("SIGHUP received: reloading every listener");
+        awaitLogCount("Berth listener main reloaded", reloadsBefore + 1);
+        assertEquals("Hello from Berth", awaitStatus("/hello", 200).body());
+    }
+
+    private static int count(String text, String part) {
+        int found = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            found++;
+        }
+        return found;
+    }
+
     private static String exchange(int port, String request) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);

@@ -41,4 +41,10 @@ public interface Listener {
 
     /** @return requests being served now, on connectors draining after a reload included */
     long requestsInFlight();
+
+    /**
+     * Seamless reload with the current settings (Swift's SIGUSR1, done in place): a new connector
+     * serves first, then the old one drains. Returns at once; progress is in the lifecycle events.
+     */
+    void reload();
 }

@@ -13,6 +13,12 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -90,6 +96,11 @@ public final class ListenerComponent implements Listener {
         double graceful__shutdown__timeout() default 60;
     }
 
+    /** Optional: without EventAdmin, lifecycle events are not posted. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
     private final String name;
     private final ListenerRuntime runtime;
     private final ServiceRegistration<Listener> status;
@@ -107,6 +118,11 @@ public final class ListenerComponent implements Listener {
             // Felix's Jetty creates and starts the connector before registerService returns.
             ServiceRegistration<ConnectorFactory> registration = context.registerService(ConnectorFactory.class, factory, props);
             return registration::unregister;
+        }, (topic, eventProperties) -> {
+            EventAdmin events = eventAdmin;
+            if (events != null) {
+                events.postEvent(new Event(topic, eventProperties));
+            }
         });
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(NAME_PROPERTY, name);
@@ -166,6 +182,12 @@ public final class ListenerComponent implements Listener {
     @Override
     public String url() {
         return runtime.url();
+    }
+
+    @Override
+    public void reload() {
+        LOG.info("Berth listener {}: reload requested", name);
+        runtime.reload();
     }
 
     @Override

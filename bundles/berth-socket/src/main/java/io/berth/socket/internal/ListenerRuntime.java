@@ -3,7 +3,9 @@ package io.berth.socket.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,6 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
 import org.eclipse.jetty.server.Connector;
@@ -18,6 +22,7 @@ import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.Lifecycle;
 import io.berth.api.Listener.State;
 
 /**
@@ -41,12 +46,18 @@ final class ListenerRuntime {
 
     private final String name;
     private final ConnectorHost host;
+    private final LifecycleSink events;
     private final ExecutorService tasks;
     private final ExecutorService drains;
+    /** One thread posts every event of this listener, so they arrive in the order they happened. */
+    private final ExecutorService publisher;
+    private final AtomicInteger generations = new AtomicInteger();
+    private final AtomicLong requestsCut = new AtomicLong();
 
     /** Guarded by this. */
     private Generation current;
     private Future<?> pending;
+    private ListenerSettings applied;
     /** Generations replaced by a reload: they serve until the new one does, then drain. */
     private final List<Generation> retiring = new CopyOnWriteArrayList<>();
 
@@ -54,11 +65,17 @@ final class ListenerRuntime {
     private volatile String reason;
     private volatile String url = "";
 
-    ListenerRuntime(String name, ConnectorHost host) {
+    ListenerRuntime(String name, ConnectorHost host, LifecycleSink events) {
         this.name = name;
         this.host = host;
+        this.events = events;
         this.tasks = Executors.newSingleThreadExecutor(task -> thread(task, "berth-listener-" + name));
         this.drains = Executors.newCachedThreadPool(task -> thread(task, "berth-drain-" + name));
+        this.publisher = Executors.newSingleThreadExecutor(task -> thread(task, "berth-events-" + name));
+    }
+
+    ListenerRuntime(String name, ConnectorHost host) {
+        this(name, host, LifecycleSink.NONE);
     }
 
     private static Thread thread(Runnable task, String name) {
@@ -77,11 +94,43 @@ final class ListenerRuntime {
             retiring.add(current);
             current = null;
         }
+        applied = next;
         url = next.url();
+        int generation = generations.incrementAndGet();
         if (base == null) {
             state = State.STARTING;
+        } else {
+            publish(Lifecycle.RELOADING, next, generation, null);
         }
-        pending = tasks.submit(() -> start(next, base));
+        pending = tasks.submit(() -> start(next, base, generation));
+    }
+
+    /** A seamless reload with the settings in force. */
+    synchronized void reload() {
+        if (applied != null) {
+            apply(applied);
+        }
+    }
+
+    private void publish(String topic, ListenerSettings settings, int generation, Long cut) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(Lifecycle.LISTENER, name);
+        properties.put(Lifecycle.URL, settings.url());
+        properties.put(Lifecycle.GENERATION, generation);
+        if (cut != null) {
+            properties.put(Lifecycle.REQUESTS_CUT, cut);
+        }
+        try {
+            publisher.execute(() -> {
+                try {
+                    events.publish(topic, properties);
+                } catch (RuntimeException e) {
+                    LOG.warn("Lifecycle event {} of listener {} could not be posted", topic, name, e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            LOG.debug("Listener {} stopped: event {} not posted", name, topic);
+        }
     }
 
     /** Why the listener is not serving, set by its owner when its settings are invalid. */
@@ -120,6 +169,12 @@ final class ListenerRuntime {
         drains.shutdown();
         drains.awaitTermination(5, TimeUnit.SECONDS);
         state = State.STOPPED;
+        ListenerSettings last = applied;
+        if (last != null) {
+            publish(Lifecycle.STOPPED, last, generations.get(), requestsCut.get());
+        }
+        publisher.shutdown();
+        publisher.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     State state() {
@@ -157,7 +212,7 @@ final class ListenerRuntime {
     }
 
     /** On the listener's thread. */
-    private void start(ListenerSettings next, Generation base) {
+    private void start(ListenerSettings next, Generation base, int number) {
         Acceptor acceptor;
         boolean sameSocket = base != null && base.settings.sameSocket(next);
         try {
@@ -182,7 +237,7 @@ final class ListenerRuntime {
         } catch (InterruptedException e) {
             return; // replaced or stopped while waiting for the port
         }
-        Generation generation = new Generation(next, acceptor);
+        Generation generation = new Generation(next, acceptor, number);
         List<Generation> replaced;
         synchronized (this) {
             if (Thread.currentThread().isInterrupted()) {
@@ -201,6 +256,7 @@ final class ListenerRuntime {
             }
             current = generation;
             replaced = new ArrayList<>(retiring);
+            publish(Lifecycle.BEFORE_SPAWN, next, number, null);
             generation.handle = host.add(generation, "Berth listener " + name + " on " + next.url());
         }
         if (!replaced.isEmpty()) {
@@ -234,6 +290,7 @@ final class ListenerRuntime {
         }
         try {
             generation.stopAccepting();
+            publish(Lifecycle.DRAINING, generation.settings, generation.number, null);
             BerthConnector connector = generation.connector;
             if (connector != null && connector.isStarted()) {
                 Duration limit = generation.settings.gracefulShutdownTimeout;
@@ -246,6 +303,7 @@ final class ListenerRuntime {
                 }
                 long cut = connector.inFlight.get();
                 if (cut > 0) {
+                    requestsCut.addAndGet(cut);
                     LOG.warn("Berth listener {}: {} request(s) still running after graceful_shutdown_timeout ({} s) were cut",
                             name, cut, ListenerSettings.format(limit.toMillis() / 1000.0));
                 }
@@ -271,15 +329,17 @@ final class ListenerRuntime {
 
         final ListenerSettings settings;
         final Acceptor acceptor;
+        final int number;
         final AtomicBoolean draining = new AtomicBoolean();
         final CountDownLatch drained = new CountDownLatch(1);
         volatile boolean ownsAcceptor = true;
         volatile ConnectorHost.Handle handle;
         volatile BerthConnector connector;
 
-        Generation(ListenerSettings settings, Acceptor acceptor) {
+        Generation(ListenerSettings settings, Acceptor acceptor, int number) {
             this.settings = settings;
             this.acceptor = acceptor;
+            this.number = number;
         }
 
         @Override
@@ -293,6 +353,7 @@ final class ListenerRuntime {
                         state = State.SERVING;
                         reason = null;
                         LOG.info("Berth listener {} started on {}", name, settings.url());
+                        publish(Lifecycle.STARTED, settings, number, null);
                     }
                 }, () -> acceptor.release(made[0]));
                 return made[0];

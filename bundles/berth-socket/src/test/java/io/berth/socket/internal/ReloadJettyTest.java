@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.berth.api.Lifecycle;
 import io.berth.api.Listener.State;
 
 /** Reloads and stops of a listener under load: nothing a client sends may fail. */
@@ -194,6 +195,35 @@ class ReloadJettyTest {
 
         assertThat(during.get(20, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
         assertThat(listener.state()).isEqualTo(State.SERVING);
+    }
+
+    @Test
+    void lifecycleEventsArriveInTheOrderThingsHappen() throws Exception {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ListenerRuntime listener = new ListenerRuntime("events", jetty.host, (topic, properties) -> {
+            assertThat(properties).containsEntry(Lifecycle.LISTENER, "events")
+                    .containsEntry(Lifecycle.URL, "http://127.0.0.1:" + port + "/");
+            events.add(topic.substring(Lifecycle.TOPIC_PREFIX.length()) + "#" + properties.get(Lifecycle.GENERATION));
+        });
+        listener.apply(ListenerSettings.parse("events", config));
+        TestServer.awaitServing(listener);
+
+        listener.reload();
+        awaitEvent(events, "draining#1");
+        assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
+        listener.stop();
+        awaitEvent(events, "stopped#2");
+
+        assertThat(events).containsExactly("before-spawn#1", "started#1", "reloading#2", "before-spawn#2", "started#2",
+                "draining#1", "draining#2", "stopped#2");
+    }
+
+    private static void awaitEvent(List<String> events, String event) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!events.contains(event)) {
+            assertThat(System.nanoTime()).as("event " + event + " among " + events).isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     private static void awaitMore(AtomicInteger counter, int more) throws InterruptedException {

@@ -1,0 +1,110 @@
+package io.berth.supervisor.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.berth.api.Listener;
+
+@Timeout(30)
+class SupervisorComponentTest {
+
+    private final SupervisorComponent supervisor = new SupervisorComponent();
+    private final FakeListener main = new FakeListener("main", Listener.State.SERVING);
+    private final FakeListener admin = new FakeListener("admin", Listener.State.SERVING);
+    private final FakeListener broken = new FakeListener("broken", Listener.State.FAILED);
+
+    @AfterEach
+    void uninstall() {
+        supervisor.deactivate();
+    }
+
+    @Test
+    void reloadsEveryListenerThatServes() {
+        supervisor.addListener(main);
+        supervisor.addListener(admin);
+        supervisor.addListener(broken);
+
+        assertThat(supervisor.reloadAll()).containsExactly("main", "admin");
+        assertThat(main.reloads.get()).isEqualTo(1);
+        assertThat(admin.reloads.get()).isEqualTo(1);
+        assertThat(broken.reloads.get()).isZero();
+    }
+
+    @Test
+    void reloadsOneByNameOrSaysWhichExist() {
+        supervisor.addListener(main);
+        supervisor.addListener(admin);
+
+        supervisor.reload("admin");
+
+        assertThat(admin.reloads.get()).isEqualTo(1);
+        assertThat(main.reloads.get()).isZero();
+        assertThatThrownBy(() -> supervisor.reload("mian")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("No listener named 'mian'; listeners: admin, main");
+    }
+
+    @Test
+    void sighupReloadsEveryListener() throws Exception {
+        supervisor.addListener(main);
+
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (main.reloads.get() == 0) {
+            assertThat(System.nanoTime()).as("reload after SIGHUP").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        // The JVM is still here: SIGHUP no longer stops it.
+        assertThat(main.reloads.get()).isEqualTo(1);
+    }
+
+    private static final class FakeListener implements Listener {
+        final String name;
+        final State state;
+        final AtomicInteger reloads = new AtomicInteger();
+
+        FakeListener(String name, State state) {
+            this.name = name;
+            this.state = state;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public State state() {
+            return state;
+        }
+
+        @Override
+        public String reason() {
+            return null;
+        }
+
+        @Override
+        public String url() {
+            return "http://127.0.0.1:1/";
+        }
+
+        @Override
+        public long requestsInFlight() {
+            return 0;
+        }
+
+        @Override
+        public void reload() {
+            reloads.incrementAndGet();
+        }
+    }
+}
