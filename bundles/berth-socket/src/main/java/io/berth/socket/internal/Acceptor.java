@@ -22,12 +22,13 @@ final class Acceptor implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Acceptor.class);
 
     final ServerSocketChannel channel;
-    private final String name;
+    final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition serving = lock.newCondition();
     private final Thread thread;
     private BerthConnector target;
     private volatile boolean stopped;
+    private Runnable onDeath = () -> { };
 
     Acceptor(String name, ServerSocketChannel channel) {
         this.name = name;
@@ -36,7 +37,9 @@ final class Acceptor implements Runnable {
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    /** @param onDeath called if the socket dies while nobody stopped it */
+    void start(Runnable onDeath) {
+        this.onDeath = onDeath;
         thread.start();
     }
 
@@ -99,6 +102,9 @@ final class Acceptor implements Runnable {
             try {
                 accepted = channel.accept();
             } catch (ClosedChannelException e) {
+                if (!stopped) {
+                    onDeath.run();
+                }
                 return;
             } catch (IOException e) {
                 // EMFILE and the like: keep the listener alive, and do not spin.
@@ -113,7 +119,9 @@ final class Acceptor implements Runnable {
     private BerthConnector awaitConnector() {
         lock.lock();
         try {
-            while (!stopped && (target == null || !target.isStarted())) {
+            // eventlet's GreenPool: at max_clients requests in flight, stop accepting; new
+            // connections wait in the kernel's backlog until a request finishes.
+            while (!stopped && (target == null || !target.isStarted() || target.full())) {
                 serving.await(100, TimeUnit.MILLISECONDS);
             }
             return stopped ? null : target;

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
@@ -102,6 +104,11 @@ final class BerthConnector extends AbstractNetworkConnector {
      * before the request is handled.
      */
     void requestStarted(Request request) {
+        if (full()) {
+            // A connection accepted earlier sends one more: eventlet would make it wait for a
+            // green thread; Berth answers at once so that nothing hangs.
+            throw new HttpException.RuntimeException(HttpStatus.SERVICE_UNAVAILABLE_503, "Server busy: max_clients reached");
+        }
         EndPoint endPoint = socketEndPoint(request.getConnectionMetaData().getConnection().getEndPoint());
         requestsOn.merge(endPoint, 1, Integer::sum);
         if (draining) {
@@ -126,6 +133,11 @@ final class BerthConnector extends AbstractNetworkConnector {
             current = ((EndPoint.Wrapper) current).unwrap();
         }
         return current;
+    }
+
+    /** Whether max_clients requests are in flight. */
+    boolean full() {
+        return inFlight.get() >= settings.maxClients;
     }
 
     boolean draining() {

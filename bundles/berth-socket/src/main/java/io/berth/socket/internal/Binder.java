@@ -56,7 +56,7 @@ final class Binder {
             ServerSocketChannel channel = ServerSocketChannel.open();
             try {
                 channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                if (settings.reusePort) {
+                if (settings.sharesPort()) {
                     channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 }
                 channel.bind(settings.socketAddress(), settings.backlog);

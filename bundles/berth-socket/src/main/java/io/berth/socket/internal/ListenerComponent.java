@@ -94,6 +94,12 @@ public final class ListenerComponent implements Listener {
 
         @AttributeDefinition(description = "Seconds requests in flight may take to finish when the listener stops or reloads (0: no limit)")
         double graceful__shutdown__timeout() default 60;
+
+        @AttributeDefinition(description = "0: one socket; N (up to 64): N sockets sharing the port (SO_REUSEPORT), each with its own acceptor and connector")
+        int workers() default 0;
+
+        @AttributeDefinition(description = "Requests in flight per worker; beyond it new connections wait in the backlog and more requests on open connections get 503")
+        int max__clients() default 1024;
     }
 
     /** Optional: without EventAdmin, lifecycle events are not posted. */

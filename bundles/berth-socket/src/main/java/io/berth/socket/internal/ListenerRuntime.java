@@ -7,10 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,23 +27,29 @@ import io.berth.api.Lifecycle;
 import io.berth.api.Listener.State;
 
 /**
- * The life of one listener, apart from OSGi: binds its socket, serves it through a connector
- * on the host's Jetty, and on a change of settings starts a new connector before the old one
- * drains, so no client sees a refused connection, a reset or a failed request:
+ * The life of one listener, apart from OSGi. A listener serves through workers: one socket
+ * (workers = 0), or N sockets sharing the port with SO_REUSEPORT so the kernel spreads
+ * connections, each with its own acceptor and its own Jetty connector (selectors, bound of
+ * max_clients requests in flight). A set of workers with one set of settings is a generation.
+ * <p>
+ * On a change of settings, a new generation serves before the old one drains, so no client sees
+ * a refused connection, a reset or a failed request:
  * <ul>
- * <li>same socket (address, port, backlog, reuse_port unchanged): the new connector takes over
- * the same listening socket, which never closes;</li>
- * <li>new address or port: the new socket is bound first, then the old one closes;</li>
- * <li>same address and port with another backlog or reuse_port: the old socket must close
- * before the new one binds, so there is a gap of a few milliseconds.</li>
+ * <li>same sockets (address, port, backlog, port sharing and worker count unchanged): each new
+ * worker takes over the listening socket of the old one, which never closes;</li>
+ * <li>otherwise the new sockets are bound first (beside the old ones when both share the port),
+ * then the old ones close; only an unshared socket on the same address and port must close
+ * before its successor binds, a gap of a few milliseconds.</li>
  * </ul>
- * Draining a connector: its responses close their connections, its idle connections are
- * closed, and requests in flight finish, for up to {@code graceful_shutdown_timeout}.
+ * Draining a connector: its responses close their connections, its idle keep-alive connections
+ * are closed, and requests in flight finish, for up to {@code graceful_shutdown_timeout}.
+ * A worker whose socket dies is replaced, at most once a second, as oslo's ProcessLauncher does.
  */
 final class ListenerRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(ListenerRuntime.class);
     private static final long POLL_MS = 20;
+    static final Duration RESPAWN_INTERVAL = Duration.ofSeconds(1);
 
     private final String name;
     private final ConnectorHost host;
@@ -53,6 +60,7 @@ final class ListenerRuntime {
     private final ExecutorService publisher;
     private final AtomicInteger generations = new AtomicInteger();
     private final AtomicLong requestsCut = new AtomicLong();
+    private volatile long lastRespawn;
 
     /** Guarded by this. */
     private Generation current;
@@ -96,40 +104,19 @@ final class ListenerRuntime {
         }
         applied = next;
         url = next.url();
-        int generation = generations.incrementAndGet();
+        int number = generations.incrementAndGet();
         if (base == null) {
             state = State.STARTING;
         } else {
-            publish(Lifecycle.RELOADING, next, generation, null);
+            publish(Lifecycle.RELOADING, next, number, null);
         }
-        pending = tasks.submit(() -> start(next, base, generation));
+        pending = tasks.submit(() -> start(next, base, number));
     }
 
     /** A seamless reload with the settings in force. */
     synchronized void reload() {
         if (applied != null) {
             apply(applied);
-        }
-    }
-
-    private void publish(String topic, ListenerSettings settings, int generation, Long cut) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(Lifecycle.LISTENER, name);
-        properties.put(Lifecycle.URL, settings.url());
-        properties.put(Lifecycle.GENERATION, generation);
-        if (cut != null) {
-            properties.put(Lifecycle.REQUESTS_CUT, cut);
-        }
-        try {
-            publisher.execute(() -> {
-                try {
-                    events.publish(topic, properties);
-                } catch (RuntimeException e) {
-                    LOG.warn("Lifecycle event {} of listener {} could not be posted", topic, name, e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            LOG.debug("Listener {} stopped: event {} not posted", name, topic);
         }
     }
 
@@ -141,7 +128,7 @@ final class ListenerRuntime {
     }
 
     /**
-     * Stops accepting (the socket closes), lets requests in flight finish up to
+     * Stops accepting (the sockets close), lets requests in flight finish up to
      * {@code graceful_shutdown_timeout}, then stops.
      */
     void stop() throws InterruptedException {
@@ -193,10 +180,17 @@ final class ListenerRuntime {
     long inFlight() {
         long count = 0;
         for (Generation generation : generations()) {
-            BerthConnector connector = generation.connector;
-            count += connector == null ? 0 : connector.inFlight.get();
+            for (Worker worker : generation.workers) {
+                BerthConnector connector = worker.connector;
+                count += connector == null ? 0 : connector.inFlight.get();
+            }
         }
         return count;
+    }
+
+    /** The current generation's workers, for tests that need to kill one. */
+    synchronized List<Worker> workers() {
+        return current == null ? List.of() : current.workers;
     }
 
     private synchronized List<Generation> generations() {
@@ -211,56 +205,91 @@ final class ListenerRuntime {
         return retiring.isEmpty() ? null : retiring.get(retiring.size() - 1);
     }
 
+    private void publish(String topic, ListenerSettings settings, int generation, Long cut) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(Lifecycle.LISTENER, name);
+        properties.put(Lifecycle.URL, settings.url());
+        properties.put(Lifecycle.GENERATION, generation);
+        if (cut != null) {
+            properties.put(Lifecycle.REQUESTS_CUT, cut);
+        }
+        try {
+            publisher.execute(() -> {
+                try {
+                    events.publish(topic, properties);
+                } catch (RuntimeException e) {
+                    LOG.warn("Lifecycle event {} of listener {} could not be posted", topic, name, e);
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            LOG.debug("Listener {} stopped: event {} not posted", name, topic);
+        }
+    }
+
     /** On the listener's thread. */
     private void start(ListenerSettings next, Generation base, int number) {
-        Acceptor acceptor;
-        boolean sameSocket = base != null && base.settings.sameSocket(next);
+        boolean sameSockets = base != null && base.settings.sameSocket(next);
+        List<Acceptor> acceptors = new ArrayList<>();
         try {
-            if (sameSocket) {
-                acceptor = base.acceptor;
+            if (sameSockets) {
+                for (Worker worker : base.workers) {
+                    acceptors.add(worker.acceptor);
+                }
             } else {
-                if (base != null && base.settings.socketAddress().equals(next.socketAddress())) {
-                    // Same address and port but a new backlog or reuse_port: the socket cannot be
-                    // shared, and a second one cannot be bound beside it.
+                if (base != null && base.settings.socketAddress().equals(next.socketAddress())
+                        && !(base.settings.sharesPort() && next.sharesPort())) {
+                    // Same address and port, and the sockets cannot share it: the old ones close first.
                     base.stopAccepting();
                 }
-                acceptor = new Acceptor(name, Binder.bind(next));
-                acceptor.start();
+                for (int i = 0; i < next.sockets(); i++) {
+                    Acceptor acceptor = new Acceptor(name + (next.workers > 0 ? "-" + i : ""), Binder.bind(next));
+                    acceptors.add(acceptor);
+                }
             }
         } catch (Binder.BindTimeoutException e) {
+            closeNew(acceptors, sameSockets);
             fail(e.getMessage());
             return;
         } catch (IOException e) {
+            closeNew(acceptors, sameSockets);
             fail("berth.listener-" + name + ": " + ListenerSettings.BIND_IP + ": cannot bind " + next.hostPort()
                     + " (" + e.getMessage() + ")");
             return;
         } catch (InterruptedException e) {
+            closeNew(acceptors, sameSockets);
             return; // replaced or stopped while waiting for the port
         }
-        Generation generation = new Generation(next, acceptor, number);
+        Generation generation = new Generation(next, number);
+        for (int i = 0; i < acceptors.size(); i++) {
+            generation.workers.add(new Worker(generation, i, acceptors.get(i)));
+        }
         List<Generation> replaced;
         synchronized (this) {
             if (Thread.currentThread().isInterrupted()) {
-                if (!sameSocket) {
-                    acceptor.stopQuietly();
-                }
+                closeNew(acceptors, sameSockets);
                 return;
             }
-            if (sameSocket) {
-                // The socket now belongs to the new generation: draining the old ones leaves it open.
+            if (sameSockets) {
+                // The sockets now belong to the new generation: draining the old ones leaves them open.
                 for (Generation old : retiring) {
-                    if (old.acceptor == acceptor) {
-                        old.ownsAcceptor = false;
+                    for (Worker worker : old.workers) {
+                        worker.ownsAcceptor = !acceptors.contains(worker.acceptor) && worker.ownsAcceptor;
                     }
+                }
+            } else {
+                for (Worker worker : generation.workers) {
+                    worker.acceptor.start(() -> workerDied(worker));
                 }
             }
             current = generation;
             replaced = new ArrayList<>(retiring);
             publish(Lifecycle.BEFORE_SPAWN, next, number, null);
-            generation.handle = host.add(generation, "Berth listener " + name + " on " + next.url());
+            for (Worker worker : generation.workers) {
+                worker.handle = host.add(worker, "Berth listener " + name + " worker " + worker.index + " on " + next.url());
+            }
         }
         if (!replaced.isEmpty()) {
-            // The new connector serves first; then the old ones drain, without holding up the next reload.
+            // The new connectors serve first; then the old ones drain, without holding up the next reload.
             awaitServing(generation);
             for (Generation old : replaced) {
                 drains.execute(() -> {
@@ -272,9 +301,64 @@ final class ListenerRuntime {
         }
     }
 
+    private static void closeNew(List<Acceptor> acceptors, boolean shared) {
+        if (!shared) {
+            for (Acceptor acceptor : acceptors) {
+                acceptor.stopQuietly();
+            }
+        }
+    }
+
+    /** Called on an acceptor's thread when its socket died without being stopped. */
+    private void workerDied(Worker worker) {
+        synchronized (this) {
+            if (current != worker.generation || tasks.isShutdown()) {
+                return; // replaced or stopping: nothing to respawn
+            }
+        }
+        LOG.error("Removing dead worker {} of listener {}", worker.index, name);
+        publish(Lifecycle.WORKER_DIED, worker.generation.settings, worker.generation.number, null);
+        long wait = lastRespawn + RESPAWN_INTERVAL.toNanos() - System.nanoTime();
+        if (wait > 0) {
+            LOG.warn("Workers of listener {} die faster than once a second: respawn throttled by {} ms", name,
+                    TimeUnit.NANOSECONDS.toMillis(wait));
+        }
+        try {
+            tasks.execute(() -> respawn(worker, Math.max(0, wait)));
+        } catch (RejectedExecutionException stopping) {
+            LOG.debug("Listener {} stopping: worker {} not respawned", name, worker.index);
+        }
+    }
+
+    /** On the listener's thread: a new socket and acceptor for the worker, feeding the same connector. */
+    private void respawn(Worker worker, long waitNanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(waitNanos);
+            lastRespawn = System.nanoTime();
+            Acceptor acceptor = new Acceptor(worker.acceptor.name, Binder.bind(worker.generation.settings));
+            synchronized (this) {
+                if (current != worker.generation) {
+                    acceptor.stopQuietly();
+                    return;
+                }
+                worker.acceptor = acceptor;
+                worker.ownsAcceptor = true;
+                acceptor.start(() -> workerDied(worker));
+                if (worker.connector != null) {
+                    acceptor.serveWith(worker.connector);
+                }
+            }
+            LOG.info("Started worker {} of listener {} on {}", worker.index, name, worker.generation.settings.url());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            fail("berth.listener-" + name + ": worker " + worker.index + " could not be respawned: " + e.getMessage());
+        }
+    }
+
     private static void awaitServing(Generation generation) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (generation.connector == null || !generation.connector.isStarted()) {
+        while (!generation.serving()) {
             if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
                 return;
             }
@@ -291,25 +375,31 @@ final class ListenerRuntime {
         try {
             generation.stopAccepting();
             publish(Lifecycle.DRAINING, generation.settings, generation.number, null);
-            BerthConnector connector = generation.connector;
-            if (connector != null && connector.isStarted()) {
-                Duration limit = generation.settings.gracefulShutdownTimeout;
-                long deadline = limit.isZero() ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-                connector.drain();
-                while (!connector.idle() && System.nanoTime() < deadline) {
-                    sleep();
-                    // Connections that finished their last request meanwhile are idle now.
+            Duration limit = generation.settings.gracefulShutdownTimeout;
+            long deadline = limit.isZero() ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+            List<BerthConnector> connectors = new ArrayList<>();
+            for (Worker worker : generation.workers) {
+                BerthConnector connector = worker.connector;
+                if (connector != null && connector.isStarted()) {
                     connector.drain();
-                }
-                long cut = connector.inFlight.get();
-                if (cut > 0) {
-                    requestsCut.addAndGet(cut);
-                    LOG.warn("Berth listener {}: {} request(s) still running after graceful_shutdown_timeout ({} s) were cut",
-                            name, cut, ListenerSettings.format(limit.toMillis() / 1000.0));
+                    connectors.add(connector);
                 }
             }
-            if (generation.handle != null) {
-                generation.handle.remove();
+            while (connectors.stream().anyMatch(c -> !c.idle()) && System.nanoTime() < deadline) {
+                sleep();
+                // Connections that finished their last request meanwhile are idle now.
+                connectors.forEach(BerthConnector::drain);
+            }
+            long cut = connectors.stream().mapToLong(c -> c.inFlight.get()).sum();
+            if (cut > 0) {
+                requestsCut.addAndGet(cut);
+                LOG.warn("Berth listener {}: {} request(s) still running after graceful_shutdown_timeout ({} s) were cut",
+                        name, cut, ListenerSettings.format(limit.toMillis() / 1000.0));
+            }
+            for (Worker worker : generation.workers) {
+                if (worker.handle != null) {
+                    worker.handle.remove();
+                }
             }
         } finally {
             generation.drained.countDown();
@@ -324,50 +414,36 @@ final class ListenerRuntime {
         }
     }
 
-    /** One set of settings serving: the connectors Jetty asks for while they are current. */
-    private final class Generation implements ConnectorFactory {
+    /** One set of settings and the workers serving with it. */
+    private final class Generation {
 
         final ListenerSettings settings;
-        final Acceptor acceptor;
         final int number;
+        final List<Worker> workers = new ArrayList<>();
         final AtomicBoolean draining = new AtomicBoolean();
         final CountDownLatch drained = new CountDownLatch(1);
-        volatile boolean ownsAcceptor = true;
-        volatile ConnectorHost.Handle handle;
-        volatile BerthConnector connector;
+        final AtomicBoolean announced = new AtomicBoolean();
 
-        Generation(ListenerSettings settings, Acceptor acceptor, int number) {
+        Generation(ListenerSettings settings, int number) {
             this.settings = settings;
-            this.acceptor = acceptor;
             this.number = number;
         }
 
-        @Override
-        public Connector createConnector(Server server) {
-            try {
-                BerthConnector[] made = new BerthConnector[1];
-                made[0] = Connectors.create(server, settings, () -> {
-                    connector = made[0];
-                    acceptor.serveWith(made[0]);
-                    if (isCurrent()) {
-                        state = State.SERVING;
-                        reason = null;
-                        LOG.info("Berth listener {} started on {}", name, settings.url());
-                        publish(Lifecycle.STARTED, settings, number, null);
-                    }
-                }, () -> acceptor.release(made[0]));
-                return made[0];
-            } catch (InvalidSettingException e) {
-                String line = "berth.listener-" + name + ": " + e.getMessage();
-                fail(line);
-                throw new IllegalStateException(line, e);
+        boolean serving() {
+            for (Worker worker : workers) {
+                if (!worker.started) {
+                    return false;
+                }
             }
+            return true;
         }
 
-        /** Closes the socket unless a newer generation took it over. */
+        /** Closes the sockets no newer generation took over. */
         void stopAccepting() {
-            if (ownsAcceptor) {
-                acceptor.stopQuietly();
+            for (Worker worker : workers) {
+                if (worker.ownsAcceptor) {
+                    worker.acceptor.stopQuietly();
+                }
             }
         }
 
@@ -378,10 +454,65 @@ final class ListenerRuntime {
                 Thread.currentThread().interrupt();
             }
         }
+    }
 
-        private boolean isCurrent() {
+    /** A socket, its acceptor and the connector Jetty asks this worker for (again after a Jetty restart). */
+    final class Worker implements ConnectorFactory {
+
+        final Generation generation;
+        final int index;
+        volatile Acceptor acceptor;
+        volatile boolean ownsAcceptor = true;
+        volatile ConnectorHost.Handle handle;
+        volatile BerthConnector connector;
+        /** Its connector has started (Jetty's own state turns STARTED only after the callback). */
+        volatile boolean started;
+
+        Worker(Generation generation, int index, Acceptor acceptor) {
+            this.generation = generation;
+            this.index = index;
+            this.acceptor = acceptor;
+        }
+
+        @Override
+        public Connector createConnector(Server server) {
+            ListenerSettings settings = generation.settings;
+            try {
+                BerthConnector[] made = new BerthConnector[1];
+                made[0] = Connectors.create(server, settings, () -> {
+                    connector = made[0];
+                    started = true;
+                    acceptor.serveWith(made[0]);
+                    onWorkerStarted();
+                }, () -> {
+                    started = false;
+                    acceptor.release(made[0]);
+                });
+                return made[0];
+            } catch (InvalidSettingException e) {
+                String line = "berth.listener-" + name + ": " + e.getMessage();
+                fail(line);
+                throw new IllegalStateException(line, e);
+            }
+        }
+
+        /** Kills the worker's socket, as a lost bind would: for tests of the respawn. */
+        void kill() throws IOException {
+            acceptor.channel.close();
+        }
+
+        private void onWorkerStarted() {
             synchronized (ListenerRuntime.this) {
-                return current == this;
+                if (current != generation || !generation.serving()) {
+                    return;
+                }
+                state = State.SERVING;
+                reason = null;
+            }
+            if (generation.announced.compareAndSet(false, true)) {
+                LOG.info("Berth listener {} started on {}{}", name, generation.settings.url(),
+                        generation.settings.workers > 0 ? " with " + generation.settings.workers + " workers" : "");
+                publish(Lifecycle.STARTED, generation.settings, generation.number, null);
             }
         }
     }

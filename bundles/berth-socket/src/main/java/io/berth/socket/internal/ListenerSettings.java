@@ -38,10 +38,12 @@ final class ListenerSettings {
     static final String CA_FILE = "ca_file";
     static final String REQUIRE_PROXY_PROTOCOL = "require_proxy_protocol";
     static final String GRACEFUL_SHUTDOWN_TIMEOUT = "graceful_shutdown_timeout";
+    static final String WORKERS = "workers";
+    static final String MAX_CLIENTS = "max_clients";
 
     static final Set<String> KEYS = Set.of(BIND_IP, BIND_PORT, BACKLOG, TCP_NODELAY, KEEP_IDLE, REUSE_PORT,
             BIND_TIMEOUT, CLIENT_TIMEOUT, KEEPALIVE, MAX_REQUEST_LINE, MAX_HEADER_SIZE, CERT_FILE, KEY_FILE,
-            CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT);
+            CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT, WORKERS, MAX_CLIENTS);
 
     /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
@@ -65,6 +67,10 @@ final class ListenerSettings {
     final boolean requireProxyProtocol;
     /** How long requests in flight may take to finish when the listener stops or reloads; zero: no limit. */
     final Duration gracefulShutdownTimeout;
+    /** 0: one socket served in-process; N: N sockets sharing the port (SO_REUSEPORT), each with its own acceptor and connector. */
+    final int workers;
+    /** Requests in flight one worker serves at most (eventlet's GreenPool size). */
+    final int maxClients;
 
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
@@ -99,6 +105,18 @@ final class ListenerSettings {
         }
         this.requireProxyProtocol = bool(config, REQUIRE_PROXY_PROTOCOL, false);
         this.gracefulShutdownTimeout = seconds(config, GRACEFUL_SHUTDOWN_TIMEOUT, 60, 0, 86400);
+        this.workers = integer(config, WORKERS, 0, 0, 64);
+        this.maxClients = integer(config, MAX_CLIENTS, 1024, 1, 100_000);
+    }
+
+    /** How many sockets (and acceptors and connectors) serve this listener. */
+    int sockets() {
+        return Math.max(1, workers);
+    }
+
+    /** Whether its sockets are bound with SO_REUSEPORT: asked for, or needed by several workers. */
+    boolean sharesPort() {
+        return reusePort || workers > 0;
     }
 
     /**
@@ -190,7 +208,7 @@ final class ListenerSettings {
     /** Whether the two differ only in what can change without binding the port again. */
     boolean sameSocket(ListenerSettings other) {
         return other != null && address.equals(other.address) && port == other.port && backlog == other.backlog
-                && reusePort == other.reusePort;
+                && sharesPort() == other.sharesPort() && sockets() == other.sockets();
     }
 
     @Override
@@ -205,7 +223,8 @@ final class ListenerSettings {
                 && keepalive == s.keepalive && maxRequestLine == s.maxRequestLine && maxHeaderSize == s.maxHeaderSize
                 && Objects.equals(certFile, s.certFile) && Objects.equals(keyFile, s.keyFile)
                 && Objects.equals(caFile, s.caFile) && requireProxyProtocol == s.requireProxyProtocol
-                && gracefulShutdownTimeout.equals(s.gracefulShutdownTimeout);
+                && gracefulShutdownTimeout.equals(s.gracefulShutdownTimeout) && workers == s.workers
+                && maxClients == s.maxClients;
     }
 
     @Override

@@ -37,6 +37,8 @@ class ListenerSettingsTest {
         assertThat(s.tls()).isFalse();
         assertThat(s.requireProxyProtocol).isFalse();
         assertThat(s.gracefulShutdownTimeout).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.workers).isZero();
+        assertThat(s.maxClients).isEqualTo(1024);
         assertThat(s.url()).isEqualTo("http://0.0.0.0:8080/");
     }
 
@@ -75,7 +77,9 @@ class ListenerSettingsTest {
         "max_header_size  | big    | max_header_size: 'big' is not a whole number (64..1048576)",
         "bind_ip        | no-such-host.invalid | bind_ip: cannot resolve 'no-such-host.invalid' to an address",
         "bind_ip        | ' '      | bind_ip: is empty",
-        "workers_typo   | 4        | workers_typo: unknown key; the keys are backlog, bind_ip, bind_port, bind_timeout, ca_file, cert_file, client_timeout, graceful_shutdown_timeout, keep_idle, keepalive, key_file, max_header_size, max_request_line, require_proxy_protocol, reuse_port, tcp_nodelay",
+        "workers        | 65       | workers: 65 is out of range (0..64)",
+        "max_clients    | 0        | max_clients: 0 is out of range (1..100000)",
+        "workers_typo   | 4        | workers_typo: unknown key; the keys are backlog, bind_ip, bind_port, bind_timeout, ca_file, cert_file, client_timeout, graceful_shutdown_timeout, keep_idle, keepalive, key_file, max_clients, max_header_size, max_request_line, require_proxy_protocol, reuse_port, tcp_nodelay, workers",
     })
     void eachInvalidValueNamesItsKeyAndWhy(String key, String value, String message) {
         Map<String, Object> config = new HashMap<>();

@@ -1,0 +1,168 @@
+package io.berth.socket.internal;
+
+import static io.berth.socket.internal.TestServer.freePort;
+import static io.berth.socket.internal.TestServer.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Workers: sockets sharing a port, each with its acceptor and connector; respawn; max_clients. */
+@Timeout(120)
+class WorkersJettyTest {
+
+    private TestServer jetty;
+    private int port;
+    private Map<String, Object> config;
+
+    @BeforeEach
+    void start() throws Exception {
+        jetty = new TestServer();
+        port = freePort();
+        config = new HashMap<>(Map.of("bind_ip", "127.0.0.1", "bind_port", port));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        jetty.close();
+    }
+
+    @Test
+    void workersShareThePortAndTheKernelSpreadsConnections() throws Exception {
+        config.put("workers", 3);
+        ListenerRuntime listener = jetty.listen("main", config);
+
+        assertThat(listeningSockets()).isEqualTo(3);
+        for (int i = 0; i < 100; i++) {
+            assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
+        }
+        for (ListenerRuntime.Worker worker : listener.workers()) {
+            assertThat(worker.connector.requests.sum()).as("requests served by worker " + worker.index).isPositive();
+        }
+    }
+
+    @Test
+    void aKilledWorkerIsRespawnedAndTrafficContinues() throws Exception {
+        config.put("workers", 2);
+        ListenerRuntime listener = jetty.listen("main", config);
+        ListenerRuntime.Worker worker = listener.workers().get(0);
+        Acceptor dead = worker.acceptor;
+
+        worker.kill();
+
+        await("worker 0 has a new socket", () -> worker.acceptor != dead);
+        await("two sockets listen again", () -> listeningSockets() == 2);
+        for (int i = 0; i < 50; i++) {
+            assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void respawningFasterThanOnceASecondIsThrottled() throws Exception {
+        ListenerRuntime listener = jetty.listen("main", config);
+        ListenerRuntime.Worker worker = listener.workers().get(0);
+
+        Acceptor first = worker.acceptor;
+        worker.kill();
+        await("first respawn", () -> worker.acceptor != first);
+        long firstRespawn = System.nanoTime();
+        Acceptor second = worker.acceptor;
+        worker.kill();
+        await("second respawn", () -> worker.acceptor != second);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - firstRespawn)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void atMaxClientsNewConnectionsWaitAndOneMoreRequestOnAnOpenConnectionIs503() throws Exception {
+        config.put("max_clients", 2);
+        ListenerRuntime listener = jetty.listen("main", config);
+        try (Socket open = new Socket("127.0.0.1", port)) {
+            open.setSoTimeout(10_000);
+            assertThat(request(open, "/")).startsWith("HTTP/1.1 200");
+            List<CompletableFuture<String>> slow = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                slow.add(CompletableFuture.supplyAsync(() -> call("/slow?ms=1500")));
+            }
+            await("two requests in flight", () -> listener.inFlight() == 2);
+
+            long start = System.nanoTime();
+            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> call("/"));
+            assertThat(request(open, "/")).startsWith("HTTP/1.1 503");
+
+            assertThat(waiting.get(20, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(500));
+            for (CompletableFuture<String> request : slow) {
+                assertThat(request.get(20, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    /** One request on an open keep-alive connection; reads the response by its Content-Length. */
+    private static String request(Socket socket, String path) throws IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        byte[] body = in.readNBytes(length);
+        return head + new String(body, StandardCharsets.ISO_8859_1);
+    }
+
+    private String call(String path) {
+        try {
+            return get("127.0.0.1", port, path);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private long listeningSockets() {
+        try {
+            Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ss.waitFor(10, TimeUnit.SECONDS);
+            return out.lines().filter(line -> line.startsWith("LISTEN")).count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}
