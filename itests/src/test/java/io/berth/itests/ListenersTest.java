@@ -244,6 +244,40 @@ public class ListenersTest extends BerthTestSupport {
         assertEquals("Hello from Berth", awaitStatus("/hello", 200).body());
     }
 
+    @Test
+    public void aJettyRestartByFelixRefusesNoConnection() throws Exception {
+        awaitStatus("/hello", 200);
+        Configuration felix = configurationAdmin.getConfiguration("org.apache.felix.http", "?");
+        Hashtable<String, Object> properties = new Hashtable<>();
+        java.util.Enumeration<String> keys = felix.getProperties().keys();
+        while (keys.hasMoreElements()) {
+            String key = keys.nextElement();
+            properties.put(key, felix.getProperties().get(key));
+        }
+        int restartsBefore = count(karafLog(), "Started Jetty");
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Thread client = new Thread(() -> {
+            while (running.get()) {
+                String answer = exchange(mainPort(), "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                if (!answer.startsWith("HTTP/1.1 200")) {
+                    failures.add(answer.isEmpty() ? "connection closed without an answer" : answer.lines().findFirst().orElse(""));
+                }
+            }
+        }, "itest-during-restart");
+        client.start();
+
+        // Any change to Felix's configuration restarts its Jetty (STACK-NOTES trap 12).
+        properties.put("org.apache.felix.http.session.timeout", "31");
+        felix.update(properties);
+        awaitLogCount("Started Jetty", restartsBefore + 1);
+        awaitStatus("/hello", 200);
+        running.set(false);
+        client.join(30_000);
+
+        assertEquals("requests failed while Jetty restarted: " + failures, 0, failures.size());
+    }
+
     private static int count(String text, String part) {
         int found = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {

@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,13 @@ final class Acceptor implements Runnable {
     private volatile boolean stopped;
     private Runnable onDeath = () -> { };
 
-    Acceptor(String name, ServerSocketChannel channel) {
+    /** Whether the application behind the connectors is ready (Felix's whiteboard registered its servlets). */
+    private final BooleanSupplier ready;
+
+    Acceptor(String name, ServerSocketChannel channel, BooleanSupplier ready) {
         this.name = name;
         this.channel = channel;
+        this.ready = ready;
         this.thread = new Thread(this, "berth-acceptor-" + name);
         this.thread.setDaemon(true);
     }
@@ -121,7 +126,7 @@ final class Acceptor implements Runnable {
         try {
             // eventlet's GreenPool: at max_clients requests in flight, stop accepting; new
             // connections wait in the kernel's backlog until a request finishes.
-            while (!stopped && (target == null || !target.isStarted() || target.full())) {
+            while (!stopped && (target == null || !target.isStarted() || target.full() || !ready.getAsBoolean())) {
                 serving.await(100, TimeUnit.MILLISECONDS);
             }
             return stopped ? null : target;
@@ -133,22 +138,35 @@ final class Acceptor implements Runnable {
         }
     }
 
-    /** Gives the connection to the connector serving now, which may have changed while accept() blocked. */
+    /**
+     * Gives the connection to the connector serving now, which may have changed while accept()
+     * blocked; if that one stops before it takes the connection, to its successor.
+     */
     private void hand(SocketChannel accepted) {
-        BerthConnector connector = awaitConnector();
-        try {
+        while (true) {
+            BerthConnector connector = awaitConnector();
             if (connector == null) {
-                accepted.close();
+                close(accepted);
                 return;
             }
-            connector.take(accepted);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("Listener {} lost a connection as it was accepted", name, e);
             try {
-                accepted.close();
-            } catch (IOException ignored) {
-                // closing a broken connection
+                if (connector.take(accepted)) {
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Listener {} lost a connection as it was accepted", name, e);
+                close(accepted);
+                return;
             }
+            release(connector);
+        }
+    }
+
+    private static void close(SocketChannel accepted) {
+        try {
+            accepted.close();
+        } catch (IOException ignored) {
+            // closing a connection nobody will serve
         }
     }
 

@@ -4,24 +4,26 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketOption;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
-import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * kernel's backlog is lost. Accepted sockets get TCP_NODELAY, SO_KEEPALIVE and TCP_KEEPIDLE as
  * configured. Counts connections and requests for the listener's status.
  */
-final class BerthConnector extends AbstractNetworkConnector {
+final class BerthConnector extends ServerConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(BerthConnector.class);
 
@@ -44,11 +46,12 @@ final class BerthConnector extends AbstractNetworkConnector {
     private static final SocketOption<Integer> TCP_KEEPIDLE = keepIdleOption();
 
     final ListenerSettings settings;
-    private final SelectorManager selectors;
     private final Runnable onStarted;
     private final Runnable onStopped;
 
     final AtomicLong inFlight = new AtomicLong();
+    /** Connections taken but not yet registered by a selector: a drain must wait for them too. */
+    private final Set<SelectableChannel> arriving = ConcurrentHashMap.newKeySet();
     /**
      * Connections that have served a request, with how many are in flight on each now (HTTP/1.1
      * has one at a time). Zero: idle between requests. A connection not here yet has not sent a
@@ -61,7 +64,9 @@ final class BerthConnector extends AbstractNetworkConnector {
 
     BerthConnector(Server server, ListenerSettings settings, Runnable onStarted, Runnable onStopped,
             ConnectionFactory... factories) {
-        super(server, null, null, null, 0, factories);
+        // One acceptor thread, which only waits (see accept): Felix's Jetty expects ServerConnectors,
+        // and a ServerConnector without acceptors wants a channel of its own.
+        super(server, 1, -1, factories);
         this.settings = settings;
         this.onStarted = onStarted;
         this.onStopped = onStopped;
@@ -69,21 +74,35 @@ final class BerthConnector extends AbstractNetworkConnector {
         setHost(settings.address.getHostAddress());
         setPort(settings.port);
         setIdleTimeout(settings.clientTimeout.toMillis());
-        this.selectors = new Selectors(server);
-        addBean(selectors, true);
-    }
-
-    /** Serves a connection the listener accepted. */
-    void take(SocketChannel channel) throws IOException {
-        channel.configureBlocking(false);
-        configure(channel);
-        selectors.accept(channel);
+        getSelectorManager().addEventListener(new SelectorManager.AcceptListener() {
+            @Override
+            public void onAcceptFailed(SelectableChannel channel, Throwable cause) {
+                arriving.remove(channel);
+            }
+        });
     }
 
     /**
-     * From now on every response closes its connection ({@code Connection: close} where the
-     * response is not committed yet), and connections between requests are closed; requests in
-     * flight run to their end.
+     * Serves a connection the listener accepted.
+     *
+     * @return false if this connector is stopping: the connection is still the caller's
+     */
+    boolean take(SocketChannel channel) throws IOException {
+        if (!isRunning() || isShutdown() || !getSelectorManager().isRunning()) {
+            // Stopping, or shutting down gracefully while Felix restarts Jetty: the connection
+            // waits for the next connector.
+            return false;
+        }
+        channel.configureBlocking(false);
+        configure(channel);
+        arriving.add(channel);
+        getSelectorManager().accept(channel);
+        return true;
+    }
+
+    /**
+     * From now on every request's response closes its connection ({@code Connection: close}),
+     * and connections between requests are closed once idle; requests in flight run to their end.
      */
     void drain() {
         draining = true;
@@ -103,7 +122,7 @@ final class BerthConnector extends AbstractNetworkConnector {
      * Counts a request in and, when it completes, out. Called by the connector's customizer
      * before the request is handled.
      */
-    void requestStarted(Request request) {
+    void requestStarted(Request request, HttpFields.Mutable responseHeaders) {
         if (full()) {
             // A connection accepted earlier sends one more: eventlet would make it wait for a
             // green thread; Berth answers at once so that nothing hangs.
@@ -112,7 +131,12 @@ final class BerthConnector extends AbstractNetworkConnector {
         EndPoint endPoint = socketEndPoint(request.getConnectionMetaData().getConnection().getEndPoint());
         requestsOn.merge(endPoint, 1, Integer::sum);
         if (draining) {
-            // It arrived on a connection drain() had marked idle: give it the usual timeout back.
+            // Its response closes the connection: the client's next request goes to the new
+            // connector. (Jetty's own shutdown flag would also close connections whose response
+            // was committed before the drain, without telling the client: its next request would
+            // find the connection gone.)
+            responseHeaders.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            // It may have arrived on a connection drain() had marked idle: give it the usual timeout back.
             endPoint.setIdleTimeout(getIdleTimeout());
         }
         inFlight.incrementAndGet();
@@ -144,20 +168,25 @@ final class BerthConnector extends AbstractNetworkConnector {
         return draining;
     }
 
-    /** Whether every connection is closed (drained). */
+    /** Whether every connection is closed (drained), those still on their way to a selector included. */
     boolean idle() {
-        return getConnectedEndPoints().isEmpty();
+        return arriving.isEmpty() && getConnectedEndPoints().isEmpty();
     }
 
-    /** Jetty reads this before committing a response: while draining, responses close their connection. */
+    /** The listener's acceptor accepts; this connector's acceptor thread only waits until the connector stops. */
     @Override
-    public boolean isShutdown() {
-        return draining || super.isShutdown();
+    public void accept(int acceptorID) throws IOException {
+        try {
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // Jetty interrupts its acceptors to stop them
+        }
     }
 
+    /** No socket of its own: the listener's acceptor hands it connections. */
     @Override
-    protected void accept(int acceptorID) {
-        throw new UnsupportedOperationException("Berth listeners accept connections themselves");
+    public void open() {
+        // nothing to open
     }
 
     @Override
@@ -204,36 +233,11 @@ final class BerthConnector extends AbstractNetworkConnector {
         }
     }
 
-    /** Like Jetty's ServerConnector's, minus the accepting: endpoints and connections for taken channels. */
-    private final class Selectors extends SelectorManager {
-
-        Selectors(Server server) {
-            super(server.getThreadPool(), server.getScheduler(), -1);
-        }
-
-        @Override
-        protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) {
-            SocketChannelEndPoint endPoint = new SocketChannelEndPoint((SocketChannel) channel, selector, key, getScheduler());
-            endPoint.setIdleTimeout(getIdleTimeout());
-            return endPoint;
-        }
-
-        @Override
-        public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment) {
-            return getDefaultConnectionFactory().newConnection(BerthConnector.this, endPoint);
-        }
-
-        @Override
-        protected void endPointOpened(EndPoint endPoint) {
-            super.endPointOpened(endPoint);
-            onEndPointOpened(endPoint);
-        }
-
-        @Override
-        protected void endPointClosed(EndPoint endPoint) {
-            requestsOn.remove(endPoint);
-            onEndPointClosed(endPoint);
-            super.endPointClosed(endPoint);
+    @Override
+    protected void onEndPointOpened(EndPoint endPoint) {
+        super.onEndPointOpened(endPoint);
+        if (endPoint instanceof SocketChannelEndPoint) {
+            arriving.remove(((SocketChannelEndPoint) endPoint).getChannel());
         }
     }
 

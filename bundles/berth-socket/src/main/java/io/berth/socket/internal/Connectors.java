@@ -74,7 +74,7 @@ final class Connectors {
         }
         BerthConnector connector = new BerthConnector(server, settings, onStarted, onStopped, factories);
         http.addCustomizer((request, responseHeaders) -> {
-            connector.requestStarted(request);
+            connector.requestStarted(request, responseHeaders);
             return request;
         });
         return connector;

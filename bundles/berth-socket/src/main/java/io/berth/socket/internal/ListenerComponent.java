@@ -3,10 +3,12 @@ package io.berth.socket.internal;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,6 +22,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
@@ -107,6 +110,17 @@ public final class ListenerComponent implements Listener {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
+    /** Quiet time of the whiteboard's change count after which its servlets count as registered. */
+    static final long WHITEBOARD_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * Felix registers its HttpServiceRuntime, then adds the whiteboard's servlets: connections
+     * are handed to Jetty once the runtime is there and its change count has settled, so a
+     * Jetty (re)start answers no request with 404 for want of its servlets.
+     */
+    private volatile boolean whiteboard;
+    private volatile long whiteboardChanged = System.nanoTime();
+
     private final String name;
     private final ListenerRuntime runtime;
     private final ServiceRegistration<Listener> status;
@@ -129,11 +143,27 @@ public final class ListenerComponent implements Listener {
             if (events != null) {
                 events.postEvent(new Event(topic, eventProperties));
             }
-        });
+        }, () -> whiteboard && System.nanoTime() - whiteboardChanged > WHITEBOARD_SETTLE_NANOS);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(NAME_PROPERTY, name);
         this.status = context.registerService(Listener.class, this, props);
         apply(properties);
+    }
+
+    @Reference(service = HttpServiceRuntime.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindWhiteboard(ServiceReference<HttpServiceRuntime> reference) {
+        whiteboardChanged = System.nanoTime();
+        whiteboard = true;
+    }
+
+    void updatedWhiteboard(ServiceReference<HttpServiceRuntime> reference) {
+        whiteboardChanged = System.nanoTime();
+    }
+
+    void unbindWhiteboard(ServiceReference<HttpServiceRuntime> reference) {
+        whiteboard = false;
+        whiteboardChanged = System.nanoTime();
     }
 
     @Modified

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
 import org.eclipse.jetty.server.Connector;
@@ -54,6 +55,7 @@ final class ListenerRuntime {
     private final String name;
     private final ConnectorHost host;
     private final LifecycleSink events;
+    private final BooleanSupplier ready;
     private final ExecutorService tasks;
     private final ExecutorService drains;
     /** One thread posts every event of this listener, so they arrive in the order they happened. */
@@ -73,13 +75,22 @@ final class ListenerRuntime {
     private volatile String reason;
     private volatile String url = "";
 
-    ListenerRuntime(String name, ConnectorHost host, LifecycleSink events) {
+    /**
+     * @param ready whether the host's application is ready for requests; until it is, new
+     *     connections wait in the backlog (Felix's whiteboard adds its servlets just after Jetty starts)
+     */
+    ListenerRuntime(String name, ConnectorHost host, LifecycleSink events, BooleanSupplier ready) {
         this.name = name;
         this.host = host;
         this.events = events;
+        this.ready = ready;
         this.tasks = Executors.newSingleThreadExecutor(task -> thread(task, "berth-listener-" + name));
         this.drains = Executors.newCachedThreadPool(task -> thread(task, "berth-drain-" + name));
         this.publisher = Executors.newSingleThreadExecutor(task -> thread(task, "berth-events-" + name));
+    }
+
+    ListenerRuntime(String name, ConnectorHost host, LifecycleSink events) {
+        this(name, host, events, () -> true);
     }
 
     ListenerRuntime(String name, ConnectorHost host) {
@@ -242,7 +253,7 @@ final class ListenerRuntime {
                     base.stopAccepting();
                 }
                 for (int i = 0; i < next.sockets(); i++) {
-                    Acceptor acceptor = new Acceptor(name + (next.workers > 0 ? "-" + i : ""), Binder.bind(next));
+                    Acceptor acceptor = new Acceptor(name + (next.workers > 0 ? "-" + i : ""), Binder.bind(next), ready);
                     acceptors.add(acceptor);
                 }
             }
@@ -335,7 +346,7 @@ final class ListenerRuntime {
         try {
             TimeUnit.NANOSECONDS.sleep(waitNanos);
             lastRespawn = System.nanoTime();
-            Acceptor acceptor = new Acceptor(worker.acceptor.name, Binder.bind(worker.generation.settings));
+            Acceptor acceptor = new Acceptor(worker.acceptor.name, Binder.bind(worker.generation.settings), ready);
             synchronized (this) {
                 if (current != worker.generation) {
                     acceptor.stopQuietly();
@@ -356,13 +367,22 @@ final class ListenerRuntime {
         }
     }
 
+    /**
+     * Waits until every worker of the new generation serves, even if a newer reload interrupts:
+     * the old generations must not drain before their successor takes connections.
+     */
     private static void awaitServing(Generation generation) {
+        boolean interrupted = Thread.interrupted();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!generation.serving()) {
-            if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
-                return;
+        while (!generation.serving() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-            sleep();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
