@@ -11,9 +11,13 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.Lifecycle;
 import io.berth.api.Listener;
 import io.berth.api.Supervisor;
 
@@ -21,16 +25,25 @@ import io.berth.api.Supervisor;
  * Reloads listeners on request and on SIGHUP (Swift reloads on SIGUSR1; a JVM cannot take that
  * one, and SIGHUP would otherwise stop it). A reload is seamless: see {@link Listener#reload()}.
  */
-@Component(service = Supervisor.class, immediate = true)
-public final class SupervisorComponent implements Supervisor {
+@Component(service = {Supervisor.class, EventHandler.class}, immediate = true,
+        property = EventConstants.EVENT_TOPIC + "=" + Lifecycle.TOPIC_PREFIX + "*")
+public final class SupervisorComponent implements Supervisor, EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SupervisorComponent.class);
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Hangup hangup;
+    private final SystemdNotify systemd;
+    /** Guarded by this: READY=1 is due once every listener serves (again, after a reload). */
+    private boolean readyDue = true;
 
     @Activate
     public SupervisorComponent() {
+        this(SystemdNotify.fromEnvironment());
+    }
+
+    SupervisorComponent(SystemdNotify systemd) {
+        this.systemd = systemd;
         this.hangup = Hangup.install(() -> {
             LOG.info("SIGHUP received: reloading every listener");
             reloadAll();
@@ -40,11 +53,53 @@ public final class SupervisorComponent implements Supervisor {
     @Deactivate
     void deactivate() {
         hangup.uninstall();
+        systemd.send("STOPPING=1", "STATUS=Stopping: draining listeners");
+    }
+
+    /** Lifecycle events of the listeners drive systemd's READY=1 and RELOADING=1. */
+    @Override
+    public void handleEvent(Event event) {
+        String topic = event.getTopic();
+        if (topic.equals(Lifecycle.RELOADING)) {
+            boolean announce;
+            synchronized (this) {
+                announce = !readyDue;
+                readyDue = true;
+            }
+            if (announce) {
+                systemd.send("RELOADING=1", "STATUS=Reloading " + event.getProperty(Lifecycle.LISTENER));
+            }
+        } else if (topic.equals(Lifecycle.STARTED) || topic.equals(Lifecycle.STOPPED)) {
+            // A reload is over when its new connectors serve: that is the STARTED that follows.
+            checkReady();
+        }
+    }
+
+    /** READY=1 once every listener serves (a FAILED one does not hold the others back; STATUS says so). */
+    void checkReady() {
+        List<String> states = new ArrayList<>();
+        for (Listener listener : listeners) {
+            if (listener.state() == Listener.State.STARTING) {
+                return;
+            }
+            states.add(listener.name() + " " + listener.state());
+        }
+        if (states.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            if (!readyDue) {
+                return;
+            }
+            readyDue = false;
+        }
+        systemd.send("READY=1", "STATUS=Serving: " + String.join(", ", states));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addListener(Listener listener) {
         listeners.add(listener);
+        checkReady();
     }
 
     void removeListener(Listener listener) {

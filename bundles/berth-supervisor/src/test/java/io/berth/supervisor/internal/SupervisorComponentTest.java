@@ -3,13 +3,24 @@ package io.berth.supervisor.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.event.Event;
 
+import io.berth.api.Lifecycle;
 import io.berth.api.Listener;
 
 @Timeout(30)
@@ -65,6 +76,49 @@ class SupervisorComponentTest {
         }
         // The JVM is still here: SIGHUP no longer stops it.
         assertThat(main.reloads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void systemdHearsReadyReloadingAndStopping(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("notify.sock");
+        Path script = dir.resolve("notify-socket.py");
+        try (InputStream in = getClass().getResourceAsStream("/notify-socket.py")) {
+            Files.copy(in, script);
+        }
+        Process receiver = new ProcessBuilder("python3", script.toString(), socket.toString()).start();
+        try {
+            BufferedReader datagrams = new BufferedReader(new InputStreamReader(receiver.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(datagrams.readLine()).isEqualTo("bound");
+            SupervisorComponent notifying = new SupervisorComponent(
+                    new SystemdNotify(Map.of("NOTIFY_SOCKET", socket.toString()), 4242, "systemd-notify"));
+            FakeListener starting = new FakeListener("main", Listener.State.STARTING);
+            notifying.addListener(starting);
+
+            notifying.checkReady(); // main is still starting: nothing yet
+            notifying.addListener(broken);
+            notifying.removeListener(starting);
+            notifying.addListener(main);
+            assertThat(nextDatagram(datagrams)).contains("READY=1", "MAINPID=4242", "STATUS=Serving: broken FAILED, main SERVING");
+
+            notifying.handleEvent(new Event(Lifecycle.RELOADING, Map.of(Lifecycle.LISTENER, "main")));
+            assertThat(nextDatagram(datagrams)).contains("RELOADING=1", "STATUS=Reloading main");
+            notifying.handleEvent(new Event(Lifecycle.STARTED, Map.of(Lifecycle.LISTENER, "main")));
+            assertThat(nextDatagram(datagrams)).contains("READY=1");
+
+            notifying.deactivate();
+            assertThat(nextDatagram(datagrams)).contains("STOPPING=1");
+        } finally {
+            receiver.destroyForcibly();
+        }
+    }
+
+    /** The next datagram, skipping the BARRIER=1 that systemd-notify sends to synchronise. */
+    private static String nextDatagram(BufferedReader datagrams) throws IOException {
+        String line = datagrams.readLine();
+        while (line != null && line.equals("BARRIER=1")) {
+            line = datagrams.readLine();
+        }
+        return line;
     }
 
     private static final class FakeListener implements Listener {
