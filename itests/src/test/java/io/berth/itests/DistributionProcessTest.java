@@ -1,0 +1,221 @@
+package io.berth.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+import org.junit.FixMethodOrder;
+
+/**
+ * The distribution as an operator runs it: {@code bin/karaf server} in a process of its own (a
+ * copy of karaf-assembly's target/assembly, on free ports), {@code bin/client}, {@code ss}, and
+ * SIGTERM at the end.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class DistributionProcessTest {
+
+    private static final long PATIENCE_MS = 120_000;
+
+    private static Path home;
+    private static Process karaf;
+    private static int httpPort;
+    private static int sshPort;
+    private static int rmiRegistryPort;
+    private static int rmiServerPort;
+
+    @BeforeClass
+    public static void startBerth() throws Exception {
+        Path assembly = Paths.get(System.getProperty("berth.assembly.dir"));
+        home = Paths.get("target", "process-test", "berth").toAbsolutePath();
+        deleteTree(home.getParent());
+        copyTree(assembly, home);
+        deleteTree(home.resolve("data"));
+        Files.deleteIfExists(home.resolve("etc/berth-client.key"));
+        httpPort = freePort();
+        sshPort = freePort();
+        rmiRegistryPort = freePort();
+        rmiServerPort = freePort();
+        replace("etc/berth.listener-main.cfg", "bind_port = 8080", "bind_port = " + httpPort);
+        replace("etc/org.apache.karaf.shell.cfg", "sshPort = 8101", "sshPort = " + sshPort);
+        replace("etc/org.apache.karaf.management.cfg", "rmiRegistryPort = 1099", "rmiRegistryPort = " + rmiRegistryPort);
+        replace("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + rmiServerPort);
+
+        karaf = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("console.out").toFile())
+                .start();
+        await("GET /hello answers 200", () -> get("/hello").startsWith("HTTP/1.1 200"));
+    }
+
+    @AfterClass
+    public static void stopBerth() throws Exception {
+        if (karaf != null && karaf.isAlive()) {
+            karaf.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            karaf.destroyForcibly();
+            karaf.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    public void a_sshAndJmxListenOnLoopbackOnlyAndHttpOnEveryInterface() throws Exception {
+        await("SSH listens", () -> !listening(sshPort).isEmpty());
+        for (int port : new int[] {sshPort, rmiRegistryPort, rmiServerPort}) {
+            List<String> addresses = listening(port);
+            assertFalse("port " + port + " listens", addresses.isEmpty());
+            for (String address : addresses) {
+                assertTrue("port " + port + " on " + address, address.equals("127.0.0.1:" + port)
+                        || address.equals("[::ffff:127.0.0.1]:" + port));
+            }
+        }
+        assertEquals(List.of("*:" + httpPort), listening(httpPort));
+    }
+
+    @Test
+    public void b_binClientLogsInWithTheFirstStartKeyAndKarafKarafDoesNot() throws Exception {
+        await("the client key exists", () -> Files.exists(home.resolve("etc/berth-client.key")));
+
+        String listed = client("feature:list -i");
+        assertTrue(listed, listed.matches("(?s).*\\bberth\\s+\\|.*Started.*"));
+
+        String refused = client("bundle:list", "-u", "karaf", "-p", "karaf");
+        assertFalse(refused, refused.contains("io.berth"));
+    }
+
+    @Test
+    public void c_sigtermLetsARequestInFlightFinishThenStops() throws Exception {
+        CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> get("/hello?delay_ms=2000"));
+        await("the slow request's connection is established", () -> established(httpPort) > 0);
+
+        ProcessHandle java = karaf.toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
+                .findFirst().orElse(karaf.toHandle());
+        new ProcessBuilder("kill", "-TERM", Long.toString(java.pid())).start().waitFor();
+
+        String answer = slow.get(60, TimeUnit.SECONDS);
+        assertTrue(answer, answer.startsWith("HTTP/1.1 200") && answer.endsWith("Hello from Berth"));
+        assertTrue("Berth stops after SIGTERM", karaf.waitFor(90, TimeUnit.SECONDS));
+        String log = Files.readString(home.resolve("data/log/karaf.log"));
+        assertTrue("the listener drained and stopped", log.contains("Berth listener main stopped"));
+    }
+
+    private static String client(String command, String... options) throws Exception {
+        List<String> line = new ArrayList<>(List.of(home.resolve("bin/client").toString(), "-b"));
+        line.addAll(List.of(options));
+        Process client = new ProcessBuilder(line).redirectErrorStream(true).start();
+        client.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().close();
+        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("bin/client finishes", client.waitFor(60, TimeUnit.SECONDS));
+        return out;
+    }
+
+    private static String get(String path) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), httpPort)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** Local addresses listening on the port, as ss shows them. */
+    private static List<String> listening(int port) {
+        List<String> addresses = new ArrayList<>();
+        for (String row : ss("-Hltn", "sport = :" + port)) {
+            String[] columns = row.trim().split("\\s+");
+            addresses.add(columns[3]);
+        }
+        return addresses;
+    }
+
+    private static long established(int port) {
+        return ss("-Htn", "state", "established", "sport = :" + port).size();
+    }
+
+    private static List<String> ss(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("ss"));
+        command.addAll(List.of(arguments));
+        try {
+            Process ss = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (InputStream in = ss.getInputStream()) {
+                String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                ss.waitFor(10, TimeUnit.SECONDS);
+                return out.lines().filter(l -> !l.isBlank()).toList();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not within " + PATIENCE_MS + " ms: " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    private static void replace(String file, String from, String to) throws IOException {
+        Path path = home.resolve(file);
+        String text = Files.readString(path);
+        assertTrue(file + " has " + from, text.contains(from));
+        Files.writeString(path, text.replace(from, to));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths.sorted((a, b) -> b.compareTo(a))::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+}
