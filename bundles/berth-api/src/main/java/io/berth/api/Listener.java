@@ -43,6 +43,27 @@ public interface Listener {
     long requestsInFlight();
 
     /**
+     * One worker's counts: a socket, its acceptor and its connector (see {@code workers}).
+     *
+     * @param index the worker's number, from 0
+     * @param connections connections open now
+     * @param inFlight requests being served now
+     * @param requests requests served by this worker's current connector
+     * @param errors of those, the ones that failed (an exception, a client gone, a 503 at max_clients)
+     */
+    record Worker(int index, long connections, long inFlight, long requests, long errors) {
+    }
+
+    /** @return the workers serving with the current settings */
+    java.util.List<Worker> workers();
+
+    /** @return requests served since the listener started, across reloads */
+    long requests();
+
+    /** @return requests that failed since the listener started, across reloads */
+    long errors();
+
+    /**
      * Seamless reload with the current settings (Swift's SIGUSR1, done in place): a new connector
      * serves first, then the old one drains. Returns at once; progress is in the lifecycle events.
      */

@@ -62,12 +62,18 @@ final class BerthConnector extends ServerConnector {
     final LongAdder errors = new LongAdder();
     private volatile boolean draining;
 
-    BerthConnector(Server server, ListenerSettings settings, Runnable onStarted, Runnable onStopped,
-            ConnectionFactory... factories) {
+    /** The listener's totals, across connectors and reloads. */
+    private final LongAdder listenerRequests;
+    private final LongAdder listenerErrors;
+
+    BerthConnector(Server server, ListenerSettings settings, LongAdder listenerRequests, LongAdder listenerErrors,
+            Runnable onStarted, Runnable onStopped, ConnectionFactory... factories) {
         // One acceptor thread, which only waits (see accept): Felix's Jetty expects ServerConnectors,
         // and a ServerConnector without acceptors wants a channel of its own.
         super(server, 1, -1, factories);
         this.settings = settings;
+        this.listenerRequests = listenerRequests;
+        this.listenerErrors = listenerErrors;
         this.onStarted = onStarted;
         this.onStopped = onStopped;
         setName("berth-" + settings.name);
@@ -124,6 +130,10 @@ final class BerthConnector extends ServerConnector {
      */
     void requestStarted(Request request, HttpFields.Mutable responseHeaders) {
         if (full()) {
+            requests.increment();
+            errors.increment();
+            listenerRequests.increment();
+            listenerErrors.increment();
             // A connection accepted earlier sends one more: eventlet would make it wait for a
             // green thread; Berth answers at once so that nothing hangs.
             throw new HttpException.RuntimeException(HttpStatus.SERVICE_UNAVAILABLE_503, "Server busy: max_clients reached");
@@ -141,11 +151,13 @@ final class BerthConnector extends ServerConnector {
         }
         inFlight.incrementAndGet();
         requests.increment();
+        listenerRequests.increment();
         Request.addCompletionListener(request, failure -> {
             requestsOn.computeIfPresent(endPoint, (key, count) -> count - 1);
             inFlight.decrementAndGet();
             if (failure != null) {
                 errors.increment();
+                listenerErrors.increment();
             }
         });
     }

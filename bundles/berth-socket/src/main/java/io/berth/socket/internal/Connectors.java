@@ -1,5 +1,7 @@
 package io.berth.socket.internal;
 
+import java.util.concurrent.atomic.LongAdder;
+
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -20,8 +22,8 @@ final class Connectors {
     private Connectors() {
     }
 
-    static BerthConnector create(Server server, ListenerSettings settings, Runnable onStarted, Runnable onStopped)
-            throws InvalidSettingException {
+    static BerthConnector create(Server server, ListenerSettings settings, LongAdder requests, LongAdder errors,
+            Runnable onStarted, Runnable onStopped) throws InvalidSettingException {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -72,7 +74,7 @@ final class Connectors {
         } else {
             factories = ssl == null ? new ConnectionFactory[] {httpFactory} : new ConnectionFactory[] {ssl, httpFactory};
         }
-        BerthConnector connector = new BerthConnector(server, settings, onStarted, onStopped, factories);
+        BerthConnector connector = new BerthConnector(server, settings, requests, errors, onStarted, onStopped, factories);
         http.addCustomizer((request, responseHeaders) -> {
             connector.requestStarted(request, responseHeaders);
             return request;

@@ -2,6 +2,7 @@ package io.berth.socket.internal;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -229,5 +230,20 @@ public final class ListenerComponent implements Listener {
     @Override
     public long requestsInFlight() {
         return runtime.inFlight();
+    }
+
+    @Override
+    public List<Worker> workers() {
+        return runtime.workerStatus();
+    }
+
+    @Override
+    public long requests() {
+        return runtime.requests();
+    }
+
+    @Override
+    public long errors() {
+        return runtime.errors();
     }
 }

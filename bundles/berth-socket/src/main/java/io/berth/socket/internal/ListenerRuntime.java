@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
@@ -62,6 +63,8 @@ final class ListenerRuntime {
     private final ExecutorService publisher;
     private final AtomicInteger generations = new AtomicInteger();
     private final AtomicLong requestsCut = new AtomicLong();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
     private volatile long lastRespawn;
 
     /** Guarded by this. */
@@ -197,6 +200,26 @@ final class ListenerRuntime {
             }
         }
         return count;
+    }
+
+    long requests() {
+        return requests.sum();
+    }
+
+    long errors() {
+        return errors.sum();
+    }
+
+    /** Counts of the current generation's workers. */
+    List<io.berth.api.Listener.Worker> workerStatus() {
+        List<io.berth.api.Listener.Worker> status = new ArrayList<>();
+        for (Worker worker : workers()) {
+            BerthConnector connector = worker.connector;
+            status.add(connector == null ? new io.berth.api.Listener.Worker(worker.index, 0, 0, 0, 0)
+                    : new io.berth.api.Listener.Worker(worker.index, connector.getConnectedEndPoints().size(),
+                            connector.inFlight.get(), connector.requests.sum(), connector.errors.sum()));
+        }
+        return status;
     }
 
     /** The current generation's workers, for tests that need to kill one. */
@@ -499,7 +522,7 @@ final class ListenerRuntime {
             ListenerSettings settings = generation.settings;
             try {
                 BerthConnector[] made = new BerthConnector[1];
-                made[0] = Connectors.create(server, settings, () -> {
+                made[0] = Connectors.create(server, settings, requests, errors, () -> {
                     connector = made[0];
                     started = true;
                     acceptor.serveWith(made[0]);

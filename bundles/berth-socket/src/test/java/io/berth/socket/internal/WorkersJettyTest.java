@@ -51,9 +51,15 @@ class WorkersJettyTest {
         for (int i = 0; i < 100; i++) {
             assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
         }
-        for (ListenerRuntime.Worker worker : listener.workers()) {
-            assertThat(worker.connector.requests.sum()).as("requests served by worker " + worker.index).isPositive();
+        List<io.berth.api.Listener.Worker> status = listener.workerStatus();
+        assertThat(status).extracting(io.berth.api.Listener.Worker::index).containsExactly(0, 1, 2);
+        for (io.berth.api.Listener.Worker worker : status) {
+            assertThat(worker.requests()).as("requests served by worker " + worker.index()).isPositive();
+            assertThat(worker.inFlight()).isZero();
+            assertThat(worker.errors()).isZero();
         }
+        assertThat(status.stream().mapToLong(io.berth.api.Listener.Worker::requests).sum()).isEqualTo(100);
+        assertThat(listener.requests()).isEqualTo(100);
     }
 
     @Test
@@ -105,6 +111,7 @@ class WorkersJettyTest {
             long start = System.nanoTime();
             CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> call("/"));
             assertThat(request(open, "/")).startsWith("HTTP/1.1 503");
+            assertThat(listener.errors()).isEqualTo(1);
 
             assertThat(waiting.get(20, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(500));

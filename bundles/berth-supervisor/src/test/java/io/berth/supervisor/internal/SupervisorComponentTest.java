@@ -160,5 +160,20 @@ class SupervisorComponentTest {
         public void reload() {
             reloads.incrementAndGet();
         }
+
+        @Override
+        public java.util.List<Worker> workers() {
+            return java.util.List.of();
+        }
+
+        @Override
+        public long requests() {
+            return 0;
+        }
+
+        @Override
+        public long errors() {
+            return 0;
+        }
     }
 }
