@@ -289,6 +289,25 @@ public class ListenersTest extends BerthTestSupport {
         assertTrue("requests answered: " + answered.get(), answered.get() > 0);
     }
 
+    @Test
+    public void aRequestPastRequestTimeoutIsLoggedWithItsTransactionIdAndAnswered503() throws Exception {
+        String port = freePort();
+        Configuration limited = listener("limited", Map.of("bind_ip", "127.0.0.1", "bind_port", port, "request_timeout", "1"));
+        try {
+            awaitStatus("127.0.0.1:" + port, "/hello", 200);
+
+            String answer = exchange(Integer.parseInt(port), "GET /hello?delay_ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            assertTrue(answer, answer.startsWith("HTTP/1.1 503") && answer.endsWith("Request timed out"));
+            java.util.regex.Matcher transId = java.util.regex.Pattern.compile("X-Trans-Id: (tx[0-9a-f]{21}-[0-9a-f]{10})").matcher(answer);
+            assertTrue("the 503 carries the transaction id: " + answer, transId.find());
+            awaitLog("Berth listener limited: request ran past request_timeout (1 s): transaction " + transId.group(1)
+                    + ", GET /hello, client 127.0.0.1: answered 503");
+        } finally {
+            limited.delete();
+        }
+    }
+
     private static int count(String text, String part) {
         int found = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {

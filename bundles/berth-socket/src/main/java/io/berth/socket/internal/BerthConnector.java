@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,8 +25,11 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.berth.api.Berth;
 
 /**
  * A Jetty connector for one Berth listener that does not own a socket: the listener's acceptor
@@ -152,7 +156,11 @@ final class BerthConnector extends ServerConnector {
         inFlight.incrementAndGet();
         requests.increment();
         listenerRequests.increment();
+        Scheduler.Task timeout = settings.requestTimeout.isZero() ? null : limit(request);
         Request.addCompletionListener(request, failure -> {
+            if (timeout != null) {
+                timeout.cancel();
+            }
             requestsOn.computeIfPresent(endPoint, (key, count) -> count - 1);
             inFlight.decrementAndGet();
             if (failure != null) {
@@ -160,6 +168,21 @@ final class BerthConnector extends ServerConnector {
                 listenerErrors.increment();
             }
         });
+    }
+
+    /** Arms request_timeout for this request. */
+    private Scheduler.Task limit(Request request) {
+        TimedStream[] stream = new TimedStream[1];
+        request.addHttpStreamWrapper(wrapped -> stream[0] = new TimedStream(wrapped));
+        return getScheduler().schedule(() -> {
+            Object transId = request.getAttribute(Berth.TRANS_ID_ATTRIBUTE);
+            boolean answered = stream[0] != null && stream[0].expire(transId instanceof String ? (String) transId : null);
+            LOG.warn("Berth listener {}: request ran past request_timeout ({} s): transaction {}, {} {}, client {}: {}",
+                    settings.name, ListenerSettings.format(settings.requestTimeout.toMillis() / 1000.0),
+                    transId == null ? "-" : transId, request.getMethod(), request.getHttpURI().getPath(),
+                    Request.getRemoteAddr(request),
+                    answered ? "answered 503" : "its response had begun, left to finish");
+        }, settings.requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The socket's own endpoint, under TLS and PROXY protocol wrappers. */

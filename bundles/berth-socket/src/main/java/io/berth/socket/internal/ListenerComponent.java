@@ -104,6 +104,9 @@ public final class ListenerComponent implements Listener {
 
         @AttributeDefinition(description = "Requests in flight per worker; beyond it new connections wait in the backlog and more requests on open connections get 503")
         int max__clients() default 1024;
+
+        @AttributeDefinition(description = "Seconds a request may run (uWSGI's harakiri, 0: off): past it the request is logged with its transaction id and answered 503 if its response has not begun")
+        double request__timeout() default 0;
     }
 
     /** Optional: without EventAdmin, lifecycle events are not posted. */

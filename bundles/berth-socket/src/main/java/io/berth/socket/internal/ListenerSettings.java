@@ -40,10 +40,11 @@ final class ListenerSettings {
     static final String GRACEFUL_SHUTDOWN_TIMEOUT = "graceful_shutdown_timeout";
     static final String WORKERS = "workers";
     static final String MAX_CLIENTS = "max_clients";
+    static final String REQUEST_TIMEOUT = "request_timeout";
 
     static final Set<String> KEYS = Set.of(BIND_IP, BIND_PORT, BACKLOG, TCP_NODELAY, KEEP_IDLE, REUSE_PORT,
             BIND_TIMEOUT, CLIENT_TIMEOUT, KEEPALIVE, MAX_REQUEST_LINE, MAX_HEADER_SIZE, CERT_FILE, KEY_FILE,
-            CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT, WORKERS, MAX_CLIENTS);
+            CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT, WORKERS, MAX_CLIENTS, REQUEST_TIMEOUT);
 
     /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
@@ -71,6 +72,8 @@ final class ListenerSettings {
     final int workers;
     /** Requests in flight one worker serves at most (eventlet's GreenPool size). */
     final int maxClients;
+    /** uWSGI's harakiri: a request running longer is logged, and answered 503 if nothing was sent yet. Zero: off. */
+    final Duration requestTimeout;
 
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
@@ -107,6 +110,7 @@ final class ListenerSettings {
         this.gracefulShutdownTimeout = seconds(config, GRACEFUL_SHUTDOWN_TIMEOUT, 60, 0, 86400);
         this.workers = integer(config, WORKERS, 0, 0, 64);
         this.maxClients = integer(config, MAX_CLIENTS, 1024, 1, 100_000);
+        this.requestTimeout = seconds(config, REQUEST_TIMEOUT, 0, 0, 86400);
     }
 
     /** How many sockets (and acceptors and connectors) serve this listener. */
@@ -224,7 +228,7 @@ final class ListenerSettings {
                 && Objects.equals(certFile, s.certFile) && Objects.equals(keyFile, s.keyFile)
                 && Objects.equals(caFile, s.caFile) && requireProxyProtocol == s.requireProxyProtocol
                 && gracefulShutdownTimeout.equals(s.gracefulShutdownTimeout) && workers == s.workers
-                && maxClients == s.maxClients;
+                && maxClients == s.maxClients && requestTimeout.equals(s.requestTimeout);
     }
 
     @Override

@@ -51,6 +51,8 @@ class WorkersJettyTest {
         for (int i = 0; i < 100; i++) {
             assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
         }
+        // A request counts out just after its response is written: the client may be faster.
+        await("no request in flight", () -> listener.inFlight() == 0);
         List<io.berth.api.Listener.Worker> status = listener.workerStatus();
         assertThat(status).extracting(io.berth.api.Listener.Worker::index).containsExactly(0, 1, 2);
         for (io.berth.api.Listener.Worker worker : status) {
@@ -119,6 +121,22 @@ class WorkersJettyTest {
                 assertThat(request.get(20, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
             }
         }
+    }
+
+    @Test
+    void aRequestPastRequestTimeoutIsAnswered503AndOthersAreNot() throws Exception {
+        config.put("request_timeout", "0.5");
+        ListenerRuntime listener = jetty.listen("main", config);
+        long start = System.nanoTime();
+
+        String late = get("127.0.0.1", port, "/slow?ms=3000");
+
+        assertThat(late).startsWith("HTTP/1.1 503").contains("Connection: close").endsWith("Request timed out");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400), Duration.ofMillis(2500));
+        assertThat(get("127.0.0.1", port, "/slow?ms=100")).startsWith("HTTP/1.1 200").endsWith("slept 100");
+        // The app's own answer, when it comes, goes nowhere; the listener keeps serving.
+        await("the timed-out request completes on the server", () -> listener.inFlight() == 0);
+        assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
     }
 
     /** One request on an open keep-alive connection; reads the response by its Content-Length. */
