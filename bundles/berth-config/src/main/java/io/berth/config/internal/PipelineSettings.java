@@ -1,0 +1,202 @@
+package io.berth.config.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * One pipeline, read from {@code etc/berth.pipeline-NAME.cfg} and checked value by value: stage
+ * names in order with the app last (paste.deploy's {@code [pipeline:main] pipeline = ...}), the
+ * path it is mounted at, the listeners that serve it and each stage's settings
+ * ({@code STAGE.KEY = value}). Immutable.
+ */
+final class PipelineSettings {
+
+    static final String FACTORY_PID = "berth.pipeline";
+    static final String PIPELINE = "pipeline";
+    static final String PATH = "path";
+    static final String LISTENERS = "listeners";
+
+    /** What a stage name stands for, once a bundle provides it. */
+    enum Kind { MIDDLEWARE, APP }
+
+    /** Keys ConfigAdmin, FileInstall and DS add to every configuration. */
+    private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
+    private static final Pattern STAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    final String name;
+    final List<String> stages;
+    final String path;
+    /** Empty: every listener. */
+    final Set<String> listeners;
+    /** Per stage, its settings without the {@code STAGE.} prefix; every stage has an entry. */
+    final Map<String, Map<String, String>> settings;
+
+    private PipelineSettings(String name, List<String> stages, String path, Set<String> listeners,
+            Map<String, Map<String, String>> settings) {
+        this.name = name;
+        this.stages = List.copyOf(stages);
+        this.path = path;
+        this.listeners = Collections.unmodifiableSet(listeners);
+        this.settings = Collections.unmodifiableMap(settings);
+    }
+
+    /**
+     * Reads and checks a pipeline's configuration.
+     *
+     * @throws InvalidSettingException naming the key whose value is wrong, and why
+     */
+    static PipelineSettings parse(String name, Map<String, ?> config) throws InvalidSettingException {
+        List<String> stages = stages(config.get(PIPELINE));
+        String path = path(config.get(PATH));
+        Set<String> listeners = listeners(config.get(LISTENERS));
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        for (String stage : stages) {
+            settings.put(stage, new LinkedHashMap<>());
+        }
+        for (Map.Entry<String, ?> entry : new java.util.TreeMap<>(config).entrySet()) {
+            String key = entry.getKey();
+            if (key.equals(PIPELINE) || key.equals(PATH) || key.equals(LISTENERS)
+                    || FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith)) {
+                continue;
+            }
+            int dot = key.indexOf('.');
+            if (dot <= 0 || dot == key.length() - 1) {
+                throw new InvalidSettingException(key, "unknown key; a pipeline has pipeline, path, listeners "
+                        + "and STAGE.KEY settings for its stages");
+            }
+            String stage = key.substring(0, dot);
+            Map<String, String> stageSettings = settings.get(stage);
+            if (stageSettings == null) {
+                throw new InvalidSettingException(key, "no stage '" + stage + "' in this pipeline ("
+                        + String.join(" ", stages) + ")");
+            }
+            stageSettings.put(key.substring(dot + 1), String.valueOf(entry.getValue()).trim());
+        }
+        return new PipelineSettings(name, stages, path, listeners, settings);
+    }
+
+    /** The pipeline's name: NAME in {@code etc/berth.pipeline-NAME.cfg} (PID {@code berth.pipeline~NAME}). */
+    static String nameOf(Map<String, ?> config) {
+        Object pid = config.get("service.pid");
+        String value = pid == null ? "" : pid.toString();
+        int tilde = value.indexOf('~');
+        return tilde >= 0 ? value.substring(tilde + 1) : value.isEmpty() ? "unnamed" : value;
+    }
+
+    String app() {
+        return stages.get(stages.size() - 1);
+    }
+
+    List<String> middleware() {
+        return stages.subList(0, stages.size() - 1);
+    }
+
+    /** Whether this pipeline and {@code other} could both serve a request on one listener. */
+    boolean sharesAListenerWith(PipelineSettings other) {
+        if (listeners.isEmpty() || other.listeners.isEmpty()) {
+            return true;
+        }
+        return listeners.stream().anyMatch(other.listeners::contains);
+    }
+
+    /**
+     * Checks the pipeline against the stage kinds bundles provide now.
+     *
+     * @param installed the kind a stage name stands for, or {@code null} when no bundle provides it
+     * @return the stages no bundle provides yet, in pipeline order: empty when the pipeline can go live
+     * @throws InvalidSettingException when an app is not last or the last stage is middleware
+     */
+    List<String> missing(Function<String, Kind> installed) throws InvalidSettingException {
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            String stage = stages.get(i);
+            Kind kind = installed.apply(stage);
+            boolean last = i == stages.size() - 1;
+            if (kind == null) {
+                missing.add(stage);
+            } else if (kind == Kind.APP && !last) {
+                throw new InvalidSettingException(PIPELINE, "'" + stage + "' is an app: only the last stage may be one");
+            } else if (kind == Kind.MIDDLEWARE && last) {
+                throw new InvalidSettingException(PIPELINE, "the last stage '" + stage
+                        + "' is middleware: a pipeline ends with an app");
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * Pipelines that cannot all serve: the same path on a listener they share.
+     *
+     * @return one message per clash, naming both pipelines
+     */
+    static List<String> clashes(Collection<PipelineSettings> pipelines) {
+        List<PipelineSettings> sorted = new ArrayList<>(pipelines);
+        sorted.sort((a, b) -> a.name.compareTo(b.name));
+        List<String> clashes = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            for (int j = i + 1; j < sorted.size(); j++) {
+                PipelineSettings a = sorted.get(i);
+                PipelineSettings b = sorted.get(j);
+                if (a.path.equals(b.path) && a.sharesAListenerWith(b)) {
+                    clashes.add(FACTORY_PID + "-" + b.name + ": " + PATH + ": '" + b.path
+                            + "' is served by pipeline '" + a.name + "' on the same listener already");
+                }
+            }
+        }
+        return clashes;
+    }
+
+    private static List<String> stages(Object value) throws InvalidSettingException {
+        if (value == null || value.toString().isBlank()) {
+            throw new InvalidSettingException(PIPELINE, "is required: stage names separated by spaces, the app last");
+        }
+        Set<String> stages = new LinkedHashSet<>();
+        for (String stage : value.toString().trim().split("\\s+")) {
+            if (!STAGE_NAME.matcher(stage).matches()) {
+                throw new InvalidSettingException(PIPELINE, "'" + stage
+                        + "' is not a stage name (lower case letters, digits, _ and -)");
+            }
+            if (!stages.add(stage)) {
+                throw new InvalidSettingException(PIPELINE, "'" + stage + "' appears twice");
+            }
+        }
+        return new ArrayList<>(stages);
+    }
+
+    private static String path(Object value) throws InvalidSettingException {
+        if (value == null) {
+            return "/";
+        }
+        String path = value.toString().trim();
+        if (!path.startsWith("/")) {
+            throw new InvalidSettingException(PATH, "'" + path + "' must start with /");
+        }
+        if (path.matches(".*[*?#;\\s].*") || path.contains("//") || path.matches(".*/\\.{1,2}(/.*)?")) {
+            throw new InvalidSettingException(PATH, "'" + path + "' is not a plain path (no *, ?, #, ;, spaces, // or . segments)");
+        }
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static Set<String> listeners(Object value) throws InvalidSettingException {
+        Set<String> listeners = new LinkedHashSet<>();
+        if (value == null || value.toString().isBlank()) {
+            return listeners;
+        }
+        for (String listener : value.toString().trim().split("[\\s,]+")) {
+            if (!LISTENER_NAME.matcher(listener).matches()) {
+                throw new InvalidSettingException(LISTENERS, "'" + listener + "' is not a listener name");
+            }
+            listeners.add(listener);
+        }
+        return listeners;
+    }
+}

@@ -1,0 +1,108 @@
+package io.berth.config.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.berth.config.internal.PipelineSettings.Kind;
+
+class PipelineSettingsTest {
+
+    private static final Map<String, Kind> INSTALLED = Map.of("catch_errors", Kind.MIDDLEWARE,
+            "healthcheck", Kind.MIDDLEWARE, "hello", Kind.APP, "objects", Kind.APP);
+
+    @Test
+    void readsStagesPathListenersAndEachStagesSettings() throws Exception {
+        PipelineSettings p = PipelineSettings.parse("main", Map.of(
+                "pipeline", "  catch_errors healthcheck\thello ",
+                "path", "/v1/",
+                "listeners", "main, admin",
+                "healthcheck.disable_path", " /var/run/berth/off ",
+                "catch_errors.trans_id_suffix", "-east",
+                "service.pid", "berth.pipeline~main",
+                "felix.fileinstall.filename", "file:/x"));
+
+        assertThat(p.stages).containsExactly("catch_errors", "healthcheck", "hello");
+        assertThat(p.middleware()).containsExactly("catch_errors", "healthcheck");
+        assertThat(p.app()).isEqualTo("hello");
+        assertThat(p.path).isEqualTo("/v1");
+        assertThat(p.listeners).containsExactly("main", "admin");
+        assertThat(p.settings).containsOnlyKeys("catch_errors", "healthcheck", "hello");
+        assertThat(p.settings.get("healthcheck")).containsExactly(Map.entry("disable_path", "/var/run/berth/off"));
+        assertThat(p.settings.get("catch_errors")).containsExactly(Map.entry("trans_id_suffix", "-east"));
+        assertThat(p.settings.get("hello")).isEmpty();
+    }
+
+    @Test
+    void defaultsToTheRootPathOnEveryListener() throws Exception {
+        PipelineSettings p = PipelineSettings.parse("main", Map.of("pipeline", "hello"));
+
+        assertThat(p.path).isEqualTo("/");
+        assertThat(p.listeners).isEmpty();
+        assertThat(p.missing(INSTALLED::get)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+        "pipeline | ' '                      | pipeline: is required: stage names separated by spaces, the app last",
+        "pipeline | catch_errors Hello       | pipeline: 'Hello' is not a stage name (lower case letters, digits, _ and -)",
+        "pipeline | hello hello              | pipeline: 'hello' appears twice",
+        "path     | v1                       | path: 'v1' must start with /",
+        "path     | /v1/*                    | path: '/v1/*' is not a plain path (no *, ?, #, ;, spaces, // or . segments)",
+        "path     | /v1/../admin             | path: '/v1/../admin' is not a plain path (no *, ?, #, ;, spaces, // or . segments)",
+        "listeners | main;admin              | listeners: 'main;admin' is not a listener name",
+        "ratelimit.max_rate | 10             | ratelimit.max_rate: no stage 'ratelimit' in this pipeline (catch_errors hello)",
+        "timeout  | 5                        | timeout: unknown key; a pipeline has pipeline, path, listeners and STAGE.KEY settings for its stages",
+    })
+    void eachInvalidValueNamesItsKeyAndWhy(String key, String value, String message) {
+        Map<String, Object> config = new HashMap<>(Map.of("pipeline", "catch_errors hello"));
+        config.put(key, value);
+
+        assertThatThrownBy(() -> PipelineSettings.parse("main", config))
+                .isInstanceOf(InvalidSettingException.class).hasMessage(message);
+    }
+
+    @Test
+    void aStageNoBundleProvidesYetMakesThePipelineWait() throws Exception {
+        PipelineSettings p = PipelineSettings.parse("main", Map.of("pipeline", "catch_errors ratelimit healthcheck cors hello"));
+
+        assertThat(p.missing(INSTALLED::get)).containsExactly("ratelimit", "cors");
+    }
+
+    @Test
+    void anAppMustBeLastAndTheLastStageMustBeAnApp() throws Exception {
+        PipelineSettings twoApps = PipelineSettings.parse("main", Map.of("pipeline", "catch_errors hello objects"));
+        PipelineSettings noApp = PipelineSettings.parse("main", Map.of("pipeline", "hello catch_errors"));
+        PipelineSettings onlyMiddleware = PipelineSettings.parse("main", Map.of("pipeline", "catch_errors healthcheck"));
+
+        assertThatThrownBy(() -> twoApps.missing(INSTALLED::get))
+                .hasMessage("pipeline: 'hello' is an app: only the last stage may be one");
+        assertThatThrownBy(() -> noApp.missing(INSTALLED::get))
+                .hasMessage("pipeline: 'hello' is an app: only the last stage may be one");
+        assertThatThrownBy(() -> onlyMiddleware.missing(INSTALLED::get))
+                .hasMessage("pipeline: the last stage 'healthcheck' is middleware: a pipeline ends with an app");
+    }
+
+    @Test
+    void twoPipelinesMayNotServeOnePathOnOneListener() throws Exception {
+        PipelineSettings main = PipelineSettings.parse("main", Map.of("pipeline", "hello", "path", "/"));
+        PipelineSettings other = PipelineSettings.parse("other", Map.of("pipeline", "hello", "path", "/", "listeners", "admin"));
+        PipelineSettings api = PipelineSettings.parse("api", Map.of("pipeline", "hello", "path", "/v1", "listeners", "main"));
+        PipelineSettings admin = PipelineSettings.parse("admin", Map.of("pipeline", "hello", "path", "/v1", "listeners", "admin"));
+
+        assertThat(PipelineSettings.clashes(List.of(main, other, api, admin))).containsExactly(
+                "berth.pipeline-other: path: '/' is served by pipeline 'main' on the same listener already");
+    }
+
+    @Test
+    void theNameComesFromTheFileInstallPid() {
+        assertThat(PipelineSettings.nameOf(Map.of("service.pid", "berth.pipeline~main"))).isEqualTo("main");
+    }
+}
