@@ -44,13 +44,19 @@ public final class HelloServlet extends HttpServlet {
     private static final byte[] BODY_BYTES = BODY.getBytes(StandardCharsets.UTF_8);
     private static final Logger LOG = LoggerFactory.getLogger(HelloServlet.class);
 
-    private final transient ScheduledExecutorService timer;
+    /** Lives from init() to destroy(): the whiteboard may destroy and re-initialise the servlet. */
+    private transient volatile ScheduledExecutorService timer;
 
     /** Delayed requests not answered yet: answered 503 if the app stops first. */
     private final transient Set<AsyncContext> waiting = ConcurrentHashMap.newKeySet();
 
     @Activate
     public HelloServlet() {
+        // the timer starts in init()
+    }
+
+    @Override
+    public void init() {
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "berth-hello-timer");
             thread.setDaemon(true);
@@ -60,8 +66,12 @@ public final class HelloServlet extends HttpServlet {
 
     @Deactivate
     void stop() throws InterruptedException {
-        timer.shutdownNow();
-        timer.awaitTermination(5, TimeUnit.SECONDS);
+        ScheduledExecutorService stopping = timer;
+        timer = null;
+        if (stopping != null) {
+            stopping.shutdownNow();
+            stopping.awaitTermination(5, TimeUnit.SECONDS);
+        }
         for (AsyncContext async : waiting) {
             if (waiting.remove(async)) {
                 answer(async, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service stopping");
@@ -82,11 +92,16 @@ public final class HelloServlet extends HttpServlet {
             hello(response);
             return;
         }
+        ScheduledExecutorService scheduler = timer;
+        if (scheduler == null) {
+            text(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service stopping");
+            return;
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(delay + 10_000);
         waiting.add(async);
         try {
-            timer.schedule(() -> {
+            scheduler.schedule(() -> {
                 if (waiting.remove(async)) {
                     try {
                         hello((HttpServletResponse) async.getResponse());
@@ -102,6 +117,16 @@ public final class HelloServlet extends HttpServlet {
             if (waiting.remove(async)) {
                 answer(async, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service stopping");
             }
+        }
+    }
+
+    /** The whiteboard destroys the servlet when its context goes (a pipeline removed, Jetty restarted). */
+    @Override
+    public void destroy() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
