@@ -199,10 +199,6 @@ final class BerthConnector extends ServerConnector {
         return inFlight.get() >= settings.maxClients;
     }
 
-    boolean draining() {
-        return draining;
-    }
-
     /** Whether every connection is closed (drained), those still on their way to a selector included. */
     boolean idle() {
         return arriving.isEmpty() && getConnectedEndPoints().isEmpty();

@@ -39,16 +39,6 @@ final class Binder {
         return bind(settings, settings.bindTimeout);
     }
 
-    /** One try, for a listener that served already and must come back at once (Jetty restarted). */
-    static ServerSocketChannel bindOnce(ListenerSettings settings) throws IOException {
-        try {
-            return bind(settings, Duration.ZERO);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
     private static ServerSocketChannel bind(ListenerSettings settings, Duration window)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + window.toNanos();
