@@ -87,6 +87,17 @@ public class BerthDistributionTest extends BerthTestSupport {
     }
 
     @Test
+    public void theEffectiveConfigurationIsLoggedOnceAtStart() throws Exception {
+        awaitLog("berth.listener-main.bind_port = " + mainPort());
+
+        String log = karafLog();
+        assertTrue(log, log.contains("Berth configuration, effective now (secrets masked)"));
+        assertTrue(log, log.contains("berth.listener-main.bind_ip = 0.0.0.0"));
+        assertTrue(log, log.matches("(?s).*Configuration gathered from:.*etc/berth\\.listener-main\\.cfg.*"));
+        assertFalse(log, log.contains("berth.listener-main.service.pid"));
+    }
+
+    @Test
     public void featureListShowsBerthInstalled() throws Exception {
         String out = execute("feature:list -i");
 
