@@ -168,7 +168,10 @@ public abstract class BerthTestSupport {
         return Files.readString(Paths.get(System.getProperty("karaf.log"), "karaf.log"), StandardCharsets.UTF_8);
     }
 
-    /** The interval between two polls of a condition. */
+    /**
+     * The interval between two polls of a condition. These waits run inside the Karaf container,
+     * where Awaitility is not installed; the unit tests and DistributionProcessTest use Awaitility.
+     */
     protected static void pause() throws InterruptedException {
         Thread.sleep(100);
     }

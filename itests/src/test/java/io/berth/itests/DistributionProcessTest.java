@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -172,14 +173,9 @@ public class DistributionProcessTest {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Not within " + PATIENCE_MS + " ms: " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(PATIENCE_MS, TimeUnit.MILLISECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
+                .until(condition::getAsBoolean);
     }
 
     private static void replace(String file, String from, String to) throws IOException {

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,21 +219,13 @@ class ReloadJettyTest {
                 "draining#1", "draining#2", "stopped#2");
     }
 
-    private static void awaitEvent(List<String> events, String event) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!events.contains(event)) {
-            assertThat(System.nanoTime()).as("event " + event + " among " + events).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    private static void awaitEvent(List<String> events, String event) {
+        until("event " + event, () -> events.contains(event));
     }
 
-    private static void awaitMore(AtomicInteger counter, int more) throws InterruptedException {
+    private static void awaitMore(AtomicInteger counter, int more) {
         int target = counter.get() + more;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (counter.get() < target) {
-            assertThat(System.nanoTime()).as("clients keep being served").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        until("clients keep being served", () -> counter.get() >= target);
     }
 
     private String fresh() throws IOException {
@@ -253,40 +246,33 @@ class ReloadJettyTest {
         }
     }
 
-    private static void awaitInFlight(ListenerRuntime listener, long count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (listener.inFlight() < count) {
-            assertThat(System.nanoTime()).as("requests in flight").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    private static void awaitInFlight(ListenerRuntime listener, long count) {
+        until("requests in flight", () -> listener.inFlight() >= count);
     }
 
-    private static void awaitAnswer(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+    private static void awaitAnswer(int port) {
+        until("port " + port + " answers", () -> {
             try {
-                if (get("127.0.0.1", port, "/").startsWith("HTTP/1.1 200")) {
-                    return;
-                }
+                return get("127.0.0.1", port, "/").startsWith("HTTP/1.1 200");
             } catch (IOException e) {
-                // not yet
+                return false;
             }
-            assertThat(System.nanoTime()).as("port " + port + " answers").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        });
     }
 
-    private static void awaitRefused(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+    private static void awaitRefused(int port) {
+        until("port " + port + " refuses connections", () -> {
             try (Socket socket = new Socket("127.0.0.1", port)) {
-                assertThat(System.nanoTime()).as("port " + port + " refuses connections").isLessThan(deadline);
+                return false;
             } catch (ConnectException e) {
-                return;
+                return true;
             } catch (IOException e) {
-                // try again
+                return false;
             }
-            Thread.sleep(20);
-        }
+        });
+    }
+
+    private static void until(String what, java.util.concurrent.Callable<Boolean> condition) {
+        Awaitility.await(what).atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10)).until(condition);
     }
 }

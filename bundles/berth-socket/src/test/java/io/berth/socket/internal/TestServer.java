@@ -1,5 +1,7 @@
 package io.berth.socket.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +28,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 import io.berth.api.Listener.State;
+
+import org.awaitility.Awaitility;
 
 /**
  * A plain Jetty server standing in for Felix's, with listeners on it. Its handler answers
@@ -90,14 +94,9 @@ final class TestServer implements AutoCloseable {
         return listener;
     }
 
-    static void awaitServing(ListenerRuntime listener) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (listener.state() != State.SERVING) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("listener not serving within 30 s; reason: " + listener.reason());
-            }
-            Thread.sleep(10);
-        }
+    static void awaitServing(ListenerRuntime listener) {
+        Awaitility.await("listener serving").atMost(30, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(listener.state()).as("reason: " + listener.reason()).isEqualTo(State.SERVING));
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,9 +109,7 @@ class HelloServletJettyTest {
         CompletableFuture<HttpResponse<String>> waiting = client.sendAsync(
                 HttpRequest.newBuilder(URI.create(base + "/hello?delay_ms=30000")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        while (hello.waiting() == 0) {
-            Thread.onSpinWait();
-        }
+        Awaitility.await("the request waits").atMost(Duration.ofSeconds(10)).until(() -> hello.waiting() > 0);
 
         hello.stop();
 
