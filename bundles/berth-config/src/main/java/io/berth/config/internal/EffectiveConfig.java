@@ -18,7 +18,6 @@ final class EffectiveConfig {
     static final String RULE = "*".repeat(80);
     static final String MASK = "****";
     private static final List<String> SECRET_WORDS = List.of("key", "password", "token", "secret");
-    private static final List<String> HIDDEN_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
 
     private EffectiveConfig() {
     }
@@ -38,7 +37,7 @@ final class EffectiveConfig {
             Dictionary<String, Object> properties = configuration.getValue();
             for (Enumeration<String> keys = properties.keys(); keys.hasMoreElements();) {
                 String key = keys.nextElement();
-                if (HIDDEN_PREFIXES.stream().noneMatch(key::startsWith)) {
+                if (!PipelineSettings.frameworkKey(key)) {
                     sorted.put(key, properties.get(key));
                 }
             }

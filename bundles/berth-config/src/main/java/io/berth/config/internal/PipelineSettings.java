@@ -64,8 +64,7 @@ final class PipelineSettings {
         }
         for (Map.Entry<String, ?> entry : new java.util.TreeMap<>(config).entrySet()) {
             String key = entry.getKey();
-            if (key.equals(PIPELINE) || key.equals(PATH) || key.equals(LISTENERS)
-                    || FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith)) {
+            if (key.equals(PIPELINE) || key.equals(PATH) || key.equals(LISTENERS) || frameworkKey(key)) {
                 continue;
             }
             int dot = key.indexOf('.');
@@ -82,6 +81,11 @@ final class PipelineSettings {
             stageSettings.put(key.substring(dot + 1), String.valueOf(entry.getValue()).trim());
         }
         return new PipelineSettings(name, stages, path, listeners, settings);
+    }
+
+    /** A key ConfigAdmin, FileInstall or DS added, not the operator. */
+    static boolean frameworkKey(String key) {
+        return FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith);
     }
 
     /** The pipeline's name: NAME in {@code etc/berth.pipeline-NAME.cfg} (PID {@code berth.pipeline~NAME}). */

@@ -116,14 +116,15 @@ final class BerthConnector extends ServerConnector {
      */
     void drain() {
         draining = true;
+        long idleTimeout = Math.min(DRAIN_IDLE_MS, getIdleTimeout());
         for (EndPoint endPoint : getConnectedEndPoints()) {
             Connection connection = endPoint.getConnection();
             if (connection != null && requestsOn.getOrDefault(endPoint, -1) == 0
-                    && endPoint.getIdleTimeout() != DRAIN_IDLE_MS) {
+                    && endPoint.getIdleTimeout() != idleTimeout) {
                 // Between requests: Jetty closes it once it has been idle this long, and never with
                 // a request under way. A client still using it gets its next response with
                 // Connection: close first; closing sooner would race the client's next request.
-                endPoint.setIdleTimeout(Math.min(DRAIN_IDLE_MS, getIdleTimeout()));
+                endPoint.setIdleTimeout(idleTimeout);
             }
         }
     }
@@ -134,10 +135,7 @@ final class BerthConnector extends ServerConnector {
      */
     void requestStarted(Request request, HttpFields.Mutable responseHeaders) {
         if (full()) {
-            requests.increment();
-            errors.increment();
-            listenerRequests.increment();
-            listenerErrors.increment();
+            count(true);
             // A connection accepted earlier sends one more: eventlet would make it wait for a
             // green thread; Berth answers at once so that nothing hangs.
             throw new HttpException.RuntimeException(HttpStatus.SERVICE_UNAVAILABLE_503, "Server busy: max_clients reached");
@@ -154,8 +152,7 @@ final class BerthConnector extends ServerConnector {
             endPoint.setIdleTimeout(getIdleTimeout());
         }
         inFlight.incrementAndGet();
-        requests.increment();
-        listenerRequests.increment();
+        count(false);
         Scheduler.Task timeout = settings.requestTimeout.isZero() ? null : limit(request);
         Request.addCompletionListener(request, failure -> {
             if (timeout != null) {
@@ -168,6 +165,16 @@ final class BerthConnector extends ServerConnector {
                 listenerErrors.increment();
             }
         });
+    }
+
+    /** One more request for this connector and for its listener's totals; a failed one counts as an error too. */
+    private void count(boolean failed) {
+        requests.increment();
+        listenerRequests.increment();
+        if (failed) {
+            errors.increment();
+            listenerErrors.increment();
+        }
     }
 
     /** Arms request_timeout for this request. */
