@@ -28,6 +28,19 @@ public final class Berth {
      */
     public static final String STAGE_PROPERTY = "berth.stage";
 
+    /**
+     * Request attribute naming the listener ({@link Listener#name()}) that accepted the request's
+     * connection, set before any stage runs.
+     */
+    public static final String LISTENER_ATTRIBUTE = "io.berth.listener";
+
+    /**
+     * Request attribute set to {@link Boolean#TRUE} while the listener that accepted the request is
+     * leaving service (stopping, or taken out by an operator): {@code healthcheck} answers
+     * {@code 503 DRAINING} so that a load balancer stops sending before the listener closes.
+     */
+    public static final String DRAINING_ATTRIBUTE = "io.berth.draining";
+
     private Berth() {
     }
 

@@ -67,17 +67,15 @@ final class BerthConnector extends ServerConnector {
     private volatile boolean draining;
 
     /** The listener's totals, across connectors and reloads. */
-    private final LongAdder listenerRequests;
-    private final LongAdder listenerErrors;
+    private final ListenerTotals listener;
 
-    BerthConnector(Server server, ListenerSettings settings, LongAdder listenerRequests, LongAdder listenerErrors,
+    BerthConnector(Server server, ListenerSettings settings, ListenerTotals listener,
             Runnable onStarted, Runnable onStopped, ConnectionFactory... factories) {
         // One acceptor thread, which only waits (see accept): Felix's Jetty expects ServerConnectors,
         // and a ServerConnector without acceptors wants a channel of its own.
         super(server, 1, -1, factories);
         this.settings = settings;
-        this.listenerRequests = listenerRequests;
-        this.listenerErrors = listenerErrors;
+        this.listener = listener;
         this.onStarted = onStarted;
         this.onStopped = onStopped;
         setName("berth-" + settings.name);
@@ -151,6 +149,10 @@ final class BerthConnector extends ServerConnector {
             // It may have arrived on a connection drain() had marked idle: give it the usual timeout back.
             endPoint.setIdleTimeout(getIdleTimeout());
         }
+        request.setAttribute(Berth.LISTENER_ATTRIBUTE, settings.name);
+        if (listener.outOfService) {
+            request.setAttribute(Berth.DRAINING_ATTRIBUTE, Boolean.TRUE);
+        }
         inFlight.incrementAndGet();
         count(false);
         Scheduler.Task timeout = settings.requestTimeout.isZero() ? null : limit(request);
@@ -162,7 +164,7 @@ final class BerthConnector extends ServerConnector {
             inFlight.decrementAndGet();
             if (failure != null) {
                 errors.increment();
-                listenerErrors.increment();
+                listener.errors.increment();
             }
         });
     }
@@ -170,10 +172,10 @@ final class BerthConnector extends ServerConnector {
     /** One more request for this connector and for its listener's totals; a failed one counts as an error too. */
     private void count(boolean failed) {
         requests.increment();
-        listenerRequests.increment();
+        listener.requests.increment();
         if (failed) {
             errors.increment();
-            listenerErrors.increment();
+            listener.errors.increment();
         }
     }
 

@@ -1,6 +1,5 @@
 package io.berth.socket.internal;
 
-import java.util.concurrent.atomic.LongAdder;
 
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpField;
@@ -22,7 +21,7 @@ final class Connectors {
     private Connectors() {
     }
 
-    static BerthConnector create(Server server, ListenerSettings settings, LongAdder requests, LongAdder errors,
+    static BerthConnector create(Server server, ListenerSettings settings, ListenerTotals listener,
             Runnable onStarted, Runnable onStopped) throws InvalidSettingException {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -74,7 +73,7 @@ final class Connectors {
         } else {
             factories = ssl == null ? new ConnectionFactory[] {httpFactory} : new ConnectionFactory[] {ssl, httpFactory};
         }
-        BerthConnector connector = new BerthConnector(server, settings, requests, errors, onStarted, onStopped, factories);
+        BerthConnector connector = new BerthConnector(server, settings, listener, onStarted, onStopped, factories);
         http.addCustomizer((request, responseHeaders) -> {
             connector.requestStarted(request, responseHeaders);
             return request;

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
@@ -63,8 +62,7 @@ final class ListenerRuntime {
     private final ExecutorService publisher;
     private final AtomicInteger generations = new AtomicInteger();
     private final AtomicLong requestsCut = new AtomicLong();
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder errors = new LongAdder();
+    private final ListenerTotals totals = new ListenerTotals();
     private volatile long lastRespawn;
 
     /** Guarded by this. */
@@ -161,6 +159,7 @@ final class ListenerRuntime {
         tasks.shutdownNow();
         tasks.awaitTermination(5, TimeUnit.SECONDS);
         state = State.DRAINING;
+        totals.outOfService = true;
         for (Generation generation : all) {
             generation.stopAccepting();
         }
@@ -203,11 +202,11 @@ final class ListenerRuntime {
     }
 
     long requests() {
-        return requests.sum();
+        return totals.requests.sum();
     }
 
     long errors() {
-        return errors.sum();
+        return totals.errors.sum();
     }
 
     /** Counts of the current generation's workers. */
@@ -522,7 +521,7 @@ final class ListenerRuntime {
             ListenerSettings settings = generation.settings;
             try {
                 BerthConnector[] made = new BerthConnector[1];
-                made[0] = Connectors.create(server, settings, requests, errors, () -> {
+                made[0] = Connectors.create(server, settings, totals, () -> {
                     connector = made[0];
                     started = true;
                     acceptor.serveWith(made[0]);
