@@ -12,8 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Dictionary;
-import java.util.Hashtable;
+import java.util.Map;
 
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.NameCallback;
@@ -21,7 +20,6 @@ import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 
-import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -32,6 +30,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+
+import io.berth.api.AppFactory;
 
 /** The distribution as users get it: the hello app through catch_errors, the shell, the hardening. */
 @RunWith(PaxExam.class)
@@ -51,16 +52,15 @@ public class BerthDistributionTest extends BerthTestSupport {
 
     @Test
     public void aServletThatThrowsGives500WithoutItsDetails() throws Exception {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("osgi.http.whiteboard.servlet.pattern", "/itest-boom");
-        ServiceRegistration<Servlet> registration = context.registerService(Servlet.class, new HttpServlet() {
+        ServiceRegistration<AppFactory> boom = app("itest-boom", new HttpServlet() {
             private static final long serialVersionUID = 1L;
 
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
                 throw new IllegalStateException("itest secret detail");
             }
-        }, props);
+        });
+        Configuration pipeline = pipeline("boom", Map.of("pipeline", "catch_errors itest-boom", "path", "/itest-boom"));
         try {
             HttpResponse<String> response = awaitStatus("/itest-boom", 500);
 
@@ -82,7 +82,8 @@ public class BerthDistributionTest extends BerthTestSupport {
                 }
             });
         } finally {
-            registration.unregister();
+            pipeline.delete();
+            boom.unregister();
         }
     }
 

@@ -23,17 +23,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import io.berth.api.AppFactory;
+import io.berth.api.Berth;
+import io.berth.api.StageFactory;
 
 /**
  * Boots the Berth distribution as users get it (karaf-assembly's tar.gz) with Pax Exam, on free
@@ -49,9 +60,12 @@ public abstract class BerthTestSupport {
     @Inject
     protected SessionFactory sessionFactory;
 
+    @Inject
+    protected ConfigurationAdmin configurationAdmin;
+
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @Configuration
+    @org.ops4j.pax.exam.Configuration
     public Option[] config() throws IOException {
         String httpPort = freePort();
         return new Option[] {
@@ -86,6 +100,30 @@ public abstract class BerthTestSupport {
         return Integer.parseInt(System.getProperty("berth.test.http.port"));
     }
 
+    /** Creates or replaces {@code etc/berth.listener-NAME.cfg}, as an operator would. */
+    protected org.osgi.service.cm.Configuration listener(String name, Map<String, Object> properties) throws IOException {
+        return factoryConfiguration("berth.listener", name, properties);
+    }
+
+    /** Creates or replaces {@code etc/berth.pipeline-NAME.cfg}, as an operator would. */
+    protected org.osgi.service.cm.Configuration pipeline(String name, Map<String, Object> properties) throws IOException {
+        return factoryConfiguration("berth.pipeline", name, properties);
+    }
+
+    private org.osgi.service.cm.Configuration factoryConfiguration(String pid, String name, Map<String, Object> properties)
+            throws IOException {
+        org.osgi.service.cm.Configuration configuration = configurationAdmin.getFactoryConfiguration(pid, name, "?");
+        configuration.update(new Hashtable<>(properties));
+        return configuration;
+    }
+
+    /** Provides an app stage type, as an app bundle would. */
+    protected ServiceRegistration<AppFactory> app(String stage, jakarta.servlet.Servlet servlet) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Berth.STAGE_PROPERTY, stage);
+        return context.registerService(AppFactory.class, settings -> servlet, props);
+    }
+
     protected String execute(String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
@@ -114,6 +152,46 @@ public abstract class BerthTestSupport {
             pause();
         }
         throw new AssertionError("GET " + uri + " did not answer " + status + " within " + PATIENCE + "; last: " + last);
+    }
+
+    /**
+     * Asks {@code GET http://HOST:PORT/PATH} until the answer passed through exactly these stages
+     * (test stages add their name to {@code X-Stages}): a path not mounted yet is answered by the
+     * pipeline at {@code /}.
+     */
+    protected HttpResponse<String> awaitStages(String hostPort, String path, List<String> stages) throws Exception {
+        URI uri = URI.create("http://" + hostPort + path);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = get(uri);
+                List<String> seen = response.headers().allValues("X-Stages");
+                if (response.statusCode() == 200 && seen.equals(stages)) {
+                    return response;
+                }
+                last = "status " + response.statusCode() + ", X-Stages " + seen;
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            pause();
+        }
+        throw new AssertionError("GET " + uri + " did not pass through " + stages + " within " + PATIENCE + "; last: " + last);
+    }
+
+    protected HttpResponse<String> awaitStages(String path, List<String> stages) throws Exception {
+        return awaitStages("127.0.0.1:" + mainPort(), path, stages);
+    }
+
+    /** A stage that adds its name to the response's X-Stages header, so order can be seen. */
+    protected ServiceRegistration<StageFactory> tagStage(String name) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Berth.STAGE_PROPERTY, name);
+        StageFactory factory = settings -> (Filter) (request, response, chain) -> {
+            ((HttpServletResponse) response).addHeader("X-Stages", name);
+            chain.doFilter(request, response);
+        };
+        return context.registerService(StageFactory.class, factory, props);
     }
 
     /** Jetty and the whiteboard start asynchronously: asks the main listener until the status comes. */

@@ -20,7 +20,6 @@ import java.util.Map;
 
 import javax.inject.Inject;
 
-import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -34,17 +33,14 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 
+import io.berth.api.AppFactory;
 import io.berth.api.Listener;
 
 /** Listeners added, edited and removed in a running Berth, as an operator does with etc/berth.listener-NAME.cfg. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ListenersTest extends BerthTestSupport {
-
-    @Inject
-    private ConfigurationAdmin configurationAdmin;
 
     @Test
     public void theMainListenerLogsItsStartLine() throws Exception {
@@ -144,16 +140,16 @@ public class ListenersTest extends BerthTestSupport {
 
     @Test
     public void behindAProxyTheLogShowsTheClientAddressThePROXYLineCarried() throws Exception {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("osgi.http.whiteboard.servlet.pattern", "/itest-proxied-boom");
-        ServiceRegistration<Servlet> servlet = context.registerService(Servlet.class, new HttpServlet() {
+        ServiceRegistration<AppFactory> boom = app("itest-proxied-boom", new HttpServlet() {
             private static final long serialVersionUID = 1L;
 
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
                 throw new IllegalStateException("proxied failure");
             }
-        }, props);
+        });
+        Configuration pipeline = pipeline("proxied-boom", Map.of("pipeline", "catch_errors itest-proxied-boom",
+                "path", "/itest-proxied-boom"));
         String port = freePort();
         Configuration proxied = listener("proxied", Map.of("bind_ip", "127.0.0.1", "bind_port", port,
                 "require_proxy_protocol", "true"));
@@ -167,7 +163,8 @@ public class ListenersTest extends BerthTestSupport {
             awaitLog("GET /itest-proxied-boom, client 198.51.100.23)");
         } finally {
             proxied.delete();
-            servlet.unregister();
+            pipeline.delete();
+            boom.unregister();
         }
     }
 
@@ -324,12 +321,6 @@ public class ListenersTest extends BerthTestSupport {
         } catch (IOException e) {
             return e.toString();
         }
-    }
-
-    private Configuration listener(String name, Map<String, Object> properties) throws IOException {
-        Configuration configuration = configurationAdmin.getFactoryConfiguration("berth.listener", name, "?");
-        configuration.update(new Hashtable<>(properties));
-        return configuration;
     }
 
     private Listener listenerService(String name) throws InvalidSyntaxException {

@@ -8,7 +8,11 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -42,6 +46,12 @@ import io.berth.api.StageFactory;
  * app as the context's servlet. Fail closed: while a stage is missing or cannot be built, the
  * context's only servlet answers 503 naming what is missing; the app is never served without
  * its middleware. When the stage's bundle arrives, the pipeline goes live by itself.
+ *
+ * <p>Each arrangement (settings and stages) is a generation: a context of its own at the path,
+ * ranked above the one before. A new generation is registered complete — filters, then the
+ * servlet; until its servlet is there the whiteboard still resolves the path to the old one — and
+ * the old generation is unregistered once the requests it took have finished. So an edit
+ * never answers a request with a half-built pipeline or cuts one in flight.
  */
 @Component(configurationPid = PipelineSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -52,8 +62,22 @@ public final class PipelineComponent {
     /** Rankings of a pipeline's filters: the first stage gets the highest. */
     static final int FIRST_RANKING = 10_000;
 
+    /**
+     * How long a replaced generation stays registered at least: a request the whiteboard
+     * resolved to it just before the switch reaches its context's handleSecurity within this.
+     */
+    static final long RETIRE_GRACE_MS = 1_000;
+
+    /** How long a replaced generation waits for its requests, at most. */
+    static final long RETIRE_LIMIT_MS = 60_000;
+
+    private static final long RETIRE_POLL_MS = 50;
+
     private final Map<String, StageFactory> middleware = new ConcurrentHashMap<>();
     private final Map<String, AppFactory> apps = new ConcurrentHashMap<>();
+
+    @Reference
+    private PipelineRegistry registry;
 
     /** Set in activate(): DS binds the stage factories present first, so no pipeline starts out WAITING for nothing. */
     private BundleContext context;
@@ -61,9 +85,11 @@ public final class PipelineComponent {
 
     /** Guarded by this. */
     private PipelineSettings settings;
-    private ServiceRegistration<ServletContextHelper> servletContext;
-    private final List<ServiceRegistration<?>> stages = new ArrayList<>();
-    private String arrangement = "";
+    private Generation current;
+    private final List<Generation> retiring = new ArrayList<>();
+    private int generations;
+    /** The arrangement an edit asked for that cannot be served yet, logged once. */
+    private String pending;
     private boolean active;
 
     @Activate
@@ -82,11 +108,13 @@ public final class PipelineComponent {
     @Deactivate
     synchronized void deactivate() {
         active = false;
-        clear();
-        if (servletContext != null) {
-            servletContext.unregister();
-            servletContext = null;
+        if (current != null) {
+            current.unregister();
+            current = null;
         }
+        retiring.forEach(Generation::unregister);
+        retiring.clear();
+        registry.release(name);
         LOG.info("Berth pipeline {} removed", name);
     }
 
@@ -121,28 +149,37 @@ public final class PipelineComponent {
         try {
             next = PipelineSettings.parse(name, properties);
         } catch (InvalidSettingException e) {
-            String line = PipelineSettings.FACTORY_PID + "-" + name + ": " + e.getMessage();
-            if (settings == null) {
-                // Nothing is served for it: without valid settings there is no path to answer on.
-                LOG.error(line);
-            } else {
-                LOG.error("{} (the pipeline keeps its previous settings)", line);
-            }
+            refuse(e.getMessage());
             return;
         }
-        boolean moved = settings == null || !settings.path.equals(next.path);
-        settings = next;
-        if (moved) {
-            clear();
-            registerContext(next.path);
+        String clash = registry.claim(next, () -> retry(properties));
+        if (clash != null) {
+            refuse(PipelineSettings.PATH + ": " + clash);
+            return;
         }
-        arrangement = "";
+        settings = next;
         reconcile();
+    }
+
+    private synchronized void retry(Map<String, Object> properties) {
+        if (active) {
+            apply(properties);
+        }
+    }
+
+    private void refuse(String reason) {
+        String line = PipelineSettings.FACTORY_PID + "-" + name + ": " + reason;
+        if (settings == null) {
+            // Nothing is served for it: without valid settings there is no path to answer on.
+            LOG.error(line);
+        } else {
+            LOG.error("{} (the pipeline keeps its previous settings)", line);
+        }
     }
 
     /** Brings the registrations in line with the settings and the stage factories present now. */
     private synchronized void reconcile() {
-        if (!active || settings == null || servletContext == null) {
+        if (!active || settings == null) {
             return;
         }
         List<String> missing;
@@ -150,17 +187,19 @@ public final class PipelineComponent {
             missing = settings.missing(stage -> apps.containsKey(stage) ? PipelineSettings.Kind.APP
                     : middleware.containsKey(stage) ? PipelineSettings.Kind.MIDDLEWARE : null);
         } catch (InvalidSettingException e) {
-            unavailable("berth.pipeline-" + name + ": " + e.getMessage(), "Pipeline " + name + " is misconfigured: " + e.getMessage());
+            unavailable(PipelineSettings.FACTORY_PID + "-" + name + ": " + e.getMessage(),
+                    "Pipeline " + name + " is misconfigured: " + e.getMessage());
             return;
         }
         if (!missing.isEmpty()) {
-            unavailable("Berth pipeline " + name + " is WAITING (missing: " + String.join(", ", missing) + ")",
-                    "Pipeline " + name + " is waiting for stages: " + String.join(", ", missing));
+            String stages = String.join(", ", missing);
+            unavailable("Berth pipeline " + name + " is WAITING (missing: " + stages + "): " + PipelineSettings.FACTORY_PID
+                    + "-" + name + ": " + PipelineSettings.PIPELINE + ": no bundle provides " + stages + " yet",
+                    "Pipeline " + name + " is waiting for stages: " + stages);
             return;
         }
-        String wanted = "live:" + settings.stages + "@" + System.identityHashCode(settings)
-                + factoriesIdentity();
-        if (wanted.equals(arrangement)) {
+        String arrangement = "live" + identity();
+        if (current != null && arrangement.equals(current.arrangement)) {
             return;
         }
         List<Filter> filters = new ArrayList<>();
@@ -174,85 +213,206 @@ public final class PipelineComponent {
             stage = settings.app();
             app = apps.get(stage).create(settings.settings.get(stage));
         } catch (RuntimeException e) {
-            unavailable("berth.pipeline-" + name + ": " + stage + "." + e.getMessage(),
+            unavailable(PipelineSettings.FACTORY_PID + "-" + name + ": " + stage + "." + e.getMessage(),
                     "Pipeline " + name + " cannot build its stage " + stage);
             return;
         }
-        clear();
+        Generation next = new Generation(arrangement, factories());
         for (int i = 0; i < filters.size(); i++) {
-            Dictionary<String, Object> props = selectContext();
+            Dictionary<String, Object> props = next.select();
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_PATTERN, "/*");
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_ASYNC_SUPPORTED, Boolean.TRUE);
             props.put(Constants.SERVICE_RANKING, FIRST_RANKING - i);
             props.put(Berth.STAGE_PROPERTY, settings.middleware().get(i));
-            stages.add(context.registerService(Filter.class, filters.get(i), props));
+            next.register(Filter.class, filters.get(i), props);
         }
-        Dictionary<String, Object> props = selectContext();
+        Dictionary<String, Object> props = next.select();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, "/*");
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, Boolean.TRUE);
         props.put(Berth.STAGE_PROPERTY, settings.app());
-        stages.add(context.registerService(Servlet.class, app, props));
-        arrangement = wanted;
+        next.register(Servlet.class, app, props);
+        switchTo(next);
         LOG.info("Berth pipeline {} is LIVE at {}: {}", name, settings.path, String.join(" ", settings.stages));
     }
 
-    private String factoriesIdentity() {
-        StringBuilder identity = new StringBuilder();
-        for (String stage : settings.stages) {
-            Object factory = middleware.containsKey(stage) ? middleware.get(stage) : apps.get(stage);
+    /** What the live arrangement is made of: these settings, these factories. */
+    private String identity() {
+        StringBuilder identity = new StringBuilder("@").append(System.identityHashCode(settings));
+        for (Object factory : factories()) {
             identity.append(',').append(System.identityHashCode(factory));
         }
         return identity.toString();
     }
 
+    /** The factory of each stage of {@code settings}, in order (null where none is present). */
+    private List<Object> factories() {
+        return factories(settings);
+    }
+
+    private List<Object> factories(PipelineSettings of) {
+        List<Object> factories = new ArrayList<>();
+        for (String stage : of.stages) {
+            factories.add(middleware.containsKey(stage) ? middleware.get(stage) : apps.get(stage));
+        }
+        return factories;
+    }
+
     private void unavailable(String logLine, String reason) {
-        String wanted = "unavailable:" + reason;
-        if (wanted.equals(arrangement)) {
+        String arrangement = "unavailable:" + reason + "@" + System.identityHashCode(settings);
+        if (current != null && arrangement.equals(current.arrangement)) {
+            return;
+        }
+        if (current != null && current.settings != settings && current.intact()) {
+            // An edit that cannot be served yet: what serves keeps serving until it can.
+            if (!arrangement.equals(pending)) {
+                pending = arrangement;
+                LOG.error("{} (the pipeline keeps its previous settings until it can)", logLine);
+            }
             return;
         }
         LOG.warn(logLine);
-        clear();
-        serveUnavailable(reason);
-        arrangement = wanted;
-    }
-
-    private void serveUnavailable(String reason) {
-        Dictionary<String, Object> props = selectContext();
+        Generation next = new Generation(arrangement, null);
+        Dictionary<String, Object> props = next.select();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, "/*");
-        stages.add(context.registerService(Servlet.class, new Unavailable(reason), props));
+        next.register(Servlet.class, new Unavailable(reason), props);
+        switchTo(next);
     }
 
-    private void registerContext(String path) {
-        if (servletContext != null) {
-            servletContext.unregister();
+    /** The new generation serves from now on; the one before leaves once its requests are done. */
+    private void switchTo(Generation next) {
+        Generation old = current;
+        current = next;
+        pending = null;
+        if (old != null) {
+            retiring.add(old);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETIRE_LIMIT_MS);
+            registry.schedule(() -> retire(old, deadline), RETIRE_GRACE_MS);
         }
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME, contextName());
-        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_PATH, path);
-        servletContext = context.registerService(ServletContextHelper.class, new ServletContextHelper(context.getBundle()) { }, props);
     }
 
-    private Dictionary<String, Object> selectContext() {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
-                "(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME + "=" + contextName() + ")");
-        return props;
+    private void retire(Generation old, long deadline) {
+        synchronized (this) {
+            if (!retiring.contains(old)) {
+                return;
+            }
+            int inFlight = old.inFlight.get();
+            if (inFlight > 0 && System.nanoTime() < deadline) {
+                registry.schedule(() -> retire(old, deadline), RETIRE_POLL_MS);
+                return;
+            }
+            if (inFlight > 0) {
+                LOG.warn("Berth pipeline {}: {} request(s) still running on its replaced arrangement after {} s; "
+                        + "its stages are removed now", name, inFlight, RETIRE_LIMIT_MS / 1000);
+            }
+            retiring.remove(old);
+            old.unregister();
+        }
     }
 
-    private String contextName() {
-        return "berth.pipeline." + name;
-    }
+    /**
+     * One arrangement's servlet context and its registrations. As the context's helper it also
+     * keeps the pipeline to its listeners and counts the requests it serves.
+     */
+    private final class Generation extends ServletContextHelper {
 
-    private void clear() {
-        for (ServiceRegistration<?> registration : stages) {
+        final String arrangement;
+        final PipelineSettings settings;
+        final AtomicInteger inFlight = new AtomicInteger();
+        /** The stage factories it was built with; null while it only answers 503. */
+        private final List<Object> factories;
+        private final String contextName;
+        private final ServiceRegistration<ServletContextHelper> registration;
+        private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+
+        private final AsyncListener whenComplete = new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                inFlight.decrementAndGet();
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                // onComplete follows
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                // onComplete follows
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                event.getAsyncContext().addListener(this);
+            }
+        };
+
+        Generation(String arrangement, List<Object> factories) {
+            super(context.getBundle());
+            this.arrangement = arrangement;
+            this.factories = factories;
+            this.settings = PipelineComponent.this.settings;
+            int number = ++generations;
+            this.contextName = "berth.pipeline." + name + "." + number;
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME, contextName);
+            props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_PATH, settings.path);
+            // At the same path, the whiteboard resolves to the context ranked highest: the newest.
+            props.put(Constants.SERVICE_RANKING, number);
+            props.put("berth.pipeline", name);
+            registration = context.registerService(ServletContextHelper.class, this, props);
+        }
+
+        /** Whether it serves the app and every factory it was built with is still there. */
+        boolean intact() {
+            return factories != null && factories.equals(factories(settings));
+        }
+
+        Dictionary<String, Object> select() {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_SELECT,
+                    "(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME + "=" + contextName + ")");
+            return props;
+        }
+
+        <S> void register(Class<S> type, S service, Dictionary<String, Object> props) {
+            registrations.add(context.registerService(type, service, props));
+        }
+
+        @Override
+        public boolean handleSecurity(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (!settings.servedOn((String) request.getAttribute(Berth.LISTENER_ATTRIBUTE))) {
+                response.sendError(HttpServletResponse.SC_NOT_FOUND);
+                return false;
+            }
+            inFlight.incrementAndGet();
+            return true;
+        }
+
+        @Override
+        public void finishSecurity(HttpServletRequest request, HttpServletResponse response) {
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().addListener(whenComplete);
+            } else {
+                inFlight.decrementAndGet();
+            }
+        }
+
+        void unregister() {
+            // The servlet first: from then on the path resolves past this context.
+            for (int i = registrations.size() - 1; i >= 0; i--) {
+                unregister(registrations.get(i));
+            }
+            registrations.clear();
+            unregister(registration);
+        }
+
+        private void unregister(ServiceRegistration<?> each) {
             try {
-                registration.unregister();
+                each.unregister();
             } catch (IllegalStateException alreadyGone) {
                 // unregistered with its bundle
             }
         }
-        stages.clear();
-        arrangement = "";
     }
 
     /** The pipeline's only servlet while it cannot serve: 503 with the reason, never the app. */

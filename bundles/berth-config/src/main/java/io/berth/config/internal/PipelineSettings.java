@@ -1,7 +1,6 @@
 package io.berth.config.internal;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -138,25 +137,26 @@ final class PipelineSettings {
     }
 
     /**
-     * Pipelines that cannot all serve: the same path on a listener they share.
+     * Whether this pipeline can be served beside {@code other}, which serves already.
      *
-     * @return one message per clash, naming both pipelines
+     * @return the reason it cannot, for the {@code path} key, or {@code null}
      */
-    static List<String> clashes(Collection<PipelineSettings> pipelines) {
-        List<PipelineSettings> sorted = new ArrayList<>(pipelines);
-        sorted.sort((a, b) -> a.name.compareTo(b.name));
-        List<String> clashes = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i++) {
-            for (int j = i + 1; j < sorted.size(); j++) {
-                PipelineSettings a = sorted.get(i);
-                PipelineSettings b = sorted.get(j);
-                if (a.path.equals(b.path) && a.sharesAListenerWith(b)) {
-                    clashes.add(FACTORY_PID + "-" + b.name + ": " + PATH + ": '" + b.path
-                            + "' is served by pipeline '" + a.name + "' on the same listener already");
-                }
-            }
+    String clashWith(PipelineSettings other) {
+        if (!path.equals(other.path)) {
+            return null;
         }
-        return clashes;
+        if (sharesAListenerWith(other)) {
+            return "'" + path + "' is served by pipeline '" + other.name + "' on the same listener already";
+        }
+        // One whiteboard serves every listener: it resolves a path to one servlet context, so the
+        // other pipeline's context would answer 404 for this one's listeners.
+        return "'" + path + "' is served by pipeline '" + other.name + "' (listeners " + String.join(" ", other.listeners)
+                + ") already; all listeners share one servlet whiteboard, so pipelines on different listeners need different paths";
+    }
+
+    /** Whether a request that arrived through {@code listener} (null: not through a Berth listener) is this pipeline's. */
+    boolean servedOn(String listener) {
+        return listeners.isEmpty() || listener != null && listeners.contains(listener);
     }
 
     private static List<String> stages(Object value) throws InvalidSettingException {

@@ -97,8 +97,14 @@ class PipelineSettingsTest {
         PipelineSettings api = PipelineSettings.parse("api", Map.of("pipeline", "hello", "path", "/v1", "listeners", "main"));
         PipelineSettings admin = PipelineSettings.parse("admin", Map.of("pipeline", "hello", "path", "/v1", "listeners", "admin"));
 
-        assertThat(PipelineSettings.clashes(List.of(main, other, api, admin))).containsExactly(
-                "berth.pipeline-other: path: '/' is served by pipeline 'main' on the same listener already");
+        assertThat(other.clashWith(main)).isEqualTo("'/' is served by pipeline 'main' on the same listener already");
+        assertThat(api.clashWith(main)).isNull();
+        assertThat(admin.clashWith(api)).isEqualTo("'/v1' is served by pipeline 'api' (listeners main) already; all "
+                + "listeners share one servlet whiteboard, so pipelines on different listeners need different paths");
+        assertThat(api.servedOn("main")).isTrue();
+        assertThat(api.servedOn("admin")).isFalse();
+        assertThat(api.servedOn(null)).isFalse();
+        assertThat(main.servedOn(null)).isTrue();
     }
 
     @Test

@@ -10,31 +10,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.berth.api.Stage;
-
 /**
- * The {@code hello} app: {@code GET /hello} answers {@code Hello from Berth}.
- * {@code GET /hello?delay_ms=N} answers after N milliseconds (at most 30000) without holding
+ * The {@code hello} app: {@code GET} on any path under its pipeline's mount point answers
+ * {@code Hello from Berth}. {@code GET /hello?delay_ms=N} answers after N milliseconds (at most 30000) without holding
  * a request thread while it waits, so many slow requests can be in flight at once: the
  * supervisor's drain and reload tests use it.
  */
-@Component(service = Servlet.class)
-@Stage("hello")
-@HttpWhiteboardServletPattern("/hello")
-@HttpWhiteboardServletAsyncSupported
 public final class HelloServlet extends HttpServlet {
 
     static final String BODY = "Hello from Berth";
@@ -50,11 +38,6 @@ public final class HelloServlet extends HttpServlet {
     /** Delayed requests not answered yet: answered 503 if the app stops first. */
     private final transient Set<AsyncContext> waiting = ConcurrentHashMap.newKeySet();
 
-    @Activate
-    public HelloServlet() {
-        // the timer starts in init()
-    }
-
     @Override
     public void init() {
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -64,8 +47,7 @@ public final class HelloServlet extends HttpServlet {
         });
     }
 
-    @Deactivate
-    void stop() throws InterruptedException {
+    private void stop() throws InterruptedException {
         ScheduledExecutorService stopping = timer;
         timer = null;
         if (stopping != null) {

@@ -47,7 +47,7 @@ class HelloServletJettyTest {
 
     @AfterEach
     void stop() throws Exception {
-        hello.stop();
+        hello.destroy();
         server.stop();
     }
 
@@ -111,7 +111,7 @@ class HelloServletJettyTest {
                 HttpResponse.BodyHandlers.ofString());
         Awaitility.await("the request waits").atMost(Duration.ofSeconds(10)).until(() -> hello.waiting() > 0);
 
-        hello.stop();
+        hello.destroy();
 
         HttpResponse<String> response = waiting.get();
         assertThat(response.statusCode()).isEqualTo(503);
