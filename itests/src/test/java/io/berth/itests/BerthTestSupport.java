@@ -4,6 +4,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.ByteArrayInputStream;
@@ -37,6 +38,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.options.DefaultCompositeOption;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -68,6 +71,12 @@ public abstract class BerthTestSupport {
     @org.ops4j.pax.exam.Configuration
     public Option[] config() throws IOException {
         String httpPort = freePort();
+        return OptionUtils.combine(options(httpPort),
+                // mvn verify -pl itests -Dberth.itest.keep=true: the Karaf a failed test ran in stays under target/exam.
+                Boolean.getBoolean("berth.itest.keep") ? keepRuntimeFolder() : new DefaultCompositeOption());
+    }
+
+    private Option[] options(String httpPort) throws IOException {
         return new Option[] {
             karafDistributionConfiguration()
                     .frameworkUrl(new File(System.getProperty("berth.assembly")).toURI().toString())
@@ -93,6 +102,8 @@ public abstract class BerthTestSupport {
             editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot",
                     "(" + assemblyBootFeatures() + ")"),
             systemProperty("berth.test.http.port").value(httpPort),
+            // Berth's config directory (what /etc/berth/conf.d is in production), for the paste import tests.
+            editConfigurationFilePut("etc/system.properties", "berth.config.dirs", "${karaf.base}/conf.d"),
         };
     }
 

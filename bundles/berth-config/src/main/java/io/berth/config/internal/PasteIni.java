@@ -1,0 +1,198 @@
+package io.berth.config.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Paste ini files as paste.deploy reads them (Python's ConfigParser, keys kept as written):
+ * {@code [section]} headers, {@code key = value} or {@code key: value}, indented continuation
+ * lines, {@code #} and {@code ;} comment lines, {@code %(name)s} interpolation from
+ * {@code [DEFAULT]} (plus {@code here} and {@code __file__}). Several files read into one
+ * model merge key by key, later files winning, as ConfigParser.read() and oslo's config-dir do.
+ * Every option remembers the file and line it came from, for error messages.
+ */
+final class PasteIni {
+
+    static final String DEFAULT = "DEFAULT";
+
+    /** One {@code key = value}, where it was written. */
+    record Option(String key, String value, Path file, int line) {
+    }
+
+    /** A section; its first header names where it starts. */
+    static final class Section {
+        final String name;
+        final Path file;
+        final int line;
+        final Map<String, Option> options = new LinkedHashMap<>();
+
+        Section(String name, Path file, int line) {
+            this.name = name;
+            this.file = file;
+            this.line = line;
+        }
+
+        String where() {
+            return file + ", [" + name + "] line " + line;
+        }
+
+        String where(Option option) {
+            return option.file + ", [" + name + "] line " + option.line;
+        }
+    }
+
+    /** Thrown for a file that cannot be read as a paste ini: the message names file, section and line. */
+    static final class PasteException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PasteException(String message) {
+            super(message);
+        }
+    }
+
+    final Map<String, Section> sections = new LinkedHashMap<>();
+
+    /** Reads the files in order; a later file's values win. */
+    static PasteIni read(List<Path> files) throws PasteException {
+        PasteIni ini = new PasteIni();
+        for (Path file : files) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new PasteException(file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            }
+            ini.parse(file, text);
+        }
+        return ini;
+    }
+
+    /** Adds one file's sections to this model. */
+    void parse(Path file, String text) throws PasteException {
+        Set<String> inThisFile = new HashSet<>();
+        Section section = null;
+        Option last = null;
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int number = i + 1;
+            String raw = lines[i];
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                // ConfigParser ends a value at a blank line only when the next line is not indented; comments never continue one.
+                if (line.isEmpty()) {
+                    last = null;
+                }
+                continue;
+            }
+            if (Character.isWhitespace(raw.charAt(0)) && last != null && section != null) {
+                last = new Option(last.key(), last.value() + "\n" + line, last.file(), last.line());
+                section.options.put(last.key(), last);
+                continue;
+            }
+            if (line.startsWith("[")) {
+                if (!line.endsWith("]") || line.length() < 3) {
+                    throw new PasteException(file + ", line " + number + ": '" + line + "' is not a section header");
+                }
+                String name = line.substring(1, line.length() - 1).strip();
+                if (!inThisFile.add(name)) {
+                    throw new PasteException(file + ", line " + number + ": section [" + name + "] appears twice in this file");
+                }
+                section = sections.computeIfAbsent(name, n -> new Section(n, file, number));
+                last = null;
+                continue;
+            }
+            if (section == null) {
+                throw new PasteException(file + ", line " + number + ": '" + line + "' comes before any [section]");
+            }
+            int equals = line.indexOf('=');
+            int colon = line.indexOf(':');
+            int split = equals < 0 ? colon : colon < 0 ? equals : Math.min(equals, colon);
+            if (split <= 0) {
+                throw new PasteException(file + ", [" + section.name + "] line " + number + ": '" + line
+                        + "' is not 'key = value'");
+            }
+            String key = line.substring(0, split).strip();
+            // "set key = value" and "get key = name" keep their word: paste.deploy reads them so.
+            key = key.replaceAll("\\s+", " ");
+            last = new Option(key, line.substring(split + 1).strip(), file, number);
+            section.options.put(key, last);
+        }
+    }
+
+    Section section(String name) {
+        return sections.get(name);
+    }
+
+    /** The value of an option with {@code %(name)s} replaced from [DEFAULT], {@code here} and {@code __file__}. */
+    String interpolate(Section section, Option option) throws PasteException {
+        String value = option.value();
+        if (value.indexOf('%') < 0) {
+            return value;
+        }
+        return interpolate(section, option, value, 0);
+    }
+
+    private String interpolate(Section section, Option option, String value, int depth) throws PasteException {
+        if (depth > 10) {
+            throw new PasteException(section.where(option) + ": " + option.key() + ": %(...)s refers to itself");
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '%') {
+                out.append(c);
+            } else if (value.startsWith("%%", i)) {
+                out.append('%');
+                i++;
+            } else if (value.startsWith("%(", i)) {
+                int close = value.indexOf(")s", i);
+                if (close < 0) {
+                    throw new PasteException(section.where(option) + ": " + option.key() + ": '%(' without ')s'");
+                }
+                String name = value.substring(i + 2, close);
+                out.append(interpolate(section, option, lookup(section, option, name), depth + 1));
+                i = close + 1;
+            } else {
+                throw new PasteException(section.where(option) + ": " + option.key()
+                        + ": a lone '%' (write %% for a percent sign)");
+            }
+        }
+        return out.toString();
+    }
+
+    private String lookup(Section section, Option option, String name) throws PasteException {
+        if (name.equals("here")) {
+            Path parent = option.file().toAbsolutePath().getParent();
+            return parent == null ? "" : parent.toString();
+        }
+        if (name.equals("__file__")) {
+            return option.file().toAbsolutePath().toString();
+        }
+        Section defaults = sections.get(DEFAULT);
+        Option found = defaults == null ? null : defaults.options.get(name);
+        if (found == null) {
+            throw new PasteException(section.where(option) + ": " + option.key() + ": %(" + name
+                    + ")s is not set in [DEFAULT]");
+        }
+        return found.value();
+    }
+
+    /** Names of the sections whose name starts with {@code prefix:}, without it. */
+    List<String> named(String prefix) {
+        List<String> names = new ArrayList<>();
+        for (String name : sections.keySet()) {
+            if (name.startsWith(prefix + ":")) {
+                names.add(name.substring(prefix.length() + 1).strip());
+            }
+        }
+        return names;
+    }
+}

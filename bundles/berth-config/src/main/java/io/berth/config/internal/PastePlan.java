@@ -1,0 +1,249 @@
+package io.berth.config.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.berth.config.internal.PasteIni.Option;
+import io.berth.config.internal.PasteIni.PasteException;
+import io.berth.config.internal.PasteIni.Section;
+
+/**
+ * What a paste ini means for Berth: the pipelines ({@code berth.pipeline} configurations) that
+ * paste.deploy would load as the app {@code main}. {@code [composite:main]} with
+ * {@code use = egg:Paste#urlmap} (or {@code berth#urlmap}) mounts pipelines and apps at paths,
+ * nested composites joining their paths; {@code [pipeline:X]} lists {@code [filter:Y]} sections
+ * and ends with an {@code [app:Z]}; each filter or app says {@code use = berth#TYPE} (or
+ * {@code egg:swift#TYPE} for the types Berth has under Swift's name). Section options become the
+ * stage's settings; {@code set key = value} overrides a [DEFAULT] value, {@code get key = name}
+ * takes one, as in paste.deploy.
+ */
+final class PastePlan {
+
+    /** Swift's middleware and apps that Berth provides under the same name. */
+    static final Set<String> SWIFT_TYPES = Set.of("catch_errors", "gatekeeper", "healthcheck", "proxy_logging",
+            "ratelimit", "read_only", "tempauth");
+
+    static final String PREFIX = "paste-";
+
+    private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+
+    /** One pipeline to create: its configuration name and properties. */
+    record Pipeline(String name, Map<String, String> properties) {
+
+        String path() {
+            return properties.get(PipelineSettings.PATH);
+        }
+
+        String stages() {
+            return properties.get(PipelineSettings.PIPELINE);
+        }
+    }
+
+    private final PasteIni ini;
+    private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
+
+    private PastePlan(PasteIni ini) {
+        this.ini = ini;
+    }
+
+    /**
+     * @return the pipelines, in the order paste would mount them
+     * @throws PasteException naming file, section and line of the first problem
+     */
+    static List<Pipeline> of(PasteIni ini) throws PasteException {
+        PastePlan plan = new PastePlan(ini);
+        String entry = null;
+        for (String candidate : List.of("composite:main", "pipeline:main", "app:main")) {
+            if (ini.section(candidate) != null) {
+                if (entry != null) {
+                    throw new PasteException(ini.section(candidate).where() + ": [" + entry
+                            + "] names the app 'main' already");
+                }
+                entry = candidate;
+            }
+        }
+        if (entry == null) {
+            throw new PasteException(sources(ini) + ": no [composite:main], [pipeline:main] or [app:main]: nothing to serve");
+        }
+        plan.mount(entry, "/", new ArrayList<>(), null);
+        return new ArrayList<>(plan.pipelines.values());
+    }
+
+    private static String sources(PasteIni ini) {
+        Set<String> files = new LinkedHashSet<>();
+        ini.sections.values().forEach(section -> files.add(section.file.toString()));
+        return files.isEmpty() ? "the paste ini files" : String.join(", ", files);
+    }
+
+    /** Mounts section {@code name} at {@code path}; {@code via} is the chain of composites leading here. */
+    private void mount(String name, String path, List<String> via, String from) throws PasteException {
+        Section section = ini.section(name);
+        if (section == null) {
+            throw new PasteException(from + ": no section [" + name + "]");
+        }
+        if (via.contains(name)) {
+            throw new PasteException(section.where() + ": cycle: " + String.join(" -> ", via) + " -> " + name);
+        }
+        if (name.startsWith("composite:")) {
+            composite(section, path, via);
+        } else if (name.startsWith("pipeline:")) {
+            pipeline(section, path);
+        } else {
+            add(section, path, List.of(), section);
+        }
+    }
+
+    private void composite(Section section, String path, List<String> via) throws PasteException {
+        Option use = section.options.get("use");
+        if (use == null) {
+            throw new PasteException(section.where() + ": a composite needs 'use = egg:Paste#urlmap' (or berth#urlmap)");
+        }
+        String scheme = ini.interpolate(section, use).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("egg:paste#urlmap") && !scheme.equals("berth#urlmap") && !scheme.equals("egg:berth#urlmap")) {
+            throw new PasteException(section.where(use) + ": unknown use '" + use.value()
+                    + "': Berth's composites are egg:Paste#urlmap and berth#urlmap");
+        }
+        List<String> chain = new ArrayList<>(via);
+        chain.add(section.name);
+        for (Option option : section.options.values()) {
+            if (option.key().equals("use")) {
+                continue;
+            }
+            String mapped = option.key();
+            if (!mapped.startsWith("/")) {
+                throw new PasteException(section.where(option) + ": '" + mapped
+                        + "' is not a path: urlmap entries are '/path = name' (host names are not supported)");
+            }
+            String target = ini.interpolate(section, option);
+            String resolved = resolve(target, section, option);
+            mount(resolved, join(path, mapped), chain, section.where(option));
+        }
+    }
+
+    /** The section a urlmap entry or pipeline's last word names: a pipeline, an app or a composite. */
+    private String resolve(String target, Section section, Option option) throws PasteException {
+        for (String kind : List.of("pipeline:", "app:", "composite:")) {
+            if (ini.section(kind + target) != null) {
+                return kind + target;
+            }
+        }
+        throw new PasteException(section.where(option) + ": no [pipeline:" + target + "], [app:" + target
+                + "] or [composite:" + target + "]");
+    }
+
+    private void pipeline(Section section, String path) throws PasteException {
+        Option list = section.options.get("pipeline");
+        if (list == null || list.value().isBlank()) {
+            throw new PasteException(section.where() + ": a pipeline needs 'pipeline = filter ... app'");
+        }
+        String[] names = ini.interpolate(section, list).trim().split("\\s+");
+        List<Section> filters = new ArrayList<>();
+        for (int i = 0; i < names.length - 1; i++) {
+            Section filter = ini.section("filter:" + names[i]);
+            if (filter == null) {
+                throw new PasteException(section.where(list) + ": no [filter:" + names[i] + "]"
+                        + (ini.section("app:" + names[i]) != null ? " ('" + names[i] + "' is an app: only the last entry may be one)" : ""));
+            }
+            filters.add(filter);
+        }
+        String last = names[names.length - 1];
+        Section app = ini.section("app:" + last);
+        if (app == null) {
+            throw new PasteException(section.where(list) + ": the pipeline has no app: its last entry '" + last
+                    + "' must name an [app:" + last + "]");
+        }
+        add(app, path, filters, section);
+    }
+
+    private void add(Section app, String path, List<Section> filters, Section owner) throws PasteException {
+        Map<String, String> properties = new LinkedHashMap<>();
+        List<String> types = new ArrayList<>();
+        Map<String, String> sectionOfType = new LinkedHashMap<>();
+        List<Section> stages = new ArrayList<>(filters);
+        stages.add(app);
+        for (Section stage : stages) {
+            String type = type(stage);
+            String earlier = sectionOfType.put(type, stage.name);
+            if (earlier != null) {
+                throw new PasteException(owner.where() + ": [" + earlier + "] and [" + stage.name + "] are both of type "
+                        + type + "; a Berth pipeline runs each stage type once");
+            }
+            types.add(type);
+            for (Map.Entry<String, String> setting : settings(stage).entrySet()) {
+                properties.put(type + "." + setting.getKey(), setting.getValue());
+            }
+        }
+        properties.put(PipelineSettings.PIPELINE, String.join(" ", types));
+        properties.put(PipelineSettings.PATH, path);
+        String base = PREFIX + owner.name.substring(owner.name.indexOf(':') + 1).strip();
+        String name = base;
+        for (int n = 2; pipelines.containsKey(name); n++) {
+            name = base + "-" + n;
+        }
+        pipelines.put(name, new Pipeline(name, properties));
+    }
+
+    private String type(Section stage) throws PasteException {
+        Option use = stage.options.get("use");
+        if (use == null) {
+            throw new PasteException(stage.where() + ": 'use = berth#TYPE' is required"
+                    + (stage.options.containsKey("paste.filter_factory") || stage.options.containsKey("paste.app_factory")
+                            ? " (Berth cannot load Python factories)" : ""));
+        }
+        String value = ini.interpolate(stage, use);
+        int hash = value.indexOf('#');
+        String scheme = hash < 0 ? value : value.substring(0, hash).toLowerCase(Locale.ROOT);
+        String type = hash < 0 ? "" : value.substring(hash + 1).strip();
+        boolean berth = scheme.equals("berth") || scheme.equals("egg:berth");
+        boolean swift = scheme.equals("egg:swift");
+        if (!berth && !swift || !TYPE.matcher(type).matches()) {
+            throw new PasteException(stage.where(use) + ": unknown use '" + value
+                    + "': Berth takes berth#TYPE, or egg:swift#TYPE for " + String.join(", ", new java.util.TreeSet<>(SWIFT_TYPES)));
+        }
+        if (swift && !SWIFT_TYPES.contains(type)) {
+            throw new PasteException(stage.where(use) + ": unknown use '" + value + "': Berth has no stage named " + type
+                    + " (of Swift's, it has " + String.join(", ", new java.util.TreeSet<>(SWIFT_TYPES)) + ")");
+        }
+        return type;
+    }
+
+    /** A filter's or app's settings: its own options, {@code set} overrides and {@code get} references. */
+    private Map<String, String> settings(Section stage) throws PasteException {
+        Section defaults = ini.section(PasteIni.DEFAULT);
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (Option option : stage.options.values()) {
+            String key = option.key();
+            if (key.equals("use")) {
+                continue;
+            }
+            if (key.startsWith("set ")) {
+                settings.put(key.substring(4).strip(), ini.interpolate(stage, option));
+            } else if (key.startsWith("get ")) {
+                String name = option.value();
+                Option global = defaults == null ? null : defaults.options.get(name);
+                if (global == null) {
+                    throw new PasteException(stage.where(option) + ": " + key + ": '" + name + "' is not set in [DEFAULT]");
+                }
+                settings.put(key.substring(4).strip(), ini.interpolate(defaults, global));
+            } else if (defaults != null && defaults.options.containsKey(key)) {
+                // paste.deploy would silently use [DEFAULT]'s value here: say so instead.
+                throw new PasteException(stage.where(option) + ": " + key + " is also set in [DEFAULT], which paste.deploy "
+                        + "lets win; write 'set " + key + " = " + option.value() + "' to override it here");
+            } else {
+                settings.put(key, ini.interpolate(stage, option));
+            }
+        }
+        return settings;
+    }
+
+    private static String join(String base, String path) {
+        String joined = base.endsWith("/") ? base + path.substring(1) : base + path;
+        return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
+    }
+}
