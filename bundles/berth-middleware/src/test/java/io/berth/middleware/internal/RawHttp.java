@@ -55,6 +55,15 @@ final class RawHttp implements Closeable {
 
     /** Reads one response: status, headers, and its body (by length, chunks, or up to the close). */
     Response read() throws IOException {
+        return read(false);
+    }
+
+    /** Reads the response to a HEAD request: no body, whatever the headers say. */
+    Response readHead() throws IOException {
+        return read(true);
+    }
+
+    private Response read(boolean head) throws IOException {
         String statusLine = line();
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         List<String[]> headers = new ArrayList<>();
@@ -66,7 +75,9 @@ final class RawHttp implements Closeable {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         List<String[]> trailers = new ArrayList<>();
         Optional<String> length = response.header("Content-Length");
-        if (length.isPresent()) {
+        if (head) {
+            return new Response(status, headers, "", List.of());
+        } else if (length.isPresent()) {
             body.write(in.readNBytes(Integer.parseInt(length.get())));
         } else if (response.header("Transfer-Encoding").filter(te -> te.equalsIgnoreCase("chunked")).isPresent()) {
             for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
