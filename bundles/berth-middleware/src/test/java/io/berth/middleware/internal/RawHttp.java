@@ -44,9 +44,11 @@ final class RawHttp implements Closeable {
 
     /** One chunk of a chunked body. */
     RawHttp chunk(byte[] data) throws IOException {
-        send(Integer.toHexString(data.length) + "\r\n");
-        send(data);
-        return send("\r\n");
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        chunk.writeBytes((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        chunk.writeBytes(data);
+        chunk.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        return send(chunk.toByteArray());
     }
 
     RawHttp lastChunk() throws IOException {
