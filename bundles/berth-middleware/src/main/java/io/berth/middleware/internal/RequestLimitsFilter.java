@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -165,6 +166,12 @@ final class RequestLimitsFilter implements Filter {
                 reader = new BufferedReader(new InputStreamReader(stream(), charset()));
             }
             return reader;
+        }
+
+        @Override
+        public AsyncContext startAsync() {
+            // Without this, the context would hold the original request, whose body is not counted.
+            return startAsync(this, response);
         }
 
         private LimitedInputStream stream() throws IOException {

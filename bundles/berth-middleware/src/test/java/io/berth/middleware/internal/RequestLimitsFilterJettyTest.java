@@ -368,13 +368,13 @@ class RequestLimitsFilterJettyTest {
         }
     }
 
-    /** Reads the body with a ReadListener, as the container calls it. */
+    /** Reads the body with a ReadListener, as the container calls it, from the AsyncContext's request. */
     static final class Async extends HttpServlet {
 
         @Override
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             AsyncContext async = req.startAsync();
-            ServletInputStream in = req.getInputStream();
+            ServletInputStream in = async.getRequest().getInputStream();
             in.setReadListener(new ReadListener() {
                 private final byte[] buffer = new byte[256];
                 private long count;
