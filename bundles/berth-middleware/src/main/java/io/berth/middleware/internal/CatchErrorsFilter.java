@@ -119,6 +119,11 @@ public final class CatchErrorsFilter implements Filter {
             response.setContentType("text/plain;charset=utf-8");
             response.setContentLength(ERROR_BYTES.length);
             response.getOutputStream().write(ERROR_BYTES);
+            if (request.isAsyncStarted()) {
+                // The application went asynchronous and then failed: it will not complete the
+                // request; the container would wait for the async timeout, holding the request.
+                request.getAsyncContext().complete();
+            }
         }
     }
 

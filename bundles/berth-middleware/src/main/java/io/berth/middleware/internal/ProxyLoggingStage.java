@@ -24,13 +24,14 @@ public final class ProxyLoggingStage implements StageFactory {
             description = "Writes one access line per request, in Swift's proxy log format, to the logger "
                     + "berth.access (by default the file berth-access.log). A client that hung up is logged "
                     + "as 499, a request an exception ended as 500.")
-    @interface Config {
+    public @interface Config {
 
         @AttributeDefinition(name = "Log line template",
                 description = "The line, with {field} for each value, URL-quoted, '-' when empty or zero. "
                         + "Fields: client_ip, remote_addr, end_time, method, path, protocol, status_int, "
                         + "referer, user_agent, auth_token, bytes_recvd, bytes_sent, client_etag, "
-                        + "transaction_id, headers, request_time (seconds, 4 decimals), source, log_info, "
+                        + "transaction_id, headers, request_time (seconds, 4 decimals), source, log_info "
+                        + "(always '-': Swift's marks of subrequests, kept for Swift's log parsers), "
                         + "start_time, domain, pid, wire_status_int. start_time and end_time are epoch "
                         + "seconds with 9 decimals, or {end_time.FORMAT} with FORMAT one of datetime, "
                         + "iso8601, asctime, s, ms, us, ns or a strftime letter. {{ and }} are literal "

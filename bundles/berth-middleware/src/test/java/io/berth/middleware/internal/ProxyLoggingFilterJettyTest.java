@@ -209,6 +209,13 @@ class ProxyLoggingFilterJettyTest {
                 req.startAsync().setTimeout(50);
             }
         });
+        servlet(context, "/async-throw", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                req.startAsync();
+                throw new IllegalStateException("bug after startAsync");
+            }
+        });
         servlet(context, "/async-dispatch", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
@@ -343,6 +350,14 @@ class ProxyLoggingFilterJettyTest {
         assertThat(get("/async-timeout?t=timeout").statusCode()).isEqualTo(500);
 
         assertThat(fields("/async-timeout%3Ft%3Dtimeout")[STATUS]).isEqualTo("500");
+    }
+
+    @Test
+    void anExceptionAfterStartAsyncIs500() throws Exception {
+        assertThat(get("/async-throw?t=athrow").statusCode()).isEqualTo(500);
+
+        assertThat(fields("/async-throw%3Ft%3Dathrow")[STATUS]).isEqualTo("500");
+        assertThat(lines.stream().filter(line -> line.contains("%3Ft%3Dathrow"))).hasSize(1);
     }
 
     @Test
