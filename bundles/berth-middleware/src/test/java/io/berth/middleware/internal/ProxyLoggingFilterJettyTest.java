@@ -184,6 +184,17 @@ class ProxyLoggingFilterJettyTest {
                 resp.setStatus(204);
             }
         });
+        servlet(context, "/download", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setContentType("application/octet-stream");
+                byte[] chunk = new byte[64 * 1024];
+                for (int i = 0; i < 16 * 1024; i++) {
+                    // Ends with Jetty's EofException once the client has gone: 1 GiB is never reached.
+                    resp.getOutputStream().write(chunk);
+                }
+            }
+        });
         servlet(context, "/async", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
@@ -387,6 +398,25 @@ class ProxyLoggingFilterJettyTest {
         assertThat(stderr.lines(transId)).singleElement().satisfies(line -> assertThat(line)
                 .contains(" INFO io.berth.middleware.internal.CatchErrorsFilter - Client disconnected: 499 (transaction "
                         + transId + ", PUT /upload, client 127.0.0.1)"));
+    }
+
+    @Test
+    void aClientGoneMidDownloadIs499() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("GET /download?t=download HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(socket.getInputStream().readNBytes(100_000)).hasSize(100_000);
+        }
+
+        String[] f = fields("/download%3Ft%3Ddownload");
+
+        assertThat(f[STATUS]).isEqualTo("499");
+        assertThat(Long.parseLong(f[BYTES_SENT])).isGreaterThanOrEqualTo(100_000L).isLessThan(1L << 30);
+        String transId = f[TRANSACTION_ID];
+        Awaitility.await("catch_errors' line").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> !stderr.lines(transId).isEmpty());
+        assertThat(stderr.lines(transId)).singleElement().satisfies(line -> assertThat(line)
+                .contains(" INFO io.berth.middleware.internal.CatchErrorsFilter - Client disconnected: 499"));
     }
 
     @Test
