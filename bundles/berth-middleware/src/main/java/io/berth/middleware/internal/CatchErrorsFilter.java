@@ -31,7 +31,8 @@ import io.berth.api.Stage;
  * {@value Berth#TRANS_ID_ATTRIBUTE}, response headers {@code X-Trans-Id} and
  * {@code X-Openstack-Request-Id}) and turns any exception escaping the stages after it into
  * {@code 500 An error occurred}. The client never sees the exception; the log has it, under the
- * transaction id the client was given.
+ * transaction id the client was given. A client that hung up mid request is no error: it is
+ * logged at INFO as {@code 499}, and nothing is written to its closed connection.
  */
 @Component(service = Filter.class, configurationPid = CatchErrorsFilter.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -95,6 +96,14 @@ public final class CatchErrorsFilter implements Filter {
         try {
             chain.doFilter(request, response);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            if (ClientGone.causedBy(e)) {
+                // Nobody is left to read a 500, and a client hanging up is no error of ours: one
+                // line, as Swift's proxy logs it (499), and the exception back to the container,
+                // which knows its own end-of-file exception and closes the connection quietly.
+                LOG.info("Client disconnected: 499 (transaction {}, {} {}, client {})", transId,
+                        request.getMethod(), request.getRequestURI(), request.getRemoteAddr());
+                throw e;
+            }
             // Everything but the JVM failing for good (OutOfMemoryError, InternalError) is a
             // failure of this request alone.
             LOG.error("Error: An error occurred (transaction {}, {} {}, client {})", transId, request.getMethod(),
@@ -110,6 +119,11 @@ public final class CatchErrorsFilter implements Filter {
             response.setContentType("text/plain;charset=utf-8");
             response.setContentLength(ERROR_BYTES.length);
             response.getOutputStream().write(ERROR_BYTES);
+            if (request.isAsyncStarted()) {
+                // The application went asynchronous and then failed: it will not complete the
+                // request; the container would wait for the async timeout, holding the request.
+                request.getAsyncContext().complete();
+            }
         }
     }
 

@@ -1,0 +1,416 @@
+package io.berth.middleware.internal;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import io.berth.api.Berth;
+
+/**
+ * Swift's {@code log_msg_template}, parsed once into a list of parts that append a request's
+ * fields to a line. Python {@code str.format} syntax as Swift uses it: {@code {field}},
+ * {@code {start_time.ATTR}} / {@code {end_time.ATTR}} for a time's formats, {@code {{} and
+ * {@code }}} for literal braces. Each field's value is URL-quoted (UTF-8, only letters, digits and
+ * {@code _.-~:/{}} kept) so that a line splits on spaces; an empty or zero value is {@code -}.
+ * Text between fields is written as it is.
+ */
+final class AccessLogTemplate {
+
+    /** Swift's default, without {@code policy_index} and {@code access_user_id}, which are Swift's storage's own. */
+    static final String DEFAULT = "{client_ip} {remote_addr} {end_time.datetime} {method} {path} {protocol} "
+            + "{status_int} {referer} {user_agent} {auth_token} {bytes_recvd} {bytes_sent} {client_etag} "
+            + "{transaction_id} {headers} {request_time} {source} {log_info} {start_time} {end_time}";
+
+    static final String KEY = "log_msg_template";
+
+    /**
+     * Request headers whose values are cut to {@code reveal_sensitive_prefix} characters in
+     * {@code {headers}}: Swift's two tokens, and what carries credentials in plain HTTP.
+     */
+    static final Set<String> SENSITIVE_HEADERS = Set.of("x-auth-token", "x-storage-token", "authorization",
+            "proxy-authorization", "cookie");
+
+    /** The formats of a time (Swift's StrFormatTime): named ones, then strftime's directives. */
+    static final List<String> TIME_FORMATS = List.of("datetime", "iso8601", "asctime", "s", "ms", "us", "ns",
+            "a", "A", "b", "B", "c", "d", "H", "I", "j", "m", "M", "p", "S", "U", "w", "W", "x", "X", "y", "Y", "Z");
+
+    private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+
+    private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December"};
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static final long PID = ProcessHandle.current().pid();
+
+    /** Settings the fields depend on. */
+    record Options(boolean xForwardedFor, int revealSensitivePrefix, boolean logHeaders, Set<String> headersOnly) {
+    }
+
+    /** Appends one piece of the line. */
+    @FunctionalInterface
+    private interface Part {
+        void append(StringBuilder line, AccessRecord record);
+    }
+
+    private final Part[] parts;
+
+    private AccessLogTemplate(Part[] parts) {
+        this.parts = parts;
+    }
+
+    /**
+     * @param template the {@code log_msg_template} setting
+     * @param options the other settings
+     * @return the parsed template
+     * @throws IllegalArgumentException starting with {@code log_msg_template:} when a field is
+     *     unknown or the braces do not pair up
+     */
+    static AccessLogTemplate parse(String template, Options options) {
+        if (template.isBlank()) {
+            throw new IllegalArgumentException(KEY + ": empty; the default is " + DEFAULT);
+        }
+        Map<String, Part> fields = fields(options);
+        List<Part> parts = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
+        int i = 0;
+        while (i < template.length()) {
+            char c = template.charAt(i);
+            if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
+                literal.append('{');
+                i += 2;
+            } else if (c == '}') {
+                if (i + 1 < template.length() && template.charAt(i + 1) == '}') {
+                    literal.append('}');
+                    i += 2;
+                } else {
+                    throw new IllegalArgumentException(KEY + ": single '}' at position " + i + "; write '}}' for a literal one");
+                }
+            } else if (c == '{') {
+                int close = template.indexOf('}', i);
+                int nested = template.indexOf('{', i + 1);
+                if (close < 0 || (nested >= 0 && nested < close)) {
+                    throw new IllegalArgumentException(KEY + ": '{' at position " + i + " is not closed; write '{{' for a literal one");
+                }
+                if (literal.length() > 0) {
+                    String text = literal.toString();
+                    parts.add((line, record) -> line.append(text));
+                    literal.setLength(0);
+                }
+                parts.add(field(template.substring(i + 1, close), fields));
+                i = close + 1;
+            } else {
+                literal.append(c);
+                i++;
+            }
+        }
+        if (literal.length() > 0) {
+            String text = literal.toString();
+            parts.add((line, record) -> line.append(text));
+        }
+        return new AccessLogTemplate(parts.toArray(new Part[0]));
+    }
+
+    /**
+     * @param record an ended request
+     * @return its access line
+     */
+    String format(AccessRecord record) {
+        StringBuilder line = new StringBuilder(256);
+        for (Part part : parts) {
+            part.append(line, record);
+        }
+        return line.toString();
+    }
+
+    private static Part field(String spec, Map<String, Part> fields) {
+        if (spec.indexOf('!') >= 0 || spec.indexOf(':') >= 0) {
+            throw new IllegalArgumentException(KEY + ": {" + spec + "}: conversions (!) and format specs (:) are not supported");
+        }
+        int dot = spec.indexOf('.');
+        String name = dot < 0 ? spec : spec.substring(0, dot);
+        Part part = fields.get(name);
+        if (part == null) {
+            throw new IllegalArgumentException(KEY + ": unknown field {" + spec + "}; known: "
+                    + String.join(", ", fields.keySet()));
+        }
+        if (dot < 0) {
+            return part;
+        }
+        String format = spec.substring(dot + 1);
+        boolean start = name.equals("start_time");
+        if (!start && !name.equals("end_time")) {
+            throw new IllegalArgumentException(KEY + ": {" + spec + "}: only start_time and end_time have formats");
+        }
+        if (!TIME_FORMATS.contains(format)) {
+            throw new IllegalArgumentException(KEY + ": {" + spec + "}: unknown time format " + format + "; known: "
+                    + String.join(", ", TIME_FORMATS));
+        }
+        return (line, record) -> quote(line, formatTime(start ? record.startEpochNanos : record.endEpochNanos(), format));
+    }
+
+    /** The fields, in the order Swift documents them; each appends its value quoted, or {@code -}. */
+    private static Map<String, Part> fields(Options options) {
+        Map<String, Part> fields = new LinkedHashMap<>();
+        fields.put("client_ip", text(record -> clientIp(record.request, options.xForwardedFor())));
+        fields.put("remote_addr", text(record -> record.request.getRemoteAddr()));
+        fields.put("end_time", (line, record) -> appendEpoch(line, record.endEpochNanos()));
+        fields.put("method", text(record -> record.request.getMethod()));
+        fields.put("path", text(record -> pathAndQuery(record.request)));
+        fields.put("protocol", text(record -> record.request.getProtocol()));
+        fields.put("status_int", number(record -> record.status));
+        fields.put("referer", text(record -> record.request.getHeader("Referer")));
+        fields.put("user_agent", text(record -> record.request.getHeader("User-Agent")));
+        fields.put("auth_token", text(record -> capLength(record.request.getHeader("X-Auth-Token"),
+                options.revealSensitivePrefix())));
+        fields.put("bytes_recvd", number(record -> record.bytesReceived));
+        fields.put("bytes_sent", number(record -> record.bytesSent));
+        fields.put("client_etag", text(record -> record.request.getHeader("Etag")));
+        fields.put("transaction_id", text(record -> Berth.transactionId(record.request)));
+        fields.put("headers", text(record -> options.logHeaders() ? headers(record.request, options) : null));
+        fields.put("request_time", (line, record) -> appendSeconds(line, record.durationNanos));
+        // Swift's swift.source and swift.log_info: set by its middleware for subrequests they make
+        // and for notes; Berth's stages make none. Kept so that Swift's log parsers find the
+        // fields after them where they expect them.
+        fields.put("source", text(record -> null));
+        fields.put("log_info", text(record -> null));
+        fields.put("start_time", (line, record) -> appendEpoch(line, record.startEpochNanos));
+        fields.put("domain", text(record -> record.request.getServerName()));
+        fields.put("pid", number(record -> PID));
+        fields.put("wire_status_int", number(record -> record.wireStatus));
+        return fields;
+    }
+
+    private static Part text(Function<AccessRecord, String> value) {
+        return (line, record) -> quote(line, value.apply(record));
+    }
+
+    @FunctionalInterface
+    private interface LongValue {
+        long of(AccessRecord record);
+    }
+
+    private static Part number(LongValue value) {
+        return (line, record) -> {
+            long n = value.of(record);
+            if (n == 0) {
+                line.append('-');
+            } else {
+                line.append(n);
+            }
+        };
+    }
+
+    /**
+     * Swift's get_remote_client: a load balancer's {@code X-Cluster-Client-Ip}, else the first
+     * address of {@code X-Forwarded-For}, else the peer. Those headers are the client's to write,
+     * so they are believed only when the operator says a proxy in front sets them.
+     */
+    static String clientIp(HttpServletRequest request, boolean xForwardedFor) {
+        if (xForwardedFor) {
+            String cluster = request.getHeader("X-Cluster-Client-Ip");
+            if (cluster != null && !cluster.isEmpty()) {
+                return cluster;
+            }
+            String forwarded = request.getHeader("X-Forwarded-For");
+            if (forwarded != null) {
+                int comma = forwarded.indexOf(',');
+                String first = (comma < 0 ? forwarded : forwarded.substring(0, comma)).strip();
+                if (!first.isEmpty()) {
+                    return first;
+                }
+            }
+        }
+        return request.getRemoteAddr();
+    }
+
+    /** Swift's req.path_qs: the path as the client sent it (still percent-encoded), and the query. */
+    private static String pathAndQuery(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        String query = request.getQueryString();
+        return query == null || query.isEmpty() ? path : path + '?' + query;
+    }
+
+    /** Swift's cap_length: values longer than {@code max} keep {@code max} characters and {@code ...}. */
+    static String capLength(String value, int max) {
+        if (value == null || value.codePointCount(0, value.length()) <= max) {
+            return value;
+        }
+        return value.substring(0, value.offsetByCodePoints(0, max)) + "...";
+    }
+
+    /** {@code Name: value} lines, sensitive values cut, as Swift's access_log_headers writes them. */
+    private static String headers(HttpServletRequest request, Options options) {
+        StringBuilder headers = new StringBuilder();
+        Enumeration<String> names = request.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            String name = names.nextElement();
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!options.headersOnly().isEmpty() && !options.headersOnly().contains(lower)) {
+                continue;
+            }
+            boolean sensitive = SENSITIVE_HEADERS.contains(lower);
+            Enumeration<String> values = request.getHeaders(name);
+            while (values.hasMoreElements()) {
+                String value = values.nextElement();
+                if (headers.length() > 0) {
+                    headers.append('\n');
+                }
+                headers.append(name).append(": ")
+                        .append(sensitive ? capLength(value, options.revealSensitivePrefix()) : value);
+            }
+        }
+        return headers.toString();
+    }
+
+    /** Seconds with 4 decimals, Python's {@code '%.4f'}. */
+    static void appendSeconds(StringBuilder line, long nanos) {
+        long tenThousandths = (nanos + 50_000) / 100_000;
+        line.append(tenThousandths / 10_000).append('.');
+        appendPadded(line, tenThousandths % 10_000, 4);
+    }
+
+    /** Seconds since the epoch with 9 decimals, Swift's {@code str(StrFormatTime)}. */
+    static void appendEpoch(StringBuilder line, long epochNanos) {
+        line.append(Math.floorDiv(epochNanos, 1_000_000_000L)).append('.');
+        appendPadded(line, Math.floorMod(epochNanos, 1_000_000_000L), 9);
+    }
+
+    private static void appendPadded(StringBuilder line, long value, int digits) {
+        String text = Long.toString(value);
+        for (int i = text.length(); i < digits; i++) {
+            line.append('0');
+        }
+        line.append(text);
+    }
+
+    /** One of Swift's StrFormatTime attributes, in UTC and the C locale as Swift writes them. */
+    static String formatTime(long epochNanos, String format) {
+        long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
+        long nanos = Math.floorMod(epochNanos, 1_000_000_000L);
+        StringBuilder out = new StringBuilder(32);
+        switch (format) {
+            case "s":
+                return Long.toString(seconds);
+            case "ms":
+                appendPadded(out, nanos / 1_000_000, 3);
+                return out.toString();
+            case "us":
+                appendPadded(out, nanos / 1_000, 6);
+                return out.toString();
+            case "ns":
+                appendPadded(out, nanos, 9);
+                return out.toString();
+            default:
+                break;
+        }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+        switch (format) {
+            case "datetime":
+                return strftime(out, t, "d/b/Y/H/M/S");
+            case "iso8601":
+                return strftime(out, t, "Y-m-dTH:M:S");
+            case "asctime":
+            case "c":
+                strftime(out, t, "a b ");
+                if (t.getDayOfMonth() < 10) {
+                    out.append(' ');
+                }
+                out.append(t.getDayOfMonth()).append(' ');
+                return strftime(out, t, "H:M:S Y");
+            case "x":
+                return strftime(out, t, "m/d/y");
+            case "X":
+                return strftime(out, t, "H:M:S");
+            default:
+                return strftime(out, t, format);
+        }
+    }
+
+    /** Writes {@code pattern}, each letter taken as a strftime directive, anything else as itself. */
+    private static String strftime(StringBuilder out, LocalDateTime t, String pattern) {
+        int weekdayFromSunday = t.getDayOfWeek().getValue() % 7;
+        int dayOfYear = t.getDayOfYear() - 1;
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            switch (c) {
+                case 'a' -> out.append(DAYS[t.getDayOfWeek().getValue() - 1], 0, 3);
+                case 'A' -> out.append(DAYS[t.getDayOfWeek().getValue() - 1]);
+                case 'b' -> out.append(MONTHS[t.getMonthValue() - 1], 0, 3);
+                case 'B' -> out.append(MONTHS[t.getMonthValue() - 1]);
+                case 'd' -> appendPadded(out, t.getDayOfMonth(), 2);
+                case 'H' -> appendPadded(out, t.getHour(), 2);
+                case 'I' -> appendPadded(out, t.get(ChronoField.CLOCK_HOUR_OF_AMPM), 2);
+                case 'j' -> appendPadded(out, t.getDayOfYear(), 3);
+                case 'm' -> appendPadded(out, t.getMonthValue(), 2);
+                case 'M' -> appendPadded(out, t.getMinute(), 2);
+                case 'p' -> out.append(t.getHour() < 12 ? "AM" : "PM");
+                case 'S' -> appendPadded(out, t.getSecond(), 2);
+                case 'U' -> appendPadded(out, (dayOfYear + 7 - weekdayFromSunday) / 7, 2);
+                case 'w' -> out.append(weekdayFromSunday);
+                case 'W' -> appendPadded(out, (dayOfYear + 7 - (weekdayFromSunday + 6) % 7) / 7, 2);
+                case 'y' -> appendPadded(out, t.getYear() % 100, 2);
+                case 'Y' -> out.append(t.getYear());
+                case 'Z' -> out.append("UTC");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Python's {@code urllib.parse.quote(value, safe=':/{}')} of the value's UTF-8 bytes, or
+     * {@code -} for none: what Swift's LogStringFormatter writes for a field.
+     */
+    static void quote(StringBuilder line, String value) {
+        if (value == null || value.isEmpty()) {
+            line.append('-');
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                if (isSafe(c)) {
+                    line.append(c);
+                } else {
+                    percent(line, c);
+                }
+            } else if (c < 0x800) {
+                percent(line, 0xC0 | (c >> 6));
+                percent(line, 0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, value.charAt(++i));
+                percent(line, 0xF0 | (cp >> 18));
+                percent(line, 0x80 | ((cp >> 12) & 0x3F));
+                percent(line, 0x80 | ((cp >> 6) & 0x3F));
+                percent(line, 0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                percent(line, '?');
+            } else {
+                percent(line, 0xE0 | (c >> 12));
+                percent(line, 0x80 | ((c >> 6) & 0x3F));
+                percent(line, 0x80 | (c & 0x3F));
+            }
+        }
+    }
+
+    private static boolean isSafe(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '.' || c == '-' || c == '~' || c == ':' || c == '/' || c == '{' || c == '}';
+    }
+
+    private static void percent(StringBuilder line, int b) {
+        line.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+    }
+}
