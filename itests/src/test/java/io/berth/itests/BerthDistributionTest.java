@@ -12,6 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 import javax.security.auth.callback.Callback;
@@ -20,6 +24,7 @@ import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,6 +34,7 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 
@@ -48,6 +54,45 @@ public class BerthDistributionTest extends BerthTestSupport {
         String transId = response.headers().firstValue("X-Trans-Id").orElse("");
         assertTrue("X-Trans-Id in Swift's form: " + transId, transId.matches("tx[0-9a-f]{21}-[0-9a-f]{10}"));
         assertEquals(transId, response.headers().firstValue("X-Openstack-Request-Id").orElse(null));
+    }
+
+    @Test
+    public void theShippedPipelineRunsTheStandardStagesInOrder() throws Exception {
+        awaitStatus("/hello", 200);
+        List<String> stages = new ArrayList<>();
+        ServiceReference<?>[] filters = context.getServiceReferences(Filter.class.getName(),
+                "(osgi.http.whiteboard.context.select=*berth.pipeline.main.*)");
+        Arrays.sort(filters, Comparator.comparing(ref -> -((Integer) ref.getProperty("service.ranking"))));
+        for (ServiceReference<?> filter : filters) {
+            stages.add((String) filter.getProperty("berth.stage"));
+        }
+        assertEquals(List.of("catch_errors", "gatekeeper", "healthcheck", "proxy_logging"), stages);
+    }
+
+    @Test
+    public void healthcheckAnswersWithoutTheApp() throws Exception {
+        HttpResponse<String> response = awaitStatus("/healthcheck", 200);
+
+        assertEquals("OK", response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    }
+
+    @Test
+    public void proxyLoggingWritesOneAccessLineToItsOwnFile() throws Exception {
+        HttpResponse<String> response = awaitStatus("/hello?itest=access", 200);
+        String transId = response.headers().firstValue("X-Trans-Id").orElse("?");
+        Path access = Paths.get(System.getProperty("karaf.log"), "berth-access.log");
+
+        await("berth-access.log has the request's line", () -> {
+            try {
+                return Files.exists(access) && Files.readString(access).contains(transId);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        String line = Files.readAllLines(access).stream().filter(l -> l.contains(transId)).findFirst().orElseThrow();
+        assertTrue(line, line.matches("127\\.0\\.0\\.1 127\\.0\\.0\\.1 \\S+ GET /hello%3Fitest%3Daccess HTTP/1\\.1 200 .*"));
+        assertFalse("the access line is not in karaf.log", karafLog().contains(transId));
     }
 
     @Test

@@ -11,20 +11,12 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.propertytypes.ServiceRanking;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardFilterAsyncSupported;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardFilterPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.berth.api.Berth;
-import io.berth.api.Stage;
 
 /**
  * Swift's {@code catch_errors}: gives every request a transaction id (request attribute
@@ -34,19 +26,7 @@ import io.berth.api.Stage;
  * transaction id the client was given. A client that hung up mid request is no error: it is
  * logged at INFO as {@code 499}, and nothing is written to its closed connection.
  */
-@Component(service = Filter.class, configurationPid = CatchErrorsFilter.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
-@Designate(ocd = CatchErrorsFilter.Config.class)
-@Stage("catch_errors")
-@HttpWhiteboardFilterPattern("/*")
-@HttpWhiteboardFilterAsyncSupported
-@ServiceRanking(CatchErrorsFilter.RANKING)
 public final class CatchErrorsFilter implements Filter {
-
-    static final String PID = "berth.catch_errors";
-
-    /** Runs before every other stage: errors anywhere after it are caught. */
-    static final int RANKING = 1_000_000;
 
     static final int MAX_SUFFIX_LENGTH = 64;
 
@@ -56,7 +36,7 @@ public final class CatchErrorsFilter implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatchErrorsFilter.class);
 
-    @ObjectClassDefinition(name = "Berth catch_errors",
+    @ObjectClassDefinition(name = "catch_errors",
             description = "Gives every request a transaction id and answers 500 'An error occurred' "
                     + "for any exception the stages after it let escape (Swift's catch_errors).")
     public @interface Config {
@@ -70,12 +50,11 @@ public final class CatchErrorsFilter implements Filter {
 
     private final String suffix;
 
-    @Activate
-    public CatchErrorsFilter(Config config) {
+    CatchErrorsFilter(Config config) {
         String value = config.trans__id__suffix();
         if (value.length() > MAX_SUFFIX_LENGTH) {
-            throw new IllegalArgumentException(PID + ": trans_id_suffix is " + value.length()
-                    + " characters long; at most " + MAX_SUFFIX_LENGTH + " are allowed");
+            throw new IllegalArgumentException("trans_id_suffix: " + value.length()
+                    + " characters; at most " + MAX_SUFFIX_LENGTH + " are allowed");
         }
         StringBuilder quoted = new StringBuilder();
         TransactionIds.quote(quoted, value);

@@ -1,7 +1,5 @@
 package io.berth.middleware.internal;
 
-import java.lang.annotation.Annotation;
-import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.servlet.Filter;
@@ -10,6 +8,7 @@ import org.osgi.service.component.annotations.Component;
 
 import io.berth.api.Stage;
 import io.berth.api.StageFactory;
+import io.berth.api.StageSettings;
 
 /**
  * {@code catch_errors} as a pipeline stage: one filter per place a pipeline uses it, with that
@@ -21,22 +20,6 @@ public final class CatchErrorsStage implements StageFactory {
 
     @Override
     public Filter create(Map<String, String> settings) {
-        Map<String, String> rest = new HashMap<>(settings);
-        String suffix = rest.remove("trans_id_suffix");
-        if (!rest.isEmpty()) {
-            throw new IllegalArgumentException(rest.keySet().iterator().next()
-                    + ": unknown setting; catch_errors takes trans_id_suffix");
-        }
-        return new CatchErrorsFilter(new CatchErrorsFilter.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return CatchErrorsFilter.Config.class;
-            }
-
-            @Override
-            public String trans__id__suffix() {
-                return suffix == null ? "" : suffix;
-            }
-        });
+        return new CatchErrorsFilter(StageSettings.of(CatchErrorsFilter.Config.class, "catch_errors", settings));
     }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.EnumSet;
+import java.util.Map;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -164,10 +165,14 @@ class CatchErrorsFilterJettyTest {
     }
 
     @Test
-    void rejectsAnOverlongSuffixNamingTheKey() {
-        assertThatThrownBy(() -> new CatchErrorsFilter(config("x".repeat(65))))
+    void settingsAreCheckedWithTheKeyFirst() {
+        CatchErrorsStage stage = new CatchErrorsStage();
+        assertThat(stage.create(Map.of("trans_id_suffix", "x".repeat(64)))).isInstanceOf(CatchErrorsFilter.class);
+        assertThatThrownBy(() -> stage.create(Map.of("trans_id_suffix", "x".repeat(65))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("berth.catch_errors: trans_id_suffix is 65 characters long; at most 64 are allowed");
+                .hasMessage("trans_id_suffix: 65 characters; at most 64 are allowed");
+        assertThatThrownBy(() -> stage.create(Map.of("trans_id_sufix", "-x")))
+                .hasMessage("trans_id_sufix: unknown setting; catch_errors takes trans_id_suffix");
     }
 
     private static HttpResponse<String> get(String path, String extra) throws Exception {
