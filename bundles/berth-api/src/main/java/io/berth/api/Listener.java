@@ -68,4 +68,17 @@ public interface Listener {
      * serves first, then the old one drains. Returns at once; progress is in the lifecycle events.
      */
     void reload();
+
+    /**
+     * Takes the listener out of service without closing it: requests still reach their pipelines,
+     * but carry {@link Berth#DRAINING_ATTRIBUTE}, so {@code healthcheck} answers {@code 503
+     * DRAINING} and a load balancer stops sending. {@link #resume()} brings it back.
+     */
+    void drain();
+
+    /** Puts a listener taken out with {@link #drain()} back in service. */
+    void resume();
+
+    /** @return whether it was taken out of service by {@link #drain()} (or is stopping) */
+    boolean outOfService();
 }

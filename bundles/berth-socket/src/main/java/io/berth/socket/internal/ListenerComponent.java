@@ -249,4 +249,21 @@ public final class ListenerComponent implements Listener {
     public long errors() {
         return runtime.errors();
     }
+
+    @Override
+    public void drain() {
+        LOG.info("Berth listener {}: taken out of service (healthcheck answers DRAINING)", name);
+        runtime.outOfService(true);
+    }
+
+    @Override
+    public void resume() {
+        LOG.info("Berth listener {}: back in service", name);
+        runtime.outOfService(false);
+    }
+
+    @Override
+    public boolean outOfService() {
+        return runtime.outOfService();
+    }
 }

@@ -201,6 +201,15 @@ final class ListenerRuntime {
         return count;
     }
 
+    /** Out of service by an operator's drain(): requests carry the draining flag; stop() sets it for good. */
+    void outOfService(boolean out) {
+        totals.outOfService = out;
+    }
+
+    boolean outOfService() {
+        return totals.outOfService;
+    }
+
     long requests() {
         return totals.requests.sum();
     }

@@ -71,6 +71,19 @@ class ListenerJettyTest {
     }
 
     @Test
+    void requestsCarryTheirListenerAndWhetherItIsOutOfService() throws Exception {
+        int port = freePort();
+        ListenerRuntime listener = listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port));
+        String name = "test";
+
+        assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=null");
+        listener.outOfService(true);
+        assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=true");
+        listener.outOfService(false);
+        assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=null");
+    }
+
+    @Test
     void servesOnIpv6Loopback() throws Exception {
         int port = freePort();
         listen(Map.of("bind_ip", "[::1]", "bind_port", port));

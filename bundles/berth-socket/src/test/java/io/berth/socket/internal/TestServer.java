@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
+import io.berth.api.Berth;
 import io.berth.api.Listener.State;
 
 import org.awaitility.Awaitility;
@@ -64,7 +65,10 @@ final class TestServer implements AutoCloseable {
                     return true;
                 }
                 String body;
-                if (path.equals("/socket")) {
+                if (path.equals("/attributes")) {
+                    body = "listener=" + request.getAttribute(Berth.LISTENER_ATTRIBUTE)
+                            + " draining=" + request.getAttribute(Berth.DRAINING_ATTRIBUTE);
+                } else if (path.equals("/socket")) {
                     SocketChannel channel = (SocketChannel) request.getConnectionMetaData().getConnection()
                             .getEndPoint().getTransport();
                     body = "keepalive=" + channel.getOption(StandardSocketOptions.SO_KEEPALIVE)
