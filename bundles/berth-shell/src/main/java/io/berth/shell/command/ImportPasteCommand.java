@@ -1,0 +1,117 @@
+package io.berth.shell.command;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+import io.berth.api.PasteImport;
+
+/** {@code berth:import-paste [--dry-run] FILE}: a paste.deploy ini file as Berth pipelines. */
+@Service
+@Command(scope = "berth", name = "import-paste", description = "Imports a paste.deploy ini file (Swift's "
+        + "proxy-server.conf, ...) as pipelines named paste-SECTION, once; the file is not watched. "
+        + "With --dry-run, prints what it would create and changes nothing.")
+public class ImportPasteCommand implements Action {
+
+    private static final Set<String> PIPELINE_KEYS = Set.of("pipeline", "path", "listeners");
+    private static final List<String> SECRET_WORDS = List.of("key", "password", "token", "secret");
+
+    @Option(name = "--dry-run", aliases = "-n", description = "Print the pipelines the file would make; create nothing")
+    boolean dryRun;
+
+    @Argument(index = 0, name = "file", description = "The paste ini file; relative to the directory Karaf was started in",
+            required = true)
+    @Completion(FileCompleter.class)
+    String file;
+
+    /** Optional, so the other commands are there while berth-config is not: this one then says so. */
+    @Reference(optional = true)
+    PasteImport pasteImport;
+
+    @Override
+    public Object execute() throws CommandException {
+        if (pasteImport == null) {
+            throw new CommandException("Berth's configuration is not running (bundle io.berth.config): nothing was imported");
+        }
+        Path path = Paths.get(file).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(path)) {
+            throw new CommandException("No such file: " + path);
+        }
+        Map<String, Map<String, String>> pipelines;
+        try {
+            pipelines = dryRun ? pasteImport.plan(path) : pasteImport.importFile(path);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+        System.out.println(dryRun
+                ? "Dry run, nothing changed: importing " + path + " would create or update " + count(pipelines.size())
+                : "Imported " + path + ": created or updated " + count(pipelines.size()));
+        pipelinesTable(pipelines).print(System.out);
+        ShellTable settings = settingsTable(pipelines);
+        if (settings != null) {
+            System.out.println();
+            settings.print(System.out);
+        }
+        return null;
+    }
+
+    private static String count(int pipelines) {
+        return pipelines == 1 ? "1 pipeline" : pipelines + " pipelines";
+    }
+
+    static ShellTable pipelinesTable(Map<String, Map<String, String>> pipelines) {
+        ShellTable table = new ShellTable();
+        table.column("Pipeline");
+        table.column("Path");
+        table.column("Listeners");
+        table.column("Stages");
+        pipelines.forEach((name, properties) -> table.addRow().addContent(name, properties.getOrDefault("path", "/"),
+                properties.getOrDefault("listeners", "").isBlank() ? "all" : properties.get("listeners"),
+                properties.getOrDefault("pipeline", "")));
+        return table;
+    }
+
+    /** @return the stages' settings, or {@code null} when no stage has one */
+    static ShellTable settingsTable(Map<String, Map<String, String>> pipelines) {
+        ShellTable table = new ShellTable();
+        table.column("Pipeline");
+        table.column("Setting");
+        table.column("Value");
+        boolean any = false;
+        for (Map.Entry<String, Map<String, String>> pipeline : pipelines.entrySet()) {
+            for (Map.Entry<String, String> setting : pipeline.getValue().entrySet()) {
+                if (!PIPELINE_KEYS.contains(setting.getKey())) {
+                    table.addRow().addContent(pipeline.getKey(), setting.getKey(),
+                            secret(setting.getKey()) ? "****" : setting.getValue());
+                    any = true;
+                }
+            }
+        }
+        return any ? table : null;
+    }
+
+    /**
+     * Masked as {@code berth:config} masks them: a key naming a key, password, token or secret, or
+     * a tempauth user line ({@code user_ACCOUNT_USER = KEY [groups]}), whose value holds a key.
+     */
+    static boolean secret(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        String setting = lower.substring(lower.lastIndexOf('.') + 1);
+        return SECRET_WORDS.stream().anyMatch(lower::contains) || setting.startsWith("user_");
+    }
+}
