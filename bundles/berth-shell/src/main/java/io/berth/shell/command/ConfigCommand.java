@@ -28,7 +28,7 @@ public class ConfigCommand implements Action {
     @Override
     public Object execute() throws CommandException {
         if (configuration == null) {
-            throw new CommandException("Berth's configuration is not running (bundle io.berth.config)");
+            throw new CommandException("No effective configuration service: is bundle io.berth.config running?");
         }
         try {
             configuration.lines(name).forEach(System.out::println);

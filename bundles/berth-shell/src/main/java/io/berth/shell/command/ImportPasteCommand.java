@@ -46,7 +46,7 @@ public class ImportPasteCommand implements Action {
     @Override
     public Object execute() throws CommandException {
         if (pasteImport == null) {
-            throw new CommandException("Berth's configuration is not running (bundle io.berth.config): nothing was imported");
+            throw new CommandException("No paste import service: is bundle io.berth.config running? Nothing was imported");
         }
         Path path = Paths.get(file).toAbsolutePath().normalize();
         if (!Files.isRegularFile(path)) {

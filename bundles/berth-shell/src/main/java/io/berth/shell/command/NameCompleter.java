@@ -21,6 +21,6 @@ abstract class NameCompleter implements Completer {
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-        return new StringsCompleter(names()).complete(session, commandLine, candidates);
+        return new StringsCompleter(names(), true).complete(session, commandLine, candidates);
     }
 }

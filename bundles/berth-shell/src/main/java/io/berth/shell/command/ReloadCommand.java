@@ -29,7 +29,7 @@ public class ReloadCommand implements Action {
     @Override
     public Object execute() throws CommandException {
         if (supervisor == null) {
-            throw new CommandException("The supervisor is not running (bundle io.berth.supervisor): nothing was reloaded");
+            throw new CommandException("No supervisor service: is bundle io.berth.supervisor running? Nothing was reloaded");
         }
         List<String> reloaded;
         if (listener == null) {
