@@ -29,12 +29,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 
 import javax.inject.Inject;
+import javax.security.auth.Subject;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Option;
@@ -102,6 +107,7 @@ public abstract class BerthTestSupport {
             editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot",
                     "(" + assemblyBootFeatures() + ")"),
             systemProperty("berth.test.http.port").value(httpPort),
+            systemProperty("berth.example.stage.jar").value(System.getProperty("berth.example.stage.jar", "")),
             // Berth's config directory (what /etc/berth/conf.d is in production), for the paste import tests.
             editConfigurationFilePut("etc/system.properties", "berth.config.dirs", "${karaf.base}/conf.d"),
         };
@@ -133,6 +139,18 @@ public abstract class BerthTestSupport {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Berth.STAGE_PROPERTY, stage);
         return context.registerService(AppFactory.class, settings -> servlet, props);
+    }
+
+    /** Runs a shell command as a user with the admin role, as commands that change things require. */
+    protected String executeAsAdmin(String command) throws Exception {
+        Subject subject = new Subject();
+        subject.getPrincipals().add(new UserPrincipal("karaf"));
+        subject.getPrincipals().add(new RolePrincipal("admin"));
+        try {
+            return Subject.doAs(subject, (PrivilegedExceptionAction<String>) () -> execute(command));
+        } catch (PrivilegedActionException e) {
+            throw e.getException();
+        }
     }
 
     protected String execute(String command) throws Exception {

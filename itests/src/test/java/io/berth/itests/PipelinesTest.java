@@ -5,6 +5,9 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,6 +32,7 @@ import org.osgi.service.cm.Configuration;
 
 import io.berth.api.Berth;
 import io.berth.api.Listener;
+import io.berth.api.Pipeline;
 import io.berth.api.StageFactory;
 
 /** Pipelines (etc/berth.pipeline-NAME.cfg) in the running distribution, through the whiteboard. */
@@ -187,6 +191,114 @@ public class PipelinesTest extends BerthTestSupport {
             pipeline.delete();
             stages.forEach(ServiceRegistration::unregister);
         }
+    }
+
+    @Test
+    public void aStageUpdatedUnderLoadFailsNoRequestAndTheWaitIsInTheAccessLog() throws Exception {
+        ServiceRegistration<StageFactory> stage = tagStage("tag-upd");
+        Configuration pipeline = pipeline("upd", Map.of("pipeline", "catch_errors proxy_logging tag-upd hello",
+                "path", "/upd"));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger served = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> load = new ArrayList<>();
+        try {
+            awaitStages("/upd/x", List.of("tag-upd"));
+            URI uri = URI.create("http://127.0.0.1:" + mainPort() + "/upd/x");
+            for (int i = 0; i < 4; i++) {
+                Thread thread = new Thread(() -> {
+                    while (!stop.get()) {
+                        try {
+                            HttpResponse<String> response = get(uri);
+                            if (response.statusCode() != 200 || !response.headers().allValues("X-Stages").equals(List.of("tag-upd"))) {
+                                failures.add(response.statusCode() + " " + response.headers().allValues("X-Stages") + " "
+                                        + response.body());
+                            }
+                            served.incrementAndGet();
+                        } catch (IOException | InterruptedException e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }, "itest-update-load-" + i);
+                thread.start();
+                load.add(thread);
+            }
+            // 20 updates, as a bundle:update does it: the stage's service goes, a new one comes.
+            for (int update = 0; update < 20; update++) {
+                int before = served.get();
+                await("requests served before update " + update, () -> served.get() > before + 20);
+                stage.unregister();
+                Thread.sleep(150);
+                stage = tagStage("tag-upd");
+            }
+            await("requests served after the last update", () -> served.get() > 200);
+            stop.set(true);
+            for (Thread thread : load) {
+                thread.join(PATIENCE.toMillis());
+            }
+
+            assertEquals("failed requests of " + served.get(), List.of(), new ArrayList<>(failures));
+            Path access = Paths.get(System.getProperty("karaf.log"), "berth-access.log");
+            await("the access log shows requests that waited for the stage", () -> {
+                try {
+                    return Files.readString(access).matches("(?s).* GET /upd/x .* waited%20[0-9]+%20ms%20for%20tag-upd .*");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+
+            // Removed for good: after update_wait, fail closed.
+            stage.unregister();
+            stage = null;
+            HttpResponse<String> closed = awaitStatus("/upd/x", 503);
+            assertEquals("Pipeline upd is waiting for stages: tag-upd\n", closed.body());
+        } finally {
+            stop.set(true);
+            pipeline.delete();
+            if (stage != null) {
+                stage.unregister();
+            }
+        }
+    }
+
+    @Test
+    public void eachPipelineIsAServiceWithItsStateCountsAndStageTimes() throws Exception {
+        List<ServiceRegistration<StageFactory>> stages = List.of(tagStage("tag-s1"), tagStage("tag-s2"));
+        Configuration pipeline = pipeline("observed", Map.of("pipeline", "tag-s1 tag-s2 hello", "path", "/observed",
+                "listeners", "main"));
+        Configuration waiting = pipeline("lacking", Map.of("pipeline", "tag-none hello", "path", "/lacking"));
+        try {
+            awaitStages("/observed/", List.of("tag-s1", "tag-s2"));
+            for (int i = 0; i < 20; i++) {
+                get(URI.create("http://127.0.0.1:" + mainPort() + "/observed/" + i));
+            }
+            Pipeline observed = pipelineService("observed");
+
+            assertEquals(Pipeline.State.LIVE, observed.state());
+            assertEquals("/observed", observed.path());
+            assertEquals(List.of("main"), observed.listeners());
+            assertEquals(List.of("tag-s1", "tag-s2", "hello"), observed.stages());
+            assertTrue("requests: " + observed.requests(), observed.requests() >= 20);
+            assertEquals(0, observed.errors());
+            assertTrue(observed.latencyMillis(0.5) > 0 && observed.latencyMillis(0.99) >= observed.latencyMillis(0.5));
+            List<Pipeline.StageTime> times = observed.stageTimes();
+            assertEquals(List.of("tag-s1", "tag-s2", "hello"), times.stream().map(Pipeline.StageTime::stage).toList());
+            assertTrue(times.toString(), times.stream().allMatch(t -> t.requests() >= 20 && t.nanos() > 0));
+
+            awaitStatus("/lacking/", 503);
+            Pipeline lacking = pipelineService("lacking");
+            assertEquals(Pipeline.State.WAITING, lacking.state());
+            assertEquals("missing: tag-none", lacking.reason());
+        } finally {
+            pipeline.delete();
+            waiting.delete();
+            stages.forEach(ServiceRegistration::unregister);
+        }
+    }
+
+    private Pipeline pipelineService(String name) throws Exception {
+        return context.getService(context.getServiceReferences(Pipeline.class, "(berth.pipeline.name=" + name + ")")
+                .iterator().next());
     }
 
     @Test

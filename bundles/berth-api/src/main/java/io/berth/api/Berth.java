@@ -41,6 +41,13 @@ public final class Berth {
      */
     public static final String DRAINING_ATTRIBUTE = "io.berth.draining";
 
+    /**
+     * Request attribute holding notes for the access log's {@code log_info} field (a
+     * {@link String}, Swift's {@code swift.log_info}): Berth notes there how long a request waited
+     * for a stage that was being updated ({@code waited 412 ms for ratelimit}).
+     */
+    public static final String LOG_INFO_ATTRIBUTE = "io.berth.log_info";
+
     private Berth() {
     }
 
@@ -53,5 +60,25 @@ public final class Berth {
     public static String transactionId(ServletRequest request) {
         Object id = request.getAttribute(TRANS_ID_ATTRIBUTE);
         return id instanceof String ? (String) id : null;
+    }
+
+    /**
+     * Adds a note for the access log's {@code log_info} field.
+     *
+     * @param request the request being served
+     * @param note a short note, no line breaks
+     */
+    public static void addLogInfo(ServletRequest request, String note) {
+        String before = logInfo(request);
+        request.setAttribute(LOG_INFO_ATTRIBUTE, before == null ? note : before + "; " + note);
+    }
+
+    /**
+     * @param request the request being served
+     * @return the notes for the access log's {@code log_info} field, or {@code null}
+     */
+    public static String logInfo(ServletRequest request) {
+        Object info = request.getAttribute(LOG_INFO_ATTRIBUTE);
+        return info instanceof String ? (String) info : null;
     }
 }

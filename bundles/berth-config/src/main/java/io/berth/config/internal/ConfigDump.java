@@ -23,13 +23,15 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.EffectiveConfiguration;
+
 /**
  * Logs the effective configuration of every listener and pipeline once at start, like oslo's
  * {@code log_opt_values}: after Karaf's FileInstall has delivered the files in {@code etc/}
  * (the configurations have been quiet for a second), secrets masked.
  */
-@Component(service = ConfigurationListener.class, immediate = true)
-public final class ConfigDump implements ConfigurationListener {
+@Component(service = {ConfigurationListener.class, EffectiveConfiguration.class}, immediate = true)
+public final class ConfigDump implements ConfigurationListener, EffectiveConfiguration {
 
     static final String FILTER = "(|(service.factoryPid=berth.listener)(service.factoryPid=berth.pipeline))";
     private static final long QUIET_MS = 1000;
@@ -84,10 +86,41 @@ public final class ConfigDump implements ConfigurationListener {
         }
     }
 
-    /** The effective configuration now, as log lines (also for the shell's berth:config). */
+    @Override
+    public List<String> lines(String name) {
+        if (name == null) {
+            return lines();
+        }
+        List<String> lines = new ArrayList<>();
+        for (String line : lines()) {
+            if (line.startsWith(name + ".")) {
+                lines.add(line);
+            }
+        }
+        if (lines.isEmpty()) {
+            List<String> names = new ArrayList<>(configurations().keySet());
+            if (!names.contains(name)) {
+                throw new IllegalArgumentException("No configuration named " + name + "; there are: "
+                        + (names.isEmpty() ? "none" : String.join(", ", names)));
+            }
+        }
+        return lines;
+    }
+
+    /** The effective configuration now, as log lines. */
     List<String> lines() {
-        Map<String, Dictionary<String, Object>> configurations = new TreeMap<>();
         List<String> sources = new ArrayList<>();
+        Map<String, Dictionary<String, Object>> configurations = configurations(sources);
+        sources.sort(null);
+        return EffectiveConfig.lines(configurations, sources);
+    }
+
+    private Map<String, Dictionary<String, Object>> configurations() {
+        return configurations(new ArrayList<>());
+    }
+
+    private Map<String, Dictionary<String, Object>> configurations(List<String> sources) {
+        Map<String, Dictionary<String, Object>> configurations = new TreeMap<>();
         try {
             Configuration[] found = configurationAdmin.listConfigurations(FILTER);
             if (found != null) {
@@ -98,13 +131,17 @@ public final class ConfigDump implements ConfigurationListener {
                     }
                     configurations.put(EffectiveConfig.displayName(configuration.getPid()), properties);
                     Object file = properties.get("felix.fileinstall.filename");
-                    sources.add(file != null ? file.toString() : configuration.getPid() + " (ConfigurationAdmin)");
+                    Object imported = properties.get(PasteImporter.SOURCE);
+                    String source = file != null ? file.toString()
+                            : imported != null ? imported + " (paste ini)" : configuration.getPid() + " (ConfigurationAdmin)";
+                    if (!sources.contains(source)) {
+                        sources.add(source);
+                    }
                 }
             }
         } catch (IOException | InvalidSyntaxException e) {
             LOG.warn("The effective configuration cannot be read: {}", e.toString());
         }
-        sources.sort(null);
-        return EffectiveConfig.lines(configurations, sources);
+        return configurations;
     }
 }

@@ -17,7 +17,7 @@ final class EffectiveConfig {
 
     static final String RULE = "*".repeat(80);
     static final String MASK = "****";
-    private static final List<String> SECRET_WORDS = List.of("key", "password", "token", "secret");
+    private static final List<String> SECRET_WORDS = List.of("key", "password", "token", "secret", "salt", "credential");
 
     private EffectiveConfig() {
     }

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.PasteImport;
 import io.berth.config.internal.PasteIni.PasteException;
 import io.berth.config.internal.PastePlan.Pipeline;
 
@@ -46,12 +48,14 @@ import io.berth.config.internal.PastePlan.Pipeline;
  * {@value #SOURCE} (the files they came from); the importer removes those the files no longer
  * make, and never touches a pipeline an operator wrote.
  */
-@Component(service = PasteImporter.class, immediate = true)
-public final class PasteImporter {
+@Component(service = PasteImport.class, immediate = true)
+public final class PasteImporter implements PasteImport {
 
     static final String DIRS_PROPERTY = "berth.config.dirs";
     static final String DIRS_ENV = "BERTH_CONFIG_DIRS";
     static final String SOURCE = ".berth.source";
+    /** How the watched files' pipelines are tagged (followed by the files), so that only those are removed with them. */
+    static final String WATCHED = "config dirs: ";
     static final int POLL_SECONDS = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(PasteImporter.class);
@@ -126,7 +130,7 @@ public final class PasteImporter {
             seen = now;
             List<Pipeline> plan = plan(files);
             if (plan != null) {
-                apply(plan, files);
+                apply(plan, WATCHED + files.stream().map(Path::toString).collect(Collectors.joining(" ")), true);
             }
         } catch (IOException | InvalidSyntaxException | RuntimeException e) {
             LOG.error("Berth paste import failed: {}", e.toString());
@@ -150,8 +154,47 @@ public final class PasteImporter {
         }
     }
 
-    private void apply(List<Pipeline> plan, List<Path> files) throws IOException, InvalidSyntaxException {
-        String source = files.stream().map(Path::toString).collect(Collectors.joining(" "));
+    @Override
+    public Map<String, Map<String, String>> plan(Path file) {
+        try {
+            return described(PastePlan.of(PasteIni.read(List.of(file))));
+        } catch (PasteException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, Map<String, String>> importFile(Path file) {
+        List<Pipeline> plan;
+        try {
+            plan = PastePlan.of(PasteIni.read(List.of(file)));
+        } catch (PasteException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        try {
+            apply(plan, "file: " + file.toAbsolutePath(), false);
+        } catch (IOException | InvalidSyntaxException e) {
+            throw new IllegalStateException("Configuration Admin refused the import: " + e.getMessage(), e);
+        }
+        return described(plan);
+    }
+
+    private static Map<String, Map<String, String>> described(List<Pipeline> plan) {
+        Map<String, Map<String, String>> described = new TreeMap<>();
+        for (Pipeline pipeline : plan) {
+            described.put(pipeline.name(), new TreeMap<>(pipeline.properties()));
+        }
+        return described;
+    }
+
+    /**
+     * Creates or updates the plan's pipelines.
+     *
+     * @param removeStale whether pipelines imported earlier from the watched files that the plan no
+     *     longer makes are removed
+     */
+    private synchronized void apply(List<Pipeline> plan, String source, boolean removeStale)
+            throws IOException, InvalidSyntaxException {
         Map<String, Configuration> imported = new HashMap<>();
         Set<String> operators = new LinkedHashSet<>();
         Configuration[] existing = configurationAdmin.listConfigurations(
@@ -159,8 +202,11 @@ public final class PasteImporter {
         for (Configuration configuration : existing == null ? new Configuration[0] : existing) {
             String name = PipelineSettings.nameOf(Map.of("service.pid", configuration.getPid()));
             Dictionary<String, Object> properties = configuration.getProperties();
-            if (properties != null && properties.get(SOURCE) != null) {
-                imported.put(name, configuration);
+            Object tag = properties == null ? null : properties.get(SOURCE);
+            if (tag != null) {
+                if (!removeStale || tag.toString().startsWith(WATCHED)) {
+                    imported.put(name, configuration);
+                }
             } else {
                 operators.add(name);
             }
@@ -181,7 +227,11 @@ public final class PasteImporter {
                 configuration = configurationAdmin.getFactoryConfiguration(PipelineSettings.FACTORY_PID, pipeline.name(), "?");
             }
             configuration.update(wanted);
-            LOG.info("Berth imported pipeline {} from {}: {} at {}", pipeline.name(), source, pipeline.stages(), pipeline.path());
+            LOG.info("Berth imported pipeline {} from {}: {} at {}", pipeline.name(), source.substring(source.indexOf(": ") + 2),
+                    pipeline.stages(), pipeline.path());
+        }
+        if (!removeStale) {
+            return;
         }
         for (Map.Entry<String, Configuration> gone : imported.entrySet()) {
             gone.getValue().delete();

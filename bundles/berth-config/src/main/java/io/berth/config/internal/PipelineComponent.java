@@ -15,6 +15,8 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
 
 import io.berth.api.AppFactory;
 import io.berth.api.Berth;
+import io.berth.api.Pipeline;
 import io.berth.api.StageFactory;
 
 /**
@@ -73,6 +76,10 @@ public final class PipelineComponent {
 
     private static final long RETIRE_POLL_MS = 50;
 
+    /** Request attributes: when the pipeline took the request (System.nanoTime()), and that it was counted. */
+    private static final String STARTED = "io.berth.pipeline.started";
+    private static final String COUNTED = "io.berth.pipeline.counted";
+
     private final Map<String, StageFactory> middleware = new ConcurrentHashMap<>();
     private final Map<String, AppFactory> apps = new ConcurrentHashMap<>();
 
@@ -90,6 +97,17 @@ public final class PipelineComponent {
     private int generations;
     /** The arrangement an edit asked for that cannot be served yet, logged once. */
     private String pending;
+    /** Requests wait at the gate for a stage of the live arrangement that went away (an update). */
+    private boolean holding;
+    /** Which hold a scheduled expiry belongs to: a later hold is not ended by an earlier one's timer. */
+    private int holds;
+    /** The hold ran out without the stage coming back: fail closed until the pipeline is live again. */
+    private boolean holdSpent;
+
+    private final PipelineStats stats = new PipelineStats();
+    private volatile Pipeline.State state = Pipeline.State.WAITING;
+    private volatile String reason = "starting";
+    private ServiceRegistration<Pipeline> status;
     private boolean active;
 
     @Activate
@@ -98,6 +116,9 @@ public final class PipelineComponent {
         this.name = PipelineSettings.nameOf(properties);
         active = true;
         apply(properties);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Pipeline.NAME_PROPERTY, name);
+        status = bundleContext.registerService(Pipeline.class, new Status(), props);
     }
 
     @Modified
@@ -108,6 +129,10 @@ public final class PipelineComponent {
     @Deactivate
     synchronized void deactivate() {
         active = false;
+        if (status != null) {
+            status.unregister();
+        }
+        registry.unhold(name);
         if (current != null) {
             current.unregister();
             current = null;
@@ -171,6 +196,8 @@ public final class PipelineComponent {
         String line = PipelineSettings.FACTORY_PID + "-" + name + ": " + reason;
         if (settings == null) {
             // Nothing is served for it: without valid settings there is no path to answer on.
+            state = Pipeline.State.FAILED;
+            this.reason = reason;
             LOG.error(line);
         } else {
             LOG.error("{} (the pipeline keeps its previous settings)", line);
@@ -191,11 +218,14 @@ public final class PipelineComponent {
                     "Pipeline " + name + " is misconfigured: " + e.getMessage());
             return;
         }
+        if (!missing.isEmpty() && holdFor(missing)) {
+            return;
+        }
         if (!missing.isEmpty()) {
             String stages = String.join(", ", missing);
             unavailable("Berth pipeline " + name + " is WAITING (missing: " + stages + "): " + PipelineSettings.FACTORY_PID
                     + "-" + name + ": " + PipelineSettings.PIPELINE + ": no bundle provides " + stages + " yet",
-                    "Pipeline " + name + " is waiting for stages: " + stages);
+                    "Pipeline " + name + " is waiting for stages: " + stages, Pipeline.State.WAITING, "missing: " + stages);
             return;
         }
         String arrangement = "live" + identity();
@@ -208,10 +238,10 @@ public final class PipelineComponent {
         try {
             for (String each : settings.middleware()) {
                 stage = each;
-                filters.add(middleware.get(each).create(settings.settings.get(each)));
+                filters.add(stats.timed(each, middleware.get(each).create(settings.settings.get(each))));
             }
             stage = settings.app();
-            app = apps.get(stage).create(settings.settings.get(stage));
+            app = stats.timed(stage, apps.get(stage).create(settings.settings.get(stage)));
         } catch (RuntimeException e) {
             unavailable(PipelineSettings.FACTORY_PID + "-" + name + ": " + stage + "." + e.getMessage(),
                     "Pipeline " + name + " cannot build its stage " + stage);
@@ -231,8 +261,44 @@ public final class PipelineComponent {
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, Boolean.TRUE);
         props.put(Berth.STAGE_PROPERTY, settings.app());
         next.register(Servlet.class, app, props);
-        switchTo(next);
+        switchTo(next, Pipeline.State.LIVE, null);
         LOG.info("Berth pipeline {} is LIVE at {}: {}", name, settings.path, String.join(" ", settings.stages));
+    }
+
+    /**
+     * A stage of the live arrangement went away: it is being updated (a new jar in deploy/,
+     * bundle:update), or removed. Its requests wait at the gate for up to update_wait; the old
+     * arrangement stays registered meanwhile, for the requests already past the gate.
+     *
+     * @return whether requests are held (else the pipeline fails closed now)
+     */
+    private boolean holdFor(List<String> missing) {
+        if (holding) {
+            return true;
+        }
+        if (holdSpent || current == null || current.factories == null || current.settings != settings
+                || settings.updateWaitMillis == 0) {
+            return false;
+        }
+        holding = true;
+        String stages = String.join(", ", missing);
+        registry.hold(name, stages, settings.updateWaitMillis);
+        LOG.info("Berth pipeline {}: {} went away; its requests wait up to {} ms for it to come back (update_wait)",
+                name, stages, settings.updateWaitMillis);
+        int hold = ++holds;
+        registry.schedule(() -> holdExpired(hold), settings.updateWaitMillis);
+        return true;
+    }
+
+    private synchronized void holdExpired(int hold) {
+        if (!holding || hold != holds) {
+            return;
+        }
+        holding = false;
+        holdSpent = true;
+        reconcile();
+        // Whatever serves now (the 503 naming the missing stage) answers the requests that waited.
+        registry.unhold(name);
     }
 
     /** What the live arrangement is made of: these settings, these factories. */
@@ -258,6 +324,10 @@ public final class PipelineComponent {
     }
 
     private void unavailable(String logLine, String reason) {
+        unavailable(logLine, reason, Pipeline.State.FAILED, reason);
+    }
+
+    private void unavailable(String logLine, String reason, Pipeline.State state, String why) {
         String arrangement = "unavailable:" + reason + "@" + System.identityHashCode(settings);
         if (current != null && arrangement.equals(current.arrangement)) {
             return;
@@ -275,14 +345,23 @@ public final class PipelineComponent {
         Dictionary<String, Object> props = next.select();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, "/*");
         next.register(Servlet.class, new Unavailable(reason), props);
-        switchTo(next);
+        switchTo(next, state, why);
     }
 
     /** The new generation serves from now on; the one before leaves once its requests are done. */
-    private void switchTo(Generation next) {
+    private void switchTo(Generation next, Pipeline.State now, String why) {
         Generation old = current;
         current = next;
         pending = null;
+        state = now;
+        reason = why;
+        if (now == Pipeline.State.LIVE) {
+            holdSpent = false;
+        }
+        if (holding) {
+            holding = false;
+            registry.unhold(name);
+        }
         if (old != null) {
             retiring.add(old);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETIRE_LIMIT_MS);
@@ -327,7 +406,7 @@ public final class PipelineComponent {
         private final AsyncListener whenComplete = new AsyncListener() {
             @Override
             public void onComplete(AsyncEvent event) {
-                inFlight.decrementAndGet();
+                answered(event.getSuppliedRequest(), event.getSuppliedResponse());
             }
 
             @Override
@@ -385,6 +464,9 @@ public final class PipelineComponent {
                 return false;
             }
             inFlight.incrementAndGet();
+            if (request.getAttribute(STARTED) == null) {
+                request.setAttribute(STARTED, System.nanoTime());
+            }
             return true;
         }
 
@@ -393,7 +475,16 @@ public final class PipelineComponent {
             if (request.isAsyncStarted()) {
                 request.getAsyncContext().addListener(whenComplete);
             } else {
-                inFlight.decrementAndGet();
+                answered(request, response);
+            }
+        }
+
+        private void answered(ServletRequest request, ServletResponse response) {
+            inFlight.decrementAndGet();
+            Object started = request.getAttribute(STARTED);
+            if (started instanceof Long && request.getAttribute(COUNTED) == null) {
+                request.setAttribute(COUNTED, Boolean.TRUE);
+                stats.answered((Long) started, ((HttpServletResponse) response).getStatus());
             }
         }
 
@@ -413,6 +504,67 @@ public final class PipelineComponent {
                 // unregistered with its bundle
             }
         }
+    }
+
+    /** The pipeline as the shell sees it. */
+    private final class Status implements Pipeline {
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String path() {
+            PipelineSettings now = settingsNow();
+            return now == null ? null : now.path;
+        }
+
+        @Override
+        public List<String> listeners() {
+            PipelineSettings now = settingsNow();
+            return now == null ? List.of() : List.copyOf(now.listeners);
+        }
+
+        @Override
+        public List<String> stages() {
+            PipelineSettings now = settingsNow();
+            return now == null ? List.of() : now.stages;
+        }
+
+        @Override
+        public State state() {
+            return state;
+        }
+
+        @Override
+        public String reason() {
+            return reason;
+        }
+
+        @Override
+        public long requests() {
+            return stats.requests.sum();
+        }
+
+        @Override
+        public long errors() {
+            return stats.errors.sum();
+        }
+
+        @Override
+        public double latencyMillis(double quantile) {
+            return stats.latency.quantileMillis(quantile);
+        }
+
+        @Override
+        public List<StageTime> stageTimes() {
+            return stats.stageTimes(stages());
+        }
+    }
+
+    private synchronized PipelineSettings settingsNow() {
+        return settings;
     }
 
     /** The pipeline's only servlet while it cannot serve: 503 with the reason, never the app. */

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,6 +26,9 @@ public final class PipelineRegistry {
     private final Map<String, PipelineSettings> claims = new HashMap<>();
     /** Guarded by this: pipelines refused for a clash, and how each tries again. */
     private final Map<String, Runnable> refused = new LinkedHashMap<>();
+
+    /** Pipelines holding their requests while a stage is updated; copied on write, read per request. */
+    private volatile Map<String, Hold> holds = Map.of();
 
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "berth-pipelines");
@@ -62,6 +66,70 @@ public final class PipelineRegistry {
             retryRefused();
         }
         return null;
+    }
+
+    /** A pipeline's requests waiting for a stage: released when it is back, or at the deadline. */
+    static final class Hold {
+        final String pipeline;
+        final String stages;
+        final long deadlineNanos;
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        Hold(String pipeline, String stages, long deadlineNanos) {
+            this.pipeline = pipeline;
+            this.stages = stages;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /** @return how long the caller waited, in nanoseconds */
+        long await() throws InterruptedException {
+            long start = System.nanoTime();
+            released.await(Math.max(0, deadlineNanos - start), TimeUnit.NANOSECONDS);
+            return System.nanoTime() - start;
+        }
+    }
+
+    /** From now until {@link #release} or the deadline, requests for the pipeline's path wait at the gate. */
+    synchronized void hold(String pipeline, String stages, long waitMillis) {
+        Map<String, Hold> next = new HashMap<>(holds);
+        next.put(pipeline, new Hold(pipeline, stages, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis)));
+        holds = Map.copyOf(next);
+    }
+
+    /** Lets the pipeline's waiting requests go on, to whatever serves its path now. */
+    synchronized void unhold(String pipeline) {
+        Hold hold = holds.get(pipeline);
+        if (hold == null) {
+            return;
+        }
+        Map<String, Hold> next = new HashMap<>(holds);
+        next.remove(pipeline);
+        holds = Map.copyOf(next);
+        hold.released.countDown();
+    }
+
+    /**
+     * The hold that applies to a request for {@code path}: that of the pipeline the whiteboard
+     * will resolve the path to (the longest path that matches), if it holds.
+     */
+    Hold holdFor(String path) {
+        Map<String, Hold> now = holds;
+        if (now.isEmpty()) {
+            return null;
+        }
+        String best = null;
+        int bestLength = -1;
+        synchronized (this) {
+            for (PipelineSettings claim : claims.values()) {
+                String mount = claim.path;
+                boolean matches = mount.equals("/") || path.equals(mount) || path.startsWith(mount + "/");
+                if (matches && mount.length() > bestLength) {
+                    best = claim.name;
+                    bestLength = mount.length();
+                }
+            }
+        }
+        return best == null ? null : now.get(best);
     }
 
     /** The pipeline serves nothing any more: pipelines refused for its path try again. */

@@ -22,6 +22,11 @@ final class PipelineSettings {
     static final String PIPELINE = "pipeline";
     static final String PATH = "path";
     static final String LISTENERS = "listeners";
+    static final String UPDATE_WAIT = "update_wait";
+
+    /** How long requests wait for a stage being updated, by default (seconds), and at most. */
+    static final double DEFAULT_UPDATE_WAIT = 2;
+    static final double MAX_UPDATE_WAIT = 30;
 
     /** What a stage name stands for, once a bundle provides it. */
     enum Kind { MIDDLEWARE, APP }
@@ -36,12 +41,15 @@ final class PipelineSettings {
     final String path;
     /** Empty: every listener. */
     final Set<String> listeners;
+    /** How long requests wait while a stage of the live arrangement is being updated; 0: not at all. */
+    final long updateWaitMillis;
     /** Per stage, its settings without the {@code STAGE.} prefix; every stage has an entry. */
     final Map<String, Map<String, String>> settings;
 
     private PipelineSettings(String name, List<String> stages, String path, Set<String> listeners,
-            Map<String, Map<String, String>> settings) {
+            long updateWaitMillis, Map<String, Map<String, String>> settings) {
         this.name = name;
+        this.updateWaitMillis = updateWaitMillis;
         this.stages = List.copyOf(stages);
         this.path = path;
         this.listeners = Collections.unmodifiableSet(listeners);
@@ -57,19 +65,21 @@ final class PipelineSettings {
         List<String> stages = stages(config.get(PIPELINE));
         String path = path(config.get(PATH));
         Set<String> listeners = listeners(config.get(LISTENERS));
+        long updateWait = updateWait(config.get(UPDATE_WAIT));
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         for (String stage : stages) {
             settings.put(stage, new LinkedHashMap<>());
         }
         for (Map.Entry<String, ?> entry : new java.util.TreeMap<>(config).entrySet()) {
             String key = entry.getKey();
-            if (key.equals(PIPELINE) || key.equals(PATH) || key.equals(LISTENERS) || frameworkKey(key)) {
+            if (key.equals(PIPELINE) || key.equals(PATH) || key.equals(LISTENERS) || key.equals(UPDATE_WAIT)
+                    || frameworkKey(key)) {
                 continue;
             }
             int dot = key.indexOf('.');
             if (dot <= 0 || dot == key.length() - 1) {
-                throw new InvalidSettingException(key, "unknown key; a pipeline has pipeline, path, listeners "
-                        + "and STAGE.KEY settings for its stages");
+                throw new InvalidSettingException(key, "unknown key; a pipeline has pipeline, path, listeners, "
+                        + "update_wait and STAGE.KEY settings for its stages");
             }
             String stage = key.substring(0, dot);
             Map<String, String> stageSettings = settings.get(stage);
@@ -79,7 +89,7 @@ final class PipelineSettings {
             }
             stageSettings.put(key.substring(dot + 1), String.valueOf(entry.getValue()).trim());
         }
-        return new PipelineSettings(name, stages, path, listeners, settings);
+        return new PipelineSettings(name, stages, path, listeners, updateWait, settings);
     }
 
     /** A key ConfigAdmin, FileInstall or DS added, not the operator. */
@@ -188,6 +198,23 @@ final class PipelineSettings {
             throw new InvalidSettingException(PATH, "'" + path + "' is not a plain path (no *, ?, #, ;, spaces, // or . segments)");
         }
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static long updateWait(Object value) throws InvalidSettingException {
+        if (value == null || value.toString().isBlank()) {
+            return (long) (DEFAULT_UPDATE_WAIT * 1000);
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(UPDATE_WAIT, "'" + value + "' is not a number of seconds");
+        }
+        if (!(seconds >= 0 && seconds <= MAX_UPDATE_WAIT)) {
+            throw new InvalidSettingException(UPDATE_WAIT, "'" + value + "' is not between 0 and "
+                    + (int) MAX_UPDATE_WAIT + " seconds");
+        }
+        return (long) (seconds * 1000);
     }
 
     private static Set<String> listeners(Object value) throws InvalidSettingException {

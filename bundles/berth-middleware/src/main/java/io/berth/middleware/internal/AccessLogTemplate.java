@@ -179,11 +179,11 @@ final class AccessLogTemplate {
         fields.put("transaction_id", text(record -> Berth.transactionId(record.request)));
         fields.put("headers", text(record -> options.logHeaders() ? headers(record.request, options) : null));
         fields.put("request_time", (line, record) -> appendSeconds(line, record.durationNanos));
-        // Swift's swift.source and swift.log_info: set by its middleware for subrequests they make
-        // and for notes; Berth's stages make none. Kept so that Swift's log parsers find the
-        // fields after them where they expect them.
+        // Swift's swift.source: set by its middleware for subrequests they make; Berth's stages make
+        // none. Kept so that Swift's log parsers find the fields after it where they expect them.
         fields.put("source", text(record -> null));
-        fields.put("log_info", text(record -> null));
+        // Swift's swift.log_info: notes on the request (Berth: how long it waited for a stage being updated).
+        fields.put("log_info", text(record -> Berth.logInfo(record.request)));
         fields.put("start_time", (line, record) -> appendEpoch(line, record.startEpochNanos));
         fields.put("domain", text(record -> record.request.getServerName()));
         fields.put("pid", number(record -> PID));

@@ -1,0 +1,228 @@
+package io.berth.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+
+import io.berth.api.Listener;
+
+/**
+ * Stages and apps docking and undocking while Berth serves: a jar in deploy/, features installed
+ * and uninstalled, a stage bundle updated in place, all under load.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotDeployTest extends BerthTestSupport {
+
+    /** Requests in a loop on a few threads, remembering every answer that is not what it should be. */
+    private final class Load implements AutoCloseable {
+        final AtomicInteger served = new AtomicInteger();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(String path, Predicate<HttpResponse<String>> good) {
+            URI uri = URI.create("http://127.0.0.1:" + mainPort() + path);
+            for (int i = 0; i < 2; i++) {
+                Thread thread = new Thread(() -> {
+                    while (!stop.get()) {
+                        try {
+                            HttpResponse<String> response = get(uri);
+                            if (!good.test(response)) {
+                                failures.add(path + ": " + response.statusCode() + " " + response.body().trim());
+                            }
+                            served.incrementAndGet();
+                        } catch (IOException | InterruptedException e) {
+                            failures.add(path + ": " + e);
+                        }
+                    }
+                }, "itest-hot-load-" + i);
+                thread.start();
+                threads.add(thread);
+            }
+        }
+
+        void awaitMore(int requests) throws InterruptedException {
+            int target = served.get() + requests;
+            await(requests + " more requests on the load", () -> served.get() >= target);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            for (Thread thread : threads) {
+                thread.join(PATIENCE.toMillis());
+            }
+        }
+    }
+
+    private static boolean hello(HttpResponse<String> response) {
+        return response.statusCode() == 200 && response.body().equals("Hello from Berth");
+    }
+
+    @Test
+    public void aStageJarInDeployGoesLiveUpdatesFailNoRequestAndItsRemovalFailsClosed() throws Exception {
+        Path jar = Paths.get(System.getProperty("berth.example.stage.jar"));
+        Path deploy = Paths.get(System.getProperty("karaf.base"), "deploy");
+        Path deployed = deploy.resolve("berth-example-stage.jar");
+        Configuration hot = pipeline("hot", Map.of("pipeline", "example_header hello", "path", "/hot"));
+        Configuration other = pipeline("other", Map.of("pipeline", "hello", "path", "/other"));
+        try {
+            assertEquals("Pipeline hot is waiting for stages: example_header\n", awaitStatus("/hot/", 503).body());
+            awaitStatus("/other/", 200);
+
+            long copied = System.nanoTime();
+            drop(jar, deployed, 0);
+            HttpResponse<String> live = awaitStatus("/hot/", 200);
+            long goneLiveMs = (System.nanoTime() - copied) / 1_000_000;
+            System.out.println("BERTH-MEASURE jar copy to first served request: " + goneLiveMs + " ms");
+            assertEquals("berth", live.headers().firstValue("X-Example").orElse(null));
+
+            try (Load onHot = new Load("/hot/", r -> hello(r) && "berth".equals(r.headers().firstValue("X-Example").orElse(null)));
+                    Load onOther = new Load("/other/", HotDeployTest::hello)) {
+                Bundle bundle = exampleStageBundle();
+                for (int update = 1; update <= 20; update++) {
+                    long modified = bundle.getLastModified();
+                    onHot.awaitMore(10);
+                    drop(jar, deployed, update);
+                    await("FileInstall updated the bundle (update " + update + ")",
+                            () -> exampleStageBundle().getLastModified() != modified
+                                    && exampleStageBundle().getState() == Bundle.ACTIVE);
+                }
+                onHot.awaitMore(50);
+                onOther.awaitMore(50);
+                onHot.close();
+                onOther.close();
+                System.out.println("BERTH-MEASURE 20 updates under load: " + onHot.served.get() + " requests on /hot, "
+                        + onOther.served.get() + " on /other, failed: " + onHot.failures.size() + " + " + onOther.failures.size());
+                assertEquals(List.of(), new ArrayList<>(onHot.failures));
+                assertEquals(List.of(), new ArrayList<>(onOther.failures));
+            }
+
+            try (Load onOther = new Load("/other/", HotDeployTest::hello)) {
+                Files.delete(deployed);
+                assertEquals("Pipeline hot is waiting for stages: example_header\n", awaitStatus("/hot/", 503).body());
+                onOther.awaitMore(20);
+                onOther.close();
+                assertEquals(List.of(), new ArrayList<>(onOther.failures));
+            }
+        } finally {
+            Files.deleteIfExists(deployed);
+            hot.delete();
+            other.delete();
+        }
+    }
+
+    @Test
+    public void featuresInstallAndUninstallUnderLoadWithoutRestartingTheRest() throws Exception {
+        Configuration other = pipeline("plain", Map.of("pipeline", "hello", "path", "/plain"));
+        try {
+            awaitStatus("/plain/", 200);
+            Map<String, Long> before = berthBundlesModified();
+            long listenerServiceId = listenerReference().getProperty("service.id") instanceof Long id ? id : -1;
+
+            try (Load onPlain = new Load("/plain/", HotDeployTest::hello)) {
+                System.out.println(executeAsAdmin("feature:uninstall berth-middleware"));
+                HttpResponse<String> closed = awaitStatus("/hello", 503);
+                assertEquals("Pipeline main is waiting for stages: catch_errors, gatekeeper, healthcheck, proxy_logging\n",
+                        closed.body());
+                onPlain.awaitMore(20);
+
+                System.out.println(executeAsAdmin("feature:install berth-middleware"));
+                HttpResponse<String> back = awaitStatus("/hello", 200);
+                assertTrue(back.headers().firstValue("X-Trans-Id").isPresent());
+
+                System.out.println(executeAsAdmin("feature:install berth-example-stage"));
+                Configuration stamped = pipeline("stamped", Map.of("pipeline", "example_header hello", "path", "/stamped"));
+                awaitStatus("/stamped/", 200);
+                System.out.println(executeAsAdmin("feature:uninstall berth-example-stage"));
+                awaitStatus("/stamped/", 503);
+                stamped.delete();
+
+                onPlain.awaitMore(20);
+                onPlain.close();
+                assertEquals(List.of(), new ArrayList<>(onPlain.failures));
+            }
+
+            Map<String, Long> after = berthBundlesModified();
+            after.keySet().retainAll(before.keySet());
+            Map<String, Long> unchanged = new HashMap<>(before);
+            unchanged.remove("io.berth.middleware");
+            after.remove("io.berth.middleware");
+            assertEquals("no Berth bundle but the middleware was refreshed or reinstalled", unchanged, after);
+            assertEquals("the listener service was not re-registered", listenerServiceId,
+                    listenerReference().getProperty("service.id"));
+        } finally {
+            other.delete();
+        }
+    }
+
+    @Test
+    public void theExampleAppFeatureUninstallsAndItsPipelinesFailClosed() throws Exception {
+        awaitStatus("/hello", 200);
+
+        System.out.println(executeAsAdmin("feature:uninstall berth-example-hello"));
+        HttpResponse<String> closed = awaitStatus("/hello", 503);
+        assertEquals("Pipeline main is waiting for stages: hello\n", closed.body());
+
+        System.out.println(executeAsAdmin("feature:install berth-example-hello"));
+        assertEquals("Hello from Berth", awaitStatus("/hello", 200).body());
+    }
+
+    /** Copies the jar into deploy/ in one step (FileInstall never sees half a jar), newer each time. */
+    private static void drop(Path jar, Path deployed, int version) throws IOException {
+        // Beside deploy/, not in it: FileInstall watches only deploy/ itself.
+        Path partial = deployed.getParent().resolveSibling("berth-example-stage.jar.partial");
+        Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(partial, FileTime.fromMillis(System.currentTimeMillis() + version * 1000L));
+        Files.move(partial, deployed, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Bundle exampleStageBundle() {
+        for (Bundle bundle : context.getBundles()) {
+            if ("io.berth.example.stage".equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("io.berth.example.stage is not installed");
+    }
+
+    private Map<String, Long> berthBundlesModified() {
+        Map<String, Long> modified = new HashMap<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("io.berth")) {
+                modified.put(bundle.getSymbolicName(), bundle.getLastModified());
+            }
+        }
+        return modified;
+    }
+
+    private ServiceReference<Listener> listenerReference() throws Exception {
+        return context.getServiceReferences(Listener.class, "(berth.listener.name=main)").iterator().next();
+    }
+}
