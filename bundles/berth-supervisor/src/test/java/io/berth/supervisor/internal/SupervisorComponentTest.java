@@ -172,5 +172,18 @@ class SupervisorComponentTest {
         public long errors() {
             return 0;
         }
+
+        @Override
+        public void drain() {
+        }
+
+        @Override
+        public void resume() {
+        }
+
+        @Override
+        public boolean outOfService() {
+            return false;
+        }
     }
 }
