@@ -44,6 +44,8 @@ public class DistributionProcessTest {
     private static int sshPort;
     private static int rmiRegistryPort;
     private static int rmiServerPort;
+    /** The exit status of the last bin/client. */
+    private static int lastExit;
 
     @BeforeClass
     public static void startBerth() throws Exception {
@@ -104,6 +106,32 @@ public class DistributionProcessTest {
     }
 
     @Test
+    public void bc_berthCommandsWorkThroughBinClient() throws Exception {
+        await("the client key exists", () -> Files.exists(home.resolve("etc/berth-client.key")));
+        get("/hello");
+
+        String tables = client("berth:listeners\nberth:pipelines\nberth:stages hello");
+        assertTrue(tables, tables.matches("(?s)Name +\\| Address .*\nmain +\\| 0\\.0\\.0\\.0:" + httpPort
+                + " +\\| no +\\| SERVING +\\| .*"));
+        assertTrue(tables, tables.matches("(?s).*\nmain +\\| / +\\| all +\\| catch_errors gatekeeper healthcheck "
+                + "proxy_logging hello +\\| LIVE +\\| .*"));
+        assertTrue(tables, tables.matches("(?s).*\nhello +\\| app +\\| io\\.berth\\.example\\.hello \\[\\d+\\]\n.*"));
+
+        String drained = client("berth:drain main");
+        assertTrue(drained, drained.startsWith("Listener main is out of service"));
+        await("healthcheck answers DRAINING", () -> get("/healthcheck").endsWith("DRAINING"));
+        String resumed = client("berth:resume main");
+        assertTrue(resumed, resumed.startsWith("Listener main is back in service"));
+        await("healthcheck answers OK", () -> get("/healthcheck").endsWith("OK"));
+
+        // bin/client -b stops at a command that fails, with exit status 1
+        String unknown = client("berth:drain mian");
+        assertTrue(unknown, unknown.contains("Error executing command: No listener named mian; listeners: main"));
+        assertEquals(unknown, 1, unknown.lines().filter(l -> !l.isBlank()).count());
+        assertEquals(1, lastExit);
+    }
+
+    @Test
     public void c_sigtermLetsARequestInFlightFinishThenStops() throws Exception {
         CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> get("/hello?delay_ms=2000"));
         await("the slow request's connection is established", () -> established(httpPort) > 0);
@@ -127,6 +155,7 @@ public class DistributionProcessTest {
         client.getOutputStream().close();
         String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue("bin/client finishes", client.waitFor(60, TimeUnit.SECONDS));
+        lastExit = client.exitValue();
         return out;
     }
 
