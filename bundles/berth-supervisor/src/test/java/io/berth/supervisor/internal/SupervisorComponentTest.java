@@ -172,5 +172,20 @@ class SupervisorComponentTest {
         public long errors() {
             return 0;
         }
+
+        @Override
+        public void drain() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void resume() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean outOfService() {
+            return false;
+        }
     }
 }
