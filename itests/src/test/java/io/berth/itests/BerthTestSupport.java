@@ -144,11 +144,13 @@ public abstract class BerthTestSupport {
         return context.registerService(AppFactory.class, settings -> servlet, props);
     }
 
-    /** Runs a shell command as a user with the admin role, as commands that change things require. */
+    /** Runs a shell command with the roles of Karaf's admin group (admin, manager, viewer, systembundles). */
     protected String executeAsAdmin(String command) throws Exception {
         Subject subject = new Subject();
         subject.getPrincipals().add(new UserPrincipal("karaf"));
-        subject.getPrincipals().add(new RolePrincipal("admin"));
+        for (String role : new String[] {"admin", "manager", "viewer", "systembundles"}) {
+            subject.getPrincipals().add(new RolePrincipal(role));
+        }
         try {
             return Subject.doAs(subject, (PrivilegedExceptionAction<String>) () -> execute(command));
         } catch (PrivilegedActionException e) {
