@@ -39,6 +39,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 
 import io.berth.api.AppFactory;
+import io.berth.api.Listener;
 
 /** The distribution as users get it: the hello app through catch_errors, the shell, the hardening. */
 @RunWith(PaxExam.class)
@@ -75,6 +76,24 @@ public class BerthDistributionTest extends BerthTestSupport {
 
         assertEquals("OK", response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    }
+
+    @Test
+    public void aListenerTakenOutOfServiceAnswersHealthchecksWithDraining() throws Exception {
+        Listener main = context.getService(context.getServiceReferences(Listener.class, "(berth.listener.name=main)")
+                .iterator().next());
+        awaitStatus("/healthcheck", 200);
+        try {
+            main.drain();
+
+            HttpResponse<String> draining = awaitStatus("/healthcheck", 503);
+            assertEquals("DRAINING", draining.body());
+            assertTrue(main.outOfService());
+            assertEquals("the app is still served", "Hello from Berth", awaitStatus("/hello", 200).body());
+        } finally {
+            main.resume();
+        }
+        assertEquals("OK", awaitStatus("/healthcheck", 200).body());
     }
 
     @Test

@@ -77,8 +77,10 @@ public abstract class BerthTestSupport {
     public Option[] config() throws IOException {
         String httpPort = freePort();
         return OptionUtils.combine(options(httpPort),
-                // mvn verify -pl itests -Dberth.itest.keep=true: the Karaf a failed test ran in stays under target/exam.
-                Boolean.getBoolean("berth.itest.keep") ? keepRuntimeFolder() : new DefaultCompositeOption());
+                // mvn verify -pl itests -Dberth.itest.keep=true (and always in CI): the Karaf each test
+                // class ran in stays under target/exam, its log for .ci/run to show if a test failed.
+                Boolean.getBoolean("berth.itest.keep") || System.getenv("CI") != null
+                        ? keepRuntimeFolder() : new DefaultCompositeOption());
     }
 
     private Option[] options(String httpPort) throws IOException {
@@ -107,6 +109,7 @@ public abstract class BerthTestSupport {
             editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot",
                     "(" + assemblyBootFeatures() + ")"),
             systemProperty("berth.test.http.port").value(httpPort),
+            systemProperty("berth.itest.updates").value(System.getProperty("berth.itest.updates", "20")),
             systemProperty("berth.example.stage.jar").value(System.getProperty("berth.example.stage.jar", "")),
             // Berth's config directory (what /etc/berth/conf.d is in production), for the paste import tests.
             editConfigurationFilePut("etc/system.properties", "berth.config.dirs", "${karaf.base}/conf.d"),
@@ -141,11 +144,13 @@ public abstract class BerthTestSupport {
         return context.registerService(AppFactory.class, settings -> servlet, props);
     }
 
-    /** Runs a shell command as a user with the admin role, as commands that change things require. */
+    /** Runs a shell command with the roles of Karaf's admin group (admin, manager, viewer, systembundles). */
     protected String executeAsAdmin(String command) throws Exception {
         Subject subject = new Subject();
         subject.getPrincipals().add(new UserPrincipal("karaf"));
-        subject.getPrincipals().add(new RolePrincipal("admin"));
+        for (String role : new String[] {"admin", "manager", "viewer", "systembundles"}) {
+            subject.getPrincipals().add(new RolePrincipal(role));
+        }
         try {
             return Subject.doAs(subject, (PrivilegedExceptionAction<String>) () -> execute(command));
         } catch (PrivilegedActionException e) {
@@ -284,9 +289,25 @@ public abstract class BerthTestSupport {
     }
 
     protected static String freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return Integer.toString(socket.getLocalPort());
+        return Integer.toString(freePortNumber());
+    }
+
+    /**
+     * A port free now, below the kernel's ephemeral range (32768 and up): a port the kernel hands
+     * out for bind(0) (Pax Exam's own RMI port, a client socket) can then never be one a test
+     * configured a moment earlier and has not bound yet.
+     */
+    static int freePortNumber() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException inUse) {
+                // try another
+            }
         }
+        throw new IOException("no free port between 20000 and 32000 after 200 tries");
     }
 
     private static String assemblyBootFeatures() throws IOException {

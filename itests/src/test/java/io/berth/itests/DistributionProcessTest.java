@@ -215,9 +215,7 @@ public class DistributionProcessTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return BerthTestSupport.freePortNumber();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

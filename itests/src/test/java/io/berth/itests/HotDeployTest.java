@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -27,8 +31,10 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 
+import io.berth.api.AppFactory;
 import io.berth.api.Listener;
 
 /**
@@ -38,6 +44,9 @@ import io.berth.api.Listener;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HotDeployTest extends BerthTestSupport {
+
+    /** Jar updates in a row under load: 20 in CI; -Dberth.itest.updates=100 for the long run. */
+    private static final int UPDATES = Integer.getInteger("berth.itest.updates", 20);
 
     /** Requests in a loop on a few threads, remembering every answer that is not what it should be. */
     private final class Load implements AutoCloseable {
@@ -106,7 +115,7 @@ public class HotDeployTest extends BerthTestSupport {
             try (Load onHot = new Load("/hot/", r -> hello(r) && "berth".equals(r.headers().firstValue("X-Example").orElse(null)));
                     Load onOther = new Load("/other/", HotDeployTest::hello)) {
                 Bundle bundle = exampleStageBundle();
-                for (int update = 1; update <= 20; update++) {
+                for (int update = 1; update <= UPDATES; update++) {
                     long modified = bundle.getLastModified();
                     onHot.awaitMore(10);
                     drop(jar, deployed, update);
@@ -118,7 +127,7 @@ public class HotDeployTest extends BerthTestSupport {
                 onOther.awaitMore(50);
                 onHot.close();
                 onOther.close();
-                System.out.println("BERTH-MEASURE 20 updates under load: " + onHot.served.get() + " requests on /hot, "
+                System.out.println("BERTH-MEASURE " + UPDATES + " updates under load: " + onHot.served.get() + " requests on /hot, "
                         + onOther.served.get() + " on /other, failed: " + onHot.failures.size() + " + " + onOther.failures.size());
                 assertEquals(List.of(), new ArrayList<>(onHot.failures));
                 assertEquals(List.of(), new ArrayList<>(onOther.failures));
@@ -194,6 +203,47 @@ public class HotDeployTest extends BerthTestSupport {
         assertEquals("Hello from Berth", awaitStatus("/hello", 200).body());
     }
 
+    @Test
+    public void anAppBundleUpdatedUnderLoadFailsNoRequest() throws Exception {
+        ServiceRegistration<AppFactory> otherApp = app("itest-other-app", new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setContentType("text/plain");
+                resp.getWriter().print("other app");
+            }
+        });
+        Configuration other = pipeline("other-app", Map.of("pipeline", "catch_errors itest-other-app", "path", "/other-app"));
+        try {
+            awaitStatus("/hello", 200);
+            awaitStatus("/other-app/", 200);
+            Bundle hello = bundle("io.berth.example.hello");
+            try (Load onHello = new Load("/hello", HotDeployTest::hello);
+                    Load onOther = new Load("/other-app/", r -> r.statusCode() == 200 && r.body().equals("other app"))) {
+                for (int update = 1; update <= UPDATES / 4; update++) {
+                    onHello.awaitMore(10);
+                    long modified = hello.getLastModified();
+                    executeAsAdmin("bundle:update " + hello.getBundleId());
+                    await("bundle:update " + update + " done", () -> hello.getLastModified() != modified
+                            && hello.getState() == Bundle.ACTIVE);
+                }
+                onHello.awaitMore(50);
+                onOther.awaitMore(50);
+                onHello.close();
+                onOther.close();
+                System.out.println("BERTH-MEASURE " + UPDATES / 4 + " bundle:update of the hello app under load: "
+                        + onHello.served.get() + " requests on /hello, " + onOther.served.get() + " on /other-app, failed: "
+                        + onHello.failures.size() + " + " + onOther.failures.size());
+                assertEquals(List.of(), new ArrayList<>(onHello.failures));
+                assertEquals(List.of(), new ArrayList<>(onOther.failures));
+            }
+        } finally {
+            other.delete();
+            otherApp.unregister();
+        }
+    }
+
     /** Copies the jar into deploy/ in one step (FileInstall never sees half a jar), newer each time. */
     private static void drop(Path jar, Path deployed, int version) throws IOException {
         // Beside deploy/, not in it: FileInstall watches only deploy/ itself.
@@ -204,12 +254,16 @@ public class HotDeployTest extends BerthTestSupport {
     }
 
     private Bundle exampleStageBundle() {
+        return bundle("io.berth.example.stage");
+    }
+
+    private Bundle bundle(String symbolicName) {
         for (Bundle bundle : context.getBundles()) {
-            if ("io.berth.example.stage".equals(bundle.getSymbolicName())) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
                 return bundle;
             }
         }
-        throw new AssertionError("io.berth.example.stage is not installed");
+        throw new AssertionError(symbolicName + " is not installed");
     }
 
     private Map<String, Long> berthBundlesModified() {

@@ -66,6 +66,13 @@ class AccessLogTemplateTest {
     }
 
     @Test
+    void logInfoHoldsBerthsNotesOnTheRequest() {
+        attributes.put(Berth.LOG_INFO_ATTRIBUTE, "waited 12 ms for ratelimit");
+
+        assertThat(line("{log_info}", PLAIN, ended(200))).isEqualTo("waited%2012%20ms%20for%20ratelimit");
+    }
+
+    @Test
     void quotesAsPythonsQuoteWithColonSlashAndBracesSafe() {
         uri = "/v1/a%20b/\u00e9";
         query = "x=1&y=%20";

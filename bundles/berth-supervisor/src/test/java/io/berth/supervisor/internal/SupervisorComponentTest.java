@@ -175,10 +175,12 @@ class SupervisorComponentTest {
 
         @Override
         public void drain() {
+            throw new UnsupportedOperationException();
         }
 
         @Override
         public void resume() {
+            throw new UnsupportedOperationException();
         }
 
         @Override
