@@ -107,6 +107,7 @@ public class DistributionProcessTest {
 
     @Test
     public void bc_berthCommandsWorkThroughBinClient() throws Exception {
+        // After b2_ (names run in order): the commands came back with feature berth, as its conditional bundle.
         await("the client key exists", () -> Files.exists(home.resolve("etc/berth-client.key")));
         get("/hello");
 
@@ -129,6 +130,39 @@ public class DistributionProcessTest {
         assertTrue(unknown, unknown.contains("Error executing command: No listener named mian; listeners: main"));
         assertEquals(unknown, 1, unknown.lines().filter(l -> !l.isBlank()).count());
         assertEquals(1, lastExit);
+    }
+
+    @Test
+    public void b2_berthUninstallsAndInstallsAtRunTimeStoppingNothingElse() throws Exception {
+        Path log = home.resolve("data/log/karaf.log");
+        long offset = Files.size(log);
+
+        String uninstalled = client("feature:uninstall berth-example-hello berth-middleware berth");
+        await("the listener is gone (bin/client said: " + uninstalled.trim() + ")", () -> listening(httpPort).isEmpty());
+        String installed = client("feature:install berth berth-middleware berth-example-hello");
+        await("GET /hello answers 200 again (bin/client said: " + installed.trim() + ")",
+                () -> get("/hello").startsWith("HTTP/1.1 200"));
+
+        // The features service logs every bundle it stops or refreshes: only Berth's own and the
+        // whiteboard's (which the berth feature brings) may be among them.
+        String since = Files.readString(log).substring((int) offset);
+        List<String> touched = new ArrayList<>();
+        boolean listing = false;
+        for (String line : since.split("\n")) {
+            String[] parts = line.split(" \\| ", 6);
+            String message = parts.length == 6 ? parts[5] : "";
+            if (message.startsWith("Stopping bundles:") || message.startsWith("Refreshing bundles:")) {
+                listing = true;
+            } else if (listing && message.startsWith("  ")) {
+                touched.add(message.trim().split("/")[0]);
+            } else {
+                listing = false;
+            }
+        }
+        List<String> others = touched.stream().filter(name -> !name.startsWith("io.berth")
+                && !name.startsWith("org.apache.felix.http") && !name.startsWith("org.apache.commons.commons-")).toList();
+        assertEquals("bundles stopped or refreshed besides Berth's: " + touched, List.of(), others);
+        assertTrue("the uninstall stopped Berth's bundles: " + touched, touched.contains("io.berth.socket"));
     }
 
     @Test

@@ -153,6 +153,7 @@ public class HotDeployTest extends BerthTestSupport {
         try {
             awaitStatus("/plain/", 200);
             Map<String, Long> before = berthBundlesModified();
+            Map<Long, Object> contexts = activeBundleContexts();
             long listenerServiceId = listenerReference().getProperty("service.id") instanceof Long id ? id : -1;
 
             try (Load onPlain = new Load("/plain/", HotDeployTest::hello)) {
@@ -186,9 +187,31 @@ public class HotDeployTest extends BerthTestSupport {
             assertEquals("no Berth bundle but the middleware was refreshed or reinstalled", unchanged, after);
             assertEquals("the listener service was not re-registered", listenerServiceId,
                     listenerReference().getProperty("service.id"));
+            Map<Long, Object> now = activeBundleContexts();
+            List<String> restarted = new ArrayList<>();
+            for (Map.Entry<Long, Object> bundle : contexts.entrySet()) {
+                Bundle current = context.getBundle(bundle.getKey());
+                if (current != null && !"io.berth.middleware".equals(current.getSymbolicName())
+                        && !"io.berth.example.stage".equals(current.getSymbolicName())
+                        && now.get(bundle.getKey()) != bundle.getValue()) {
+                    restarted.add(current.getSymbolicName());
+                }
+            }
+            assertEquals("bundles stopped and started again by the feature changes", List.of(), restarted);
         } finally {
             other.delete();
         }
+    }
+
+    /** Each active bundle's context: a bundle stopped and started again (a refresh) gets a new one. */
+    private Map<Long, Object> activeBundleContexts() {
+        Map<Long, Object> contexts = new HashMap<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getState() == Bundle.ACTIVE && bundle.getBundleContext() != null) {
+                contexts.put(bundle.getBundleId(), bundle.getBundleContext());
+            }
+        }
+        return contexts;
     }
 
     @Test
