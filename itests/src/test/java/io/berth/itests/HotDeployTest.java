@@ -169,7 +169,14 @@ public class HotDeployTest extends BerthTestSupport {
 
                 System.out.println(executeAsAdmin("feature:install berth-example-stage"));
                 Configuration stamped = pipeline("stamped", Map.of("pipeline", "example_header hello", "path", "/stamped"));
-                awaitStatus("/stamped/", 200);
+                await("pipeline stamped serves through example_header", () -> {
+                    try {
+                        return get(URI.create("http://127.0.0.1:" + mainPort() + "/stamped/")).headers()
+                                .firstValue("X-Example").isPresent();
+                    } catch (IOException | InterruptedException e) {
+                        return false;
+                    }
+                });
                 System.out.println(executeAsAdmin("feature:uninstall berth-example-stage"));
                 awaitStatus("/stamped/", 503);
                 stamped.delete();
@@ -240,7 +247,14 @@ public class HotDeployTest extends BerthTestSupport {
         Configuration other = pipeline("other-app", Map.of("pipeline", "catch_errors itest-other-app", "path", "/other-app"));
         try {
             awaitStatus("/hello", 200);
-            awaitStatus("/other-app/", 200);
+            // Until its pipeline is mounted, /other-app/ is answered by the pipeline at /.
+            await("pipeline other-app serves", () -> {
+                try {
+                    return get(URI.create("http://127.0.0.1:" + mainPort() + "/other-app/")).body().equals("other app");
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
             Bundle hello = bundle("io.berth.example.hello");
             try (Load onHello = new Load("/hello", HotDeployTest::hello);
                     Load onOther = new Load("/other-app/", r -> r.statusCode() == 200 && r.body().equals("other app"))) {

@@ -115,6 +115,7 @@ public final class PipelineComponent {
         this.context = bundleContext;
         this.name = PipelineSettings.nameOf(properties);
         active = true;
+        registry.added(name, this);
         apply(properties);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Pipeline.NAME_PROPERTY, name);
@@ -129,6 +130,7 @@ public final class PipelineComponent {
     @Deactivate
     synchronized void deactivate() {
         active = false;
+        registry.removed(name, this);
         if (status != null) {
             status.unregister();
         }
@@ -169,7 +171,34 @@ public final class PipelineComponent {
         return String.valueOf(properties.get(Berth.STAGE_PROPERTY));
     }
 
+    /** What the pipeline was last configured with (operator's keys only), to notice a missed update. */
+    private Map<String, String> configured = Map.of();
+
+    /** Applies Configuration Admin's properties if they are not what the pipeline was last given. */
+    synchronized void resync(Dictionary<String, Object> properties) {
+        Map<String, Object> current = new java.util.HashMap<>();
+        for (java.util.Enumeration<String> keys = properties.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            current.put(key, properties.get(key));
+        }
+        if (active && !operatorKeys(current).equals(configured)) {
+            LOG.info("Berth pipeline {}: applying its latest configuration (an update was not delivered)", name);
+            apply(current);
+        }
+    }
+
+    private static Map<String, String> operatorKeys(Map<String, Object> properties) {
+        Map<String, String> keys = new java.util.TreeMap<>();
+        properties.forEach((key, value) -> {
+            if (!PipelineSettings.frameworkKey(key)) {
+                keys.put(key, String.valueOf(value));
+            }
+        });
+        return keys;
+    }
+
     private void apply(Map<String, Object> properties) {
+        configured = operatorKeys(properties);
         PipelineSettings next;
         try {
             next = PipelineSettings.parse(name, properties);

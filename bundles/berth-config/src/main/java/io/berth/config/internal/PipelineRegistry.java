@@ -1,26 +1,44 @@
 package io.berth.config.internal;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * What the pipelines share: which pipeline serves which path (a path belongs to one pipeline,
  * since every listener shares one whiteboard), and the thread that retires replaced arrangements
  * once their requests have finished.
  */
-@Component(service = PipelineRegistry.class)
-public final class PipelineRegistry {
+@Component(service = {PipelineRegistry.class, ConfigurationListener.class})
+public final class PipelineRegistry implements ConfigurationListener {
+
+    /** How long after a configuration event the pipeline's settings are checked against Configuration Admin. */
+    static final long RESYNC_MS = 250;
+
+    @Reference
+    private ConfigurationAdmin configurationAdmin;
+
+    /** The pipelines by name, to check after each event that they run what Configuration Admin holds. */
+    private final Map<String, PipelineComponent> pipelines = new ConcurrentHashMap<>();
 
     /** Guarded by this: the settings each serving pipeline holds its path with. */
     private final Map<String, PipelineSettings> claims = new HashMap<>();
@@ -35,6 +53,44 @@ public final class PipelineRegistry {
         thread.setDaemon(true);
         return thread;
     });
+
+    void added(String name, PipelineComponent pipeline) {
+        pipelines.put(name, pipeline);
+    }
+
+    void removed(String name, PipelineComponent pipeline) {
+        pipelines.remove(name, pipeline);
+    }
+
+    /**
+     * Declarative Services can miss the last of two quick updates of one configuration (it reads
+     * a configuration's properties and its change count separately, so it may record the newer
+     * count with the older properties, then skip the newer event). A moment after every update,
+     * each pipeline concerned compares what it runs with what Configuration Admin holds.
+     */
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (event.getType() != ConfigurationEvent.CM_UPDATED || !PipelineSettings.FACTORY_PID.equals(event.getFactoryPid())) {
+            return;
+        }
+        String pid = event.getPid();
+        String name = PipelineSettings.nameOf(Map.of("service.pid", pid));
+        schedule(() -> {
+            PipelineComponent pipeline = pipelines.get(name);
+            if (pipeline == null) {
+                return;
+            }
+            try {
+                Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + pid + ")");
+                Dictionary<String, Object> properties = found == null ? null : found[0].getProperties();
+                if (properties != null) {
+                    pipeline.resync(properties);
+                }
+            } catch (IOException | InvalidSyntaxException e) {
+                // Configuration Admin is going away: so is the pipeline.
+            }
+        }, RESYNC_MS);
+    }
 
     @Deactivate
     void deactivate() throws InterruptedException {
