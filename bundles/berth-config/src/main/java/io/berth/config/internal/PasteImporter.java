@@ -211,6 +211,16 @@ public final class PasteImporter implements PasteImport {
                 operators.add(name);
             }
         }
+        if (!removeStale) {
+            // An import asked for by hand changes all or nothing, and says why not.
+            for (Pipeline pipeline : plan) {
+                if (operators.contains(pipeline.name())) {
+                    throw new IllegalArgumentException("pipeline " + pipeline.name() + " is configured in etc/"
+                            + PipelineSettings.FACTORY_PID + "-" + pipeline.name() + ".cfg already; rename its section "
+                            + "(nothing was imported)");
+                }
+            }
+        }
         for (Pipeline pipeline : plan) {
             if (operators.contains(pipeline.name())) {
                 LOG.error("Berth paste import: pipeline {} is configured in etc/{}-{}.cfg already and was not imported; "
