@@ -107,7 +107,7 @@ public class DistributionProcessTest {
 
     @Test
     public void bc_berthCommandsWorkThroughBinClient() throws Exception {
-        // After b2_ (names run in order): the commands came back with feature berth, as its conditional bundle.
+        // After bb_ (names run in order): the commands came back with feature berth, as its conditional bundle.
         await("the client key exists", () -> Files.exists(home.resolve("etc/berth-client.key")));
         get("/hello");
 
@@ -133,7 +133,8 @@ public class DistributionProcessTest {
     }
 
     @Test
-    public void b2_berthUninstallsAndInstallsAtRunTimeStoppingNothingElse() throws Exception {
+    public void bb_berthUninstallsAndInstallsAtRunTimeStoppingNothingElse() throws Exception {
+        await("the client key exists", () -> Files.exists(home.resolve("etc/berth-client.key")));
         Path log = home.resolve("data/log/karaf.log");
         long offset = Files.size(log);
 
