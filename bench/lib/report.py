@@ -80,6 +80,7 @@ def main(results):
                 'errors': sum(int(r['errors']) for r in rows),
                 'requests': sum(int(r['requests']) for r in rows),
                 'rss': statistics.median(int(r['peak_rss_kb']) for r in rows),
+                'cpu': statistics.median(float(r['cpu_us_per_req']) for r in rows),
                 'each': [float(r['rps']) for r in sorted(rows, key=lambda r: int(r['cycle']))],
                 'detail': sorted({r['error_detail'] for r in rows if int(r['errors'])}),
             }
@@ -135,7 +136,9 @@ def main(results):
       'rotates per cycle), wrk `-t%s --timeout 5s`, `GET /hello` (`/bare/hello` for 2), all over 127.0.0.1. '
       'Medians of the cycles are shown; errors are summed over all cycles (socket errors, timeouts and '
       'non-2xx answers). Peak RSS is `VmHWM` of the server process during each run (%s); for nginx, '
-      'master + worker.'
+      'master + worker. Server CPU per request is the user + system CPU time of the server process(es) during '
+      'the run divided by the requests served: it moves much less than requests/s when others load the '
+      'machine, so it is the better number to compare on a shared machine.'
       % (meta['warmup_jvm'], meta['warmup_other'], cycles, meta['duration'],
          ' and '.join(map(str, connections)), meta['wrk_threads'],
          'reset before each run with `clear_refs`' if meta.get('hwm_reset') == 'yes'
@@ -148,18 +151,18 @@ def main(results):
     w('')
     w('![requests/s and p99 per target](compare.png)')
     w('')
-    w('| target | conns | requests/s | vs (1) jetty | vs (5) eventlet | p50 | p99 | p99 vs (1) | errors | peak RSS | requests/s per cycle |')
-    w('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    w('| target | conns | requests/s | vs (1) jetty | vs (5) eventlet | p50 | p99 | p99 vs (1) | errors | peak RSS | server CPU per request | requests/s per cycle |')
+    w('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     for c in connections:
         for t, (name, _) in NAMES.items():
             m = med.get((t, c))
             if not m:
                 continue
             j, e = med.get((1, c)), med.get((5, c))
-            w('| %d %s | %d | %.0f | %s | %s | %s | %s | %s | %d | %s | %s |' % (
+            w('| %d %s | %d | %.0f | %s | %s | %s | %s | %s | %d | %s | %.1f µs | %s |' % (
                 t, name, c, m['rps'], ratio(m['rps'], j['rps']) if j else '–',
                 ratio(m['rps'], e['rps']) if e else '–', ms(m['p50']), ms(m['p99']),
-                ratio(m['p99'], j['p99']) if j else '–', m['errors'], mb(m['rss']),
+                ratio(m['p99'], j['p99']) if j else '–', m['errors'], mb(m['rss']), m['cpu'],
                 ' / '.join('%.0f' % x for x in m['each'])))
     details = ['%s at %d: %s' % (NAMES[t][0], c, ', '.join(m['detail'])) for (t, c), m in sorted(med.items()) if m['detail']]
     if details:
