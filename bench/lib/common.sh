@@ -32,11 +32,16 @@ install_tools() { # installs from Debian what is missing
     java -version 2>&1 | grep -q 'version "17' || log "WARNING: Berth is meant for Java 17; java here is $(java -version 2>&1 | head -1)"
 }
 
+mvn_quiet() { # mvn with its output shown only when it fails (Maven 3.8 prints colour codes even with -q)
+    local out
+    # shellcheck disable=SC2086
+    out=$(mvn $BENCH_MVN_ARGS -q -B "$@" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }
+}
+
 build_berth() { # unless BERTH_ASSEMBLY names a tarball: mvn install at the root, as a fresh clone needs
     if [ -z "${BERTH_ASSEMBLY:-}" ]; then
         log "Building Berth (mvn install -DskipTests)"
-        # shellcheck disable=SC2086
-        mvn $BENCH_MVN_ARGS -q -B install -DskipTests
+        mvn_quiet install -DskipTests
         BERTH_ASSEMBLY=$(ls karaf-assembly/target/berth-karaf-assembly-*.tar.gz | head -1)
         berth_source="this checkout, $(git rev-parse --short HEAD 2>/dev/null || echo '?') built by bench/run"
     else
@@ -47,8 +52,7 @@ build_berth() { # unless BERTH_ASSEMBLY names a tarball: mvn install at the root
 
 build_jetty_hello() { # target 1; never installed, never a module of the root pom
     log "Building the bare Jetty target (bench/jetty-hello)"
-    # shellcheck disable=SC2086
-    mvn $BENCH_MVN_ARGS -q -B -f bench/jetty-hello/pom.xml package
+    mvn_quiet -f bench/jetty-hello/pom.xml package
     jetty_jar=$root/bench/jetty-hello/target/berth-bench-jetty-hello.jar
 }
 
@@ -74,14 +78,36 @@ setup_work() { # a private directory for everything started; cleanup on any exit
     trap 'exit 130' INT TERM
 }
 
-free_port() {
-    "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+free_port() { # a free loopback port below the kernel's ephemeral range, not handed out before in this run
+    # Ports from the ephemeral range (what binding port 0 gives) can be taken meanwhile by the
+    # outgoing connections of wrk or of anything else running here.
+    "$python" - "$work/ports" <<'PY'
+import os, random, socket, sys
+used = set(open(sys.argv[1]).read().split()) if os.path.exists(sys.argv[1]) else set()
+for _ in range(1000):
+    port = random.randrange(20000, 32000)
+    if str(port) in used:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    open(sys.argv[1], "a").write("%d\n" % port)
+    print(port)
+    break
+else:
+    sys.exit("no free port in 20000-31999")
+PY
 }
 now_ms() { date +%s%3N; }
-wait_200() { # url, seconds: polls until the url answers 200
+wait_200() { # url, seconds[, pid]: polls until the url answers 200; fails at once if pid is gone
     local deadline=$(( $(now_ms) + $2 * 1000 ))
     until [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ]; do
         [ "$(now_ms)" -lt "$deadline" ] || return 1
+        [ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || return 1
         sleep 0.02
     done
 }
@@ -138,7 +164,11 @@ start_berth() { # dir: bin/karaf server in the background; sets berth_launcher, 
     EXTRA_JAVA_OPTS="$BERTH_EXTRA_JAVA_OPTS" "$1/bin/karaf" server > "$1/karaf.out" 2>&1 &
     berth_launcher=$!
     started+=("$berth_launcher")
-    wait_200 "http://127.0.0.1:${berth_port}/hello" 120 || { cat "$1/karaf.out" >&2; die "Berth did not answer 200 within 120 s"; }
+    if ! wait_200 "http://127.0.0.1:${berth_port}/hello" 180 "$berth_launcher"; then
+        cat "$1/karaf.out" >&2
+        tail -n 40 "$1/data/log/karaf.log" >&2 2>/dev/null || true
+        die "Berth did not answer 200 on port ${berth_port} within 180 s (its karaf.log above)"
+    fi
     berth_start_ms=$(( $(now_ms) - t0 ))
     # bin/karaf runs java as its child (not exec): that child is the server.
     berth_pid=$(pgrep -P "$berth_launcher" java | head -1)
