@@ -58,16 +58,17 @@ build_jetty_hello() { # target 1; never installed, never a module of the root po
 
 # --- Work directory, processes, cleanup --------------------------------------------------------
 started=()      # every process this script started, stopped on exit
+groups=()       # process groups it started (Berth's bin/karaf and the JVM it runs), stopped on exit
 work=""
 cleanup() {
     local pid
-    for pid in "${started[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${started[@]}"; do
+    for pid in "${started[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${groups[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    for pid in "${started[@]}" "${groups[@]}"; do
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
     done
+    for pid in "${started[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    for pid in "${groups[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
     if [ -n "$work" ]; then
         if [ "$BENCH_KEEP" = 1 ]; then log "Kept $work"; else rm -rf "$work"; fi
     fi
@@ -151,36 +152,48 @@ unpack_berth() { # dir
 }
 berth_launcher=""; berth_pid=""; berth_start_ms=0
 forget() { # pids: stopped by the script itself, so cleanup must not signal them (or their reused pids)
-    local keep=() pid gone
+    local keep=() keep_groups=() pid gone
     for pid in "${started[@]}"; do
         for gone in "$@"; do [ "$pid" = "$gone" ] && continue 2; done
         keep+=("$pid")
     done
+    for pid in "${groups[@]}"; do
+        for gone in "$@"; do [ "$pid" = "$gone" ] && continue 2; done
+        keep_groups+=("$pid")
+    done
     started=("${keep[@]}")
+    groups=("${keep_groups[@]}")
 }
 start_berth() { # dir: bin/karaf server in the background; sets berth_launcher, berth_pid, berth_start_ms
+    # Fails (status 1, the group stopped, dir/karaf.log kept) when /hello does not answer 200 in 180 s.
     local t0
     t0=$(now_ms)
-    EXTRA_JAVA_OPTS="$BERTH_EXTRA_JAVA_OPTS" "$1/bin/karaf" server > "$1/karaf.out" 2>&1 &
+    # A process group of its own: bin/karaf runs java as a child and may restart it, so on any
+    # exit the whole group is stopped, not just the script.
+    EXTRA_JAVA_OPTS="$BERTH_EXTRA_JAVA_OPTS" setsid "$1/bin/karaf" server > "$1/karaf.out" 2>&1 &
     berth_launcher=$!
-    started+=("$berth_launcher")
+    groups+=("$berth_launcher")
     if ! wait_200 "http://127.0.0.1:${berth_port}/hello" 180 "$berth_launcher"; then
+        log "Berth did not answer 200 on port ${berth_port} within 180 s; its last warnings and lines:"
         cat "$1/karaf.out" >&2
-        tail -n 40 "$1/data/log/karaf.log" >&2 2>/dev/null || true
-        die "Berth did not answer 200 on port ${berth_port} within 180 s (its karaf.log above)"
+        grep -E " (ERROR|WARN) " "$1/data/log/karaf.log" 2>/dev/null | tail -n 20 >&2 || true
+        tail -n 20 "$1/data/log/karaf.log" >&2 2>/dev/null || true
+        kill -KILL -- "-$berth_launcher" 2>/dev/null || true
+        wait "$berth_launcher" 2>/dev/null || true
+        forget "$berth_launcher"
+        return 1
     fi
     berth_start_ms=$(( $(now_ms) - t0 ))
     # bin/karaf runs java as its child (not exec): that child is the server.
     berth_pid=$(pgrep -P "$berth_launcher" java | head -1)
     [ -n "$berth_pid" ] || die "no java process under bin/karaf ($berth_launcher)"
-    started+=("$berth_pid")
 }
 stop_berth() { # SIGTERM (Karaf stops its bundles), bounded; then the launcher ends
     kill -TERM "$berth_pid" 2>/dev/null || true
     for _ in $(seq 1 300); do kill -0 "$berth_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$berth_pid" 2>/dev/null || true
+    kill -KILL -- "-$berth_launcher" 2>/dev/null || true
     wait "$berth_launcher" 2>/dev/null || true
-    forget "$berth_pid" "$berth_launcher"
+    forget "$berth_launcher"
 }
 
 wrk_run() { # connections, seconds, url: prints "rps p50_us p99_us requests errors detail"

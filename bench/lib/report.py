@@ -87,9 +87,12 @@ def main(results):
     cycles = int(meta.get('cycles', 0))
     fresh = [s for s in starts if s['kind'] == 'fresh']
     restart = [s for s in starts if s['kind'] == 'restart']
-    fresh_ms = statistics.median(int(s['ms']) for s in fresh)
-    restart_ms = statistics.median(int(s['ms']) for s in restart) if restart else None
-    idle_kb = statistics.median(int(s['idle_rss_kb']) for s in fresh)
+    answered = [s for s in fresh if int(s['ms']) >= 0]
+    hung = [s for s in starts if int(s['ms']) < 0]
+    fresh_ms = statistics.median(int(s['ms']) for s in answered)
+    restart_ok = [int(s['ms']) for s in restart if int(s['ms']) >= 0]
+    restart_ms = statistics.median(restart_ok) if restart_ok else None
+    idle_kb = statistics.median(int(s['idle_rss_kb']) for s in answered)
 
     out = []
     w = out.append
@@ -103,6 +106,13 @@ def main(results):
         w('')
     w('Written by `bench/run` (%s mode) on %s.' % (meta['mode'], meta['date']))
     w('')
+    load1 = float(meta['load_start'].split()[0])
+    if load1 > 1.0:
+        w('> **The machine was busy when the run began** (load average %.2f over the last minute, before '
+          'any of the run\'s own processes): others\' work competed for the cores, so requests/s, latencies '
+          'and start-up times are lower and noisier than on an idle machine. Server CPU per request is the '
+          'column least affected.' % load1)
+        w('')
     w('**Machine**: %s, %s cores, %s, %s, Linux %s. %s; wrk %s; %s; %s. Berth: %s.'
       % (meta['cpu'] or 'CPU unknown', meta['cores'], meta['memory'], meta['os'], meta['kernel'],
          meta['java'], meta['wrk'].replace('wrk ', ''), meta['nginx'], meta['python'], meta['berth']))
@@ -178,11 +188,19 @@ def main(results):
     w('')
     w('| start | to first 200, fresh | idle RSS, fresh | to first 200, restart | idle RSS, restart |')
     w('| --- | --- | --- | --- | --- |')
+    def cell(row):
+        if row is None:
+            return '– | –'
+        if int(row['ms']) < 0:
+            return '**no 200 within 180 s** | –'
+        return '%.2f s | %s' % (int(row['ms']) / 1000, mb(int(row['idle_rss_kb'])))
     for f in fresh:
         r = next((s for s in restart if s['start'] == f['start']), None)
-        w('| %s | %.2f s | %s | %s | %s |' % (
-            f['start'], int(f['ms']) / 1000, mb(int(f['idle_rss_kb'])),
-            '%.2f s' % (int(r['ms']) / 1000) if r else '–', mb(int(r['idle_rss_kb'])) if r else '–'))
+        w('| %s | %s | %s |' % (f['start'], cell(f), cell(r)))
+    if hung:
+        w('')
+        w('%d start(s) did not answer within 180 s; their `karaf.log` is in [raw/](raw/) '
+          '(`failed-start-*`). The medians leave them out.' % len(hung))
     w('')
     w('## Targets')
     w('')
