@@ -1,6 +1,7 @@
 package io.berth.api;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -10,6 +11,24 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface EffectiveConfiguration {
+
+    /** What a secret's value is shown as. */
+    String MASK = "****";
+
+    /**
+     * Whether a setting's value must not be shown or logged: its key names a key, password,
+     * token, secret, salt or credential, or it is a tempauth user line
+     * ({@code user_ACCOUNT_USER = KEY [groups]}), whose value holds a key.
+     *
+     * @param key a setting's key, with or without its {@code STAGE.} or {@code NAME.} prefix
+     * @return whether to show {@link #MASK} instead of its value
+     */
+    static boolean secret(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        String setting = lower.substring(lower.lastIndexOf('.') + 1);
+        return List.of("key", "password", "token", "secret", "salt", "credential").stream().anyMatch(lower::contains)
+                || setting.startsWith("user_");
+    }
 
     /**
      * @param name a configuration's name ({@code berth.listener-main}, {@code berth.pipeline-api}),

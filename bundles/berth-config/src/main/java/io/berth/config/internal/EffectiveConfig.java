@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+
+import io.berth.api.EffectiveConfiguration;
 
 /**
  * The effective configuration of Berth's listeners and pipelines as one block of log lines,
@@ -16,8 +17,6 @@ import java.util.TreeMap;
 final class EffectiveConfig {
 
     static final String RULE = "*".repeat(80);
-    static final String MASK = "****";
-    private static final List<String> SECRET_WORDS = List.of("key", "password", "token", "secret", "salt", "credential");
 
     private EffectiveConfig() {
     }
@@ -42,21 +41,12 @@ final class EffectiveConfig {
                 }
             }
             sorted.forEach((key, value) -> lines.add(configuration.getKey() + "." + key + " = "
-                    + (secret(key) ? MASK : String.valueOf(value))));
+                    + (EffectiveConfiguration.secret(key) ? EffectiveConfiguration.MASK : String.valueOf(value))));
         }
         lines.add(RULE);
         return lines;
     }
 
-    /**
-     * A key whose value must not reach a log: it names a key, password, token or secret, or it is
-     * a tempauth user line ({@code user_ACCOUNT_USER = KEY [groups]}), whose value holds a key.
-     */
-    static boolean secret(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        String setting = lower.substring(lower.lastIndexOf('.') + 1);
-        return SECRET_WORDS.stream().anyMatch(lower::contains) || setting.startsWith("user_");
-    }
 
     /** {@code berth.listener~main} is shown as {@code berth.listener-main}, the name of its file. */
     static String displayName(String pid) {

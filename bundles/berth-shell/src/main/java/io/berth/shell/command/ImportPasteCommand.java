@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,6 +18,7 @@ import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 
+import io.berth.api.EffectiveConfiguration;
 import io.berth.api.PasteImport;
 
 /** {@code berth:import-paste [--dry-run] FILE}: a paste.deploy ini file as Berth pipelines. */
@@ -29,7 +29,6 @@ import io.berth.api.PasteImport;
 public class ImportPasteCommand implements Action {
 
     private static final Set<String> PIPELINE_KEYS = Set.of("pipeline", "path", "listeners");
-    private static final List<String> SECRET_WORDS = List.of("key", "password", "token", "secret");
 
     @Option(name = "--dry-run", aliases = "-n", description = "Print the pipelines the file would make; create nothing")
     boolean dryRun;
@@ -97,7 +96,7 @@ public class ImportPasteCommand implements Action {
             for (Map.Entry<String, String> setting : pipeline.getValue().entrySet()) {
                 if (!PIPELINE_KEYS.contains(setting.getKey())) {
                     table.addRow().addContent(pipeline.getKey(), setting.getKey(),
-                            secret(setting.getKey()) ? "****" : setting.getValue());
+                            EffectiveConfiguration.secret(setting.getKey()) ? EffectiveConfiguration.MASK : setting.getValue());
                     any = true;
                 }
             }
@@ -105,13 +104,4 @@ public class ImportPasteCommand implements Action {
         return any ? table : null;
     }
 
-    /**
-     * Masked as {@code berth:config} masks them: a key naming a key, password, token or secret, or
-     * a tempauth user line ({@code user_ACCOUNT_USER = KEY [groups]}), whose value holds a key.
-     */
-    static boolean secret(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        String setting = lower.substring(lower.lastIndexOf('.') + 1);
-        return SECRET_WORDS.stream().anyMatch(lower::contains) || setting.startsWith("user_");
-    }
 }

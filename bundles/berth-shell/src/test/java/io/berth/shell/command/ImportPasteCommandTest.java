@@ -16,6 +16,7 @@ import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.berth.api.EffectiveConfiguration;
 import io.berth.api.PasteImport;
 
 class ImportPasteCommandTest {
@@ -115,9 +116,9 @@ class ImportPasteCommandTest {
 
     @Test
     void secretsAreMaskedAsBerthConfigMasksThem() {
-        assertThat(ImportPasteCommand.secret("tempauth.user_test_tester")).isTrue();
-        assertThat(ImportPasteCommand.secret("authtoken.admin_password")).isTrue();
-        assertThat(ImportPasteCommand.secret("s3.secret_key")).isTrue();
-        assertThat(ImportPasteCommand.secret("healthcheck.path")).isFalse();
+        assertThat(EffectiveConfiguration.secret("tempauth.user_test_tester")).isTrue();
+        assertThat(EffectiveConfiguration.secret("authtoken.admin_password")).isTrue();
+        assertThat(EffectiveConfiguration.secret("s3.secret_key")).isTrue();
+        assertThat(EffectiveConfiguration.secret("healthcheck.path")).isFalse();
     }
 }
