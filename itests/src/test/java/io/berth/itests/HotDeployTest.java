@@ -33,6 +33,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.berth.api.AppFactory;
 import io.berth.api.Listener;
@@ -46,6 +48,9 @@ import io.berth.api.Listener;
 public class HotDeployTest extends BerthTestSupport {
 
     /** Jar updates in a row under load: 20 in CI; -Dberth.itest.updates=100 for the long run. */
+    /** Into karaf.log (kept under target/exam with -Dberth.itest.keep=true, and in CI). */
+    private static final Logger LOG = LoggerFactory.getLogger(HotDeployTest.class);
+
     private static final int UPDATES = Integer.getInteger("berth.itest.updates", 20);
 
     /** Requests in a loop on a few threads, remembering every answer that is not what it should be. */
@@ -109,7 +114,7 @@ public class HotDeployTest extends BerthTestSupport {
             drop(jar, deployed, 0);
             HttpResponse<String> live = awaitStatus("/hot/", 200);
             long goneLiveMs = (System.nanoTime() - copied) / 1_000_000;
-            System.out.println("BERTH-MEASURE jar copy to first served request: " + goneLiveMs + " ms");
+            LOG.info("BERTH-MEASURE jar copy to first served request: {} ms", goneLiveMs);
             assertEquals("berth", live.headers().firstValue("X-Example").orElse(null));
 
             try (Load onHot = new Load("/hot/", r -> hello(r) && "berth".equals(r.headers().firstValue("X-Example").orElse(null)));
@@ -127,8 +132,8 @@ public class HotDeployTest extends BerthTestSupport {
                 onOther.awaitMore(50);
                 onHot.close();
                 onOther.close();
-                System.out.println("BERTH-MEASURE " + UPDATES + " updates under load: " + onHot.served.get() + " requests on /hot, "
-                        + onOther.served.get() + " on /other, failed: " + onHot.failures.size() + " + " + onOther.failures.size());
+                LOG.info("BERTH-MEASURE {} updates under load: {} requests on /hot, {} on /other, failed: {} + {}", UPDATES,
+                        onHot.served.get(), onOther.served.get(), onHot.failures.size(), onOther.failures.size());
                 assertEquals(List.of(), new ArrayList<>(onHot.failures));
                 assertEquals(List.of(), new ArrayList<>(onOther.failures));
             }
@@ -157,17 +162,17 @@ public class HotDeployTest extends BerthTestSupport {
             long listenerServiceId = listenerReference().getProperty("service.id") instanceof Long id ? id : -1;
 
             try (Load onPlain = new Load("/plain/", HotDeployTest::hello)) {
-                System.out.println(executeAsAdmin("feature:uninstall berth-middleware"));
+                LOG.info("{}", executeAsAdmin("feature:uninstall berth-middleware"));
                 HttpResponse<String> closed = awaitStatus("/hello", 503);
                 assertEquals("Pipeline main is waiting for stages: catch_errors, gatekeeper, healthcheck, proxy_logging\n",
                         closed.body());
                 onPlain.awaitMore(20);
 
-                System.out.println(executeAsAdmin("feature:install berth-middleware"));
+                LOG.info("{}", executeAsAdmin("feature:install berth-middleware"));
                 HttpResponse<String> back = awaitStatus("/hello", 200);
                 assertTrue(back.headers().firstValue("X-Trans-Id").isPresent());
 
-                System.out.println(executeAsAdmin("feature:install berth-example-stage"));
+                LOG.info("{}", executeAsAdmin("feature:install berth-example-stage"));
                 Configuration stamped = pipeline("stamped", Map.of("pipeline", "example_header hello", "path", "/stamped"));
                 await("pipeline stamped serves through example_header", () -> {
                     try {
@@ -177,7 +182,7 @@ public class HotDeployTest extends BerthTestSupport {
                         return false;
                     }
                 });
-                System.out.println(executeAsAdmin("feature:uninstall berth-example-stage"));
+                LOG.info("{}", executeAsAdmin("feature:uninstall berth-example-stage"));
                 awaitStatus("/stamped/", 503);
                 stamped.delete();
 
@@ -225,11 +230,11 @@ public class HotDeployTest extends BerthTestSupport {
     public void theExampleAppFeatureUninstallsAndItsPipelinesFailClosed() throws Exception {
         awaitStatus("/hello", 200);
 
-        System.out.println(executeAsAdmin("feature:uninstall berth-example-hello"));
+        LOG.info("{}", executeAsAdmin("feature:uninstall berth-example-hello"));
         HttpResponse<String> closed = awaitStatus("/hello", 503);
         assertEquals("Pipeline main is waiting for stages: hello\n", closed.body());
 
-        System.out.println(executeAsAdmin("feature:install berth-example-hello"));
+        LOG.info("{}", executeAsAdmin("feature:install berth-example-hello"));
         assertEquals("Hello from Berth", awaitStatus("/hello", 200).body());
     }
 
@@ -269,9 +274,9 @@ public class HotDeployTest extends BerthTestSupport {
                 onOther.awaitMore(50);
                 onHello.close();
                 onOther.close();
-                System.out.println("BERTH-MEASURE " + UPDATES / 4 + " bundle:update of the hello app under load: "
-                        + onHello.served.get() + " requests on /hello, " + onOther.served.get() + " on /other-app, failed: "
-                        + onHello.failures.size() + " + " + onOther.failures.size());
+                LOG.info("BERTH-MEASURE {} bundle:update of the hello app under load: {} requests on /hello, {} on /other-app, "
+                        + "failed: {} + {}", UPDATES / 4, onHello.served.get(), onOther.served.get(), onHello.failures.size(),
+                        onOther.failures.size());
                 assertEquals(List.of(), new ArrayList<>(onHello.failures));
                 assertEquals(List.of(), new ArrayList<>(onOther.failures));
             }

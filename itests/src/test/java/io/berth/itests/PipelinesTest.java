@@ -228,7 +228,8 @@ public class PipelinesTest extends BerthTestSupport {
                 int before = served.get();
                 await("requests served before update " + update, () -> served.get() > before + 20);
                 stage.unregister();
-                Thread.sleep(150);
+                // The stage comes back once the pipeline holds its requests, as a restarted bundle's would.
+                awaitLogCount("Berth pipeline upd: tag-upd went away", update + 1);
                 stage = tagStage("tag-upd");
             }
             await("requests served after the last update", () -> served.get() > 200);
