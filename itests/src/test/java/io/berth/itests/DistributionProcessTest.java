@@ -95,6 +95,17 @@ public class DistributionProcessTest {
     }
 
     @Test
+    public void aa_theFirstBootStopsNoBundle() throws Exception {
+        // EventAdmin is a startup bundle: were it to arrive with the boot features, Karaf would stop
+        // and refresh pax-logging-api and what is wired to it in the middle of the first boot, which
+        // now and then hung it for good (the log ending in "Disabling ... API support").
+        String log = Files.readString(home.resolve("data/log/karaf.log"));
+        assertTrue("the boot features were installed", log.contains("Changes to perform:"));
+        assertFalse("the first boot stopped bundles to refresh them", log.contains("Stopping bundles:"));
+        assertFalse("the first boot restarted pax-logging", log.contains("Disabling SLF4J API support"));
+    }
+
+    @Test
     public void b_binClientLogsInWithTheFirstStartKeyAndKarafKarafDoesNot() throws Exception {
         await("the client key exists", () -> Files.exists(home.resolve("etc/berth-client.key")));
 
