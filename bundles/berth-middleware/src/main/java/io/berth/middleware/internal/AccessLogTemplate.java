@@ -26,7 +26,10 @@ import io.berth.api.Berth;
  */
 final class AccessLogTemplate {
 
-    /** Swift's default, without {@code policy_index} and {@code access_user_id}, which are Swift's storage's own. */
+    /**
+     * Swift's default, without {@code policy_index}, which is Swift's storage's own, and
+     * {@code access_user_id} (a field here too), so that lines keep the shape they had before it.
+     */
     static final String DEFAULT = "{client_ip} {remote_addr} {end_time.datetime} {method} {path} {protocol} "
             + "{status_int} {referer} {user_agent} {auth_token} {bytes_recvd} {bytes_sent} {client_etag} "
             + "{transaction_id} {headers} {request_time} {source} {log_info} {start_time} {end_time}";
@@ -34,11 +37,24 @@ final class AccessLogTemplate {
     static final String KEY = "log_msg_template";
 
     /**
+     * Request attribute holding {@code {access_user_id}} (a {@link String}, Swift's
+     * {@code swift.access_logging['user_id']}): set by an auth stage after this one, which sees
+     * the original request and not the auth stage's wrapper, hence an attribute.
+     */
+    static final String ACCESS_USER_ATTRIBUTE = "io.berth.access_user_id";
+
+    /**
      * Request headers whose values are cut to {@code reveal_sensitive_prefix} characters in
      * {@code {headers}}: Swift's two tokens, and what carries credentials in plain HTTP.
      */
     static final Set<String> SENSITIVE_HEADERS = Set.of("x-auth-token", "x-storage-token", "authorization",
             "proxy-authorization", "cookie");
+
+    /**
+     * Request headers whose values {@code {headers}} never shows, only {@code ...}: tempauth's
+     * keys, which a 16-character prefix could show whole. (Swift logs them as they are.)
+     */
+    static final Set<String> SECRET_HEADERS = Set.of("x-auth-key", "x-storage-pass");
 
     /** The formats of a time (Swift's StrFormatTime): named ones, then strftime's directives. */
     static final List<String> TIME_FORMATS = List.of("datetime", "iso8601", "asctime", "s", "ms", "us", "ns",
@@ -188,6 +204,8 @@ final class AccessLogTemplate {
         fields.put("domain", text(record -> record.request.getServerName()));
         fields.put("pid", number(record -> PID));
         fields.put("wire_status_int", number(record -> record.wireStatus));
+        // Swift's swift.access_logging['user_id']: who tempauth let the request through as.
+        fields.put("access_user_id", text(record -> accessUserId(record.request)));
         return fields;
     }
 
@@ -209,6 +227,11 @@ final class AccessLogTemplate {
                 line.append(n);
             }
         };
+    }
+
+    private static String accessUserId(HttpServletRequest request) {
+        Object user = request.getAttribute(ACCESS_USER_ATTRIBUTE);
+        return user instanceof String ? (String) user : null;
     }
 
     /**
@@ -260,6 +283,7 @@ final class AccessLogTemplate {
                 continue;
             }
             boolean sensitive = SENSITIVE_HEADERS.contains(lower);
+            boolean secret = SECRET_HEADERS.contains(lower);
             Enumeration<String> values = request.getHeaders(name);
             while (values.hasMoreElements()) {
                 String value = values.nextElement();
@@ -267,7 +291,7 @@ final class AccessLogTemplate {
                     headers.append('\n');
                 }
                 headers.append(name).append(": ")
-                        .append(sensitive ? capLength(value, options.revealSensitivePrefix()) : value);
+                        .append(secret ? "..." : sensitive ? capLength(value, options.revealSensitivePrefix()) : value);
             }
         }
         return headers.toString();

@@ -32,7 +32,8 @@ public final class ProxyLoggingStage implements StageFactory {
                         + "referer, user_agent, auth_token, bytes_recvd, bytes_sent, client_etag, "
                         + "transaction_id, headers, request_time (seconds, 4 decimals), source, log_info "
                         + "(always '-': Swift's marks of subrequests, kept for Swift's log parsers), "
-                        + "start_time, domain, pid, wire_status_int. start_time and end_time are epoch "
+                        + "start_time, domain, pid, wire_status_int, access_user_id (account:user of "
+                        + "tempauth's token, or the user a token request named). start_time and end_time are epoch "
                         + "seconds with 9 decimals, or {end_time.FORMAT} with FORMAT one of datetime, "
                         + "iso8601, asctime, s, ms, us, ns or a strftime letter. {{ and }} are literal "
                         + "braces. The default is Swift's.")

@@ -233,6 +233,24 @@ class AccessLogTemplateTest {
     }
 
     @Test
+    void accessUserIdIsWhatTheAuthStageLeft() {
+        assertThat(line("{access_user_id}", PLAIN, ended(401))).isEqualTo("-");
+
+        attributes.put(AccessLogTemplate.ACCESS_USER_ATTRIBUTE, "test:tes ter");
+        assertThat(line("{access_user_id}", PLAIN, ended(200))).isEqualTo("test:tes%20ter");
+    }
+
+    @Test
+    void tempauthKeysAreNeverShownNotEvenInPart() {
+        header("X-Auth-User", "test:tester");
+        header("X-Auth-Key", "testing");
+        header("X-Storage-Pass", "0123456789abcdefSECRET");
+
+        assertThat(line("{headers}", new AccessLogTemplate.Options(false, 16, true, Set.of()), ended(401)))
+                .isEqualTo("X-Auth-User:%20test:tester%0AX-Auth-Key:%20...%0AX-Storage-Pass:%20...");
+    }
+
+    @Test
     void statusIs499WhenTheClientWentAwayAnd500WhenAnExceptionEscaped() {
         AccessRecord gone = record();
         gone.clientIoFailed = true;
@@ -266,7 +284,7 @@ class AccessLogTemplateTest {
                 .hasMessage("log_msg_template: unknown field {foo}; known: client_ip, remote_addr, end_time, "
                         + "method, path, protocol, status_int, referer, user_agent, auth_token, bytes_recvd, "
                         + "bytes_sent, client_etag, transaction_id, headers, request_time, source, log_info, "
-                        + "start_time, domain, pid, wire_status_int");
+                        + "start_time, domain, pid, wire_status_int, access_user_id");
         assertThatThrownBy(() -> AccessLogTemplate.parse("{policy_index}", PLAIN))
                 .hasMessageStartingWith("log_msg_template: unknown field {policy_index}; known: client_ip, ");
         assertThatThrownBy(() -> AccessLogTemplate.parse("{}", PLAIN))

@@ -1,0 +1,348 @@
+package io.berth.middleware.internal;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Swift's {@code tempauth} for one node: issues tokens at {@code auth_prefix} ({@code GET
+ * /auth/v1.0} with {@code X-Auth-User} and {@code X-Auth-Key}), and lets a request for a storage
+ * account ({@code /v1/AUTH_test/...}) through only with a valid token of the account's user or of
+ * a reseller admin. See {@link TempAuthStage} for what the app behind it is promised.
+ *
+ * <p>Paths are read decoded (servlet path and path info, as the app reads them): a client
+ * cannot hide {@code AUTH_} from this filter by percent-encoding it.
+ */
+final class TempAuthFilter implements Filter {
+
+    static final String UNAUTHORIZED = "Unauthorized: tempauth needs a valid X-Auth-Token";
+    static final String BAD_CREDENTIALS = "Unauthorized: wrong user or key";
+    static final String FORBIDDEN = "Forbidden: the token's user may not do this in this account";
+    static final String NOT_ALLOWED = "Method not allowed: tempauth's token requests are GET";
+    static final String BAD_REQUEST = "Bad request: tempauth issues tokens at v1.0, auth and v1/ACCOUNT/auth";
+    static final String NOT_FOUND = "Not found";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TempAuthFilter.class);
+
+    private static final String VALID_SCHEMES = "default, http or https";
+
+    private final String resellerPrefix;
+    private final String authPrefix;
+    /** {@code null}: the request's own scheme. */
+    private final String storageUrlScheme;
+    private final Map<String, TempAuthUser> users;
+    private final TempAuthTokens tokens;
+
+    /**
+     * @param config the settings but the user lines
+     * @param userLines the {@code user_ACCOUNT_USER} settings
+     * @param nanoClock monotonic nanoseconds ({@code System::nanoTime}), for token expiry
+     * @param random the tokens' source
+     */
+    TempAuthFilter(TempAuthStage.Config config, Map<String, String> userLines, LongSupplier nanoClock,
+            SecureRandom random) {
+        String prefix = config.reseller__prefix().strip();
+        if (prefix.isEmpty() || prefix.equals("''")) {
+            throw new IllegalArgumentException("reseller_prefix: empty; tempauth here needs a prefix "
+                    + "(Swift's empty prefix, sharing accounts with another auth, is not supported)");
+        }
+        if (!prefix.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("reseller_prefix: '" + prefix + "' is not one prefix of letters, "
+                    + "digits, '_', '.' and '-' (Swift's list of prefixes is not supported)");
+        }
+        // Swift's append_underscore: AUTH and AUTH_ are the same prefix.
+        this.resellerPrefix = prefix.endsWith("_") ? prefix : prefix + '_';
+        this.authPrefix = authPrefix(config.auth__prefix());
+        int tokenLife = config.token__life();
+        if (tokenLife <= 0) {
+            throw new IllegalArgumentException("token_life: " + tokenLife + " is not a positive number of seconds");
+        }
+        String scheme = config.storage__url__scheme().strip();
+        if (!scheme.equals("default") && !scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("storage_url_scheme: '" + scheme + "' is not " + VALID_SCHEMES);
+        }
+        this.storageUrlScheme = scheme.equals("default") ? null : scheme;
+        this.users = TempAuthUser.parse(userLines);
+        this.tokens = new TempAuthTokens(resellerPrefix, TimeUnit.SECONDS.toNanos(tokenLife), nanoClock, random);
+        if (users.isEmpty()) {
+            LOG.warn("tempauth has no users (user_ACCOUNT_USER = KEY [GROUP ...] settings): every token request "
+                    + "gets 401, and so does every request for a {} account", resellerPrefix);
+        }
+    }
+
+    /** Swift's: a leading and a trailing '/' added; but empty is an error here, not rewritten to /auth/. */
+    private static String authPrefix(String value) {
+        String prefix = value.strip();
+        if (!prefix.startsWith("/")) {
+            prefix = '/' + prefix;
+        }
+        if (!prefix.endsWith("/")) {
+            prefix += '/';
+        }
+        if (prefix.equals("/") || prefix.contains("//")) {
+            throw new IllegalArgumentException("auth_prefix: '" + value + "' is not a path such as /auth/");
+        }
+        return prefix;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        String path = path(request);
+        if (path.startsWith(authPrefix)) {
+            tokenRequest(request, response, path.substring(authPrefix.length() - 1));
+            return;
+        }
+        // Swift's split_path(path, 1, 4, True): VERSION, ACCOUNT, then the container and object.
+        String[] segments = path.split("/", 4);
+        if (segments.length < 3) {
+            chain.doFilter(req, res);
+            return;
+        }
+        String version = segments[1];
+        String account = segments[2];
+        boolean ours = account.startsWith(resellerPrefix);
+        // An account with the prefix is ours under any version, as in Swift's tempauth (so that
+        // no spelling of the version reaches the app unchecked); under Swift's own versions
+        // every account is, since the app behind trusts this stage to have checked them all.
+        boolean storage = version.equals("v1") || version.equals("v1.0");
+        if (!ours && !(storage && (!account.isEmpty() || segments.length == 4))) {
+            chain.doFilter(req, res);
+            return;
+        }
+        authorize(request, response, chain, account, ours,
+                segments.length < 4 || segments[3].isEmpty() || segments[3].charAt(0) == '/');
+    }
+
+    private void authorize(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            String account, boolean ours, boolean accountLevel) throws IOException, ServletException {
+        String token = request.getHeader("X-Auth-Token");
+        if (token == null) {
+            token = request.getHeader("X-Storage-Token");
+        }
+        TempAuthTokens.Session session = null;
+        if (token != null && token.startsWith(resellerPrefix)) {
+            session = tokens.find(token);
+            if (session == null) {
+                // Swift: a token with our prefix is ours to judge; an unknown or expired one is refused
+                // outright, whatever the method.
+                LOG.debug("tempauth: 401 for {} {}: unknown or expired token", request.getMethod(), account);
+                unauthorized(request, response, account, UNAUTHORIZED);
+                return;
+            }
+        }
+        String method = request.getMethod();
+        // Swift lets OPTIONS through in its own accounts (a CORS preflight carries no credentials),
+        // after refusing accounts without its prefix.
+        boolean options = ours && method.equals("OPTIONS");
+        if (session == null) {
+            if (options) {
+                chain.doFilter(request, response);
+            } else {
+                unauthorized(request, response, account, UNAUTHORIZED);
+            }
+            return;
+        }
+        TempAuthUser user = session.user();
+        request.setAttribute(AccessLogTemplate.ACCESS_USER_ATTRIBUTE, user.id());
+        if (options || ours && allowed(user, account.substring(resellerPrefix.length()), method,
+                accountLevel)) {
+            chain.doFilter(new TempAuthRequest(request, user), response);
+            return;
+        }
+        LOG.debug("tempauth: 403 for {} {} {}", user.id(), method, account);
+        PlainResponses.refuse(request, response, HttpServletResponse.SC_FORBIDDEN, PlainResponses.utf8(FORBIDDEN),
+                null);
+    }
+
+    /**
+     * Swift's tempauth authorize, less the ACLs, which are the app's: the account's own users
+     * (creating or deleting the account itself is the reseller admin's), reseller admins in any
+     * account but the reseller's own ({@code AUTH_}) and the hidden ones ({@code AUTH_.x}), and
+     * reseller readers there for GET and HEAD.
+     */
+    private static boolean allowed(TempAuthUser user, String account, String method, boolean accountLevel) {
+        if (account.equals(user.account())) {
+            return !(accountLevel && (method.equals("PUT") || method.equals("DELETE"))) || user.isResellerAdmin();
+        }
+        if (account.isEmpty() || account.charAt(0) == '.') {
+            return false;
+        }
+        return user.isResellerAdmin()
+                || user.isResellerReader() && (method.equals("GET") || method.equals("HEAD"));
+    }
+
+    /** Swift's handle_request and handle_get_token; {@code rest} is the path after the prefix, from its '/'. */
+    private void tokenRequest(HttpServletRequest request, HttpServletResponse response, String rest)
+            throws IOException {
+        if (!request.getMethod().equals("GET")) {
+            PlainResponses.refuse(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                    PlainResponses.utf8(NOT_ALLOWED), "GET");
+            return;
+        }
+        String[] segments = rest.split("/", 4);
+        if (segments.length < 2 || segments[1].isEmpty()) {
+            PlainResponses.refuse(request, response, HttpServletResponse.SC_NOT_FOUND, PlainResponses.utf8(NOT_FOUND),
+                    null);
+            return;
+        }
+        String version = segments[1];
+        String account;
+        String user;
+        String key;
+        if (version.equals("v1") && segments.length == 4 && segments[3].equals("auth")) {
+            // GET /auth/v1/ACCOUNT/auth: X-Storage-User is the bare user, X-Auth-User is ACCOUNT:USER.
+            account = segments[2];
+            user = request.getHeader("X-Storage-User");
+            if (isEmpty(user)) {
+                user = request.getHeader("X-Auth-User");
+                int colon = isEmpty(user) ? -1 : user.indexOf(':');
+                if (colon < 0 || !user.substring(0, colon).equals(account)) {
+                    unauthorized(request, response, account, BAD_CREDENTIALS);
+                    return;
+                }
+                user = user.substring(colon + 1);
+            }
+            key = firstOf(request.getHeader("X-Storage-Pass"), request.getHeader("X-Auth-Key"));
+        } else if (version.equals("v1.0") || version.equals("auth")) {
+            String accountUser = firstOf(request.getHeader("X-Auth-User"), request.getHeader("X-Storage-User"));
+            int colon = accountUser == null ? -1 : accountUser.indexOf(':');
+            if (colon < 0) {
+                unauthorized(request, response, "", BAD_CREDENTIALS);
+                return;
+            }
+            account = accountUser.substring(0, colon);
+            user = accountUser.substring(colon + 1);
+            key = firstOf(request.getHeader("X-Auth-Key"), request.getHeader("X-Storage-Pass"));
+        } else {
+            PlainResponses.refuse(request, response, HttpServletResponse.SC_BAD_REQUEST,
+                    PlainResponses.utf8(BAD_REQUEST), null);
+            return;
+        }
+        if (isEmpty(account) || isEmpty(user) || isEmpty(key)) {
+            unauthorized(request, response, account, BAD_CREDENTIALS);
+            return;
+        }
+        String id = account + ':' + user;
+        request.setAttribute(AccessLogTemplate.ACCESS_USER_ATTRIBUTE, id);
+        TempAuthUser known = users.get(id);
+        if (!TempAuthUser.matches(known, key)) {
+            LOG.debug("tempauth: 401 for a token request as {}: unknown user or wrong key", id);
+            unauthorized(request, response, account, BAD_CREDENTIALS);
+            return;
+        }
+        TempAuthTokens.Session session = tokens.issue(known);
+        String url = storageUrl(request, known);
+        byte[] body = PlainResponses.utf8("{\"storage\": {\"default\": \"local\", \"local\": " + json(url) + "}}");
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setHeader("X-Auth-Token", session.token());
+        response.setHeader("X-Storage-Token", session.token());
+        response.setHeader("X-Auth-Token-Expires", Long.toString(tokens.secondsLeft(session)));
+        response.setHeader("X-Storage-Url", url);
+        // A token is a credential: no cache on the way may keep a copy (Swift does not say so).
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json;charset=utf-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+        LOG.debug("tempauth: token for {}, {} s left", id, tokens.secondsLeft(session));
+    }
+
+    /**
+     * The user's storage URL: {@code SCHEME://HOST[:PORT]} as the client reached us, the
+     * pipeline's path, {@code /v1/AUTH_account}; or the configured one with {@code $HOST} standing
+     * for all but the last part. {@code storage_url_scheme} replaces the scheme, for a TLS proxy
+     * in front of a plain-HTTP listener.
+     */
+    private String storageUrl(HttpServletRequest request, TempAuthUser user) {
+        StringBuilder host = new StringBuilder();
+        String scheme = request.getScheme();
+        host.append(scheme).append("://");
+        String name = request.getServerName();
+        boolean ipv6 = name.indexOf(':') >= 0 && !name.startsWith("[");
+        host.append(ipv6 ? "[" + name + "]" : name);
+        int port = request.getServerPort();
+        if (port > 0 && !(port == 80 && scheme.equals("http")) && !(port == 443 && scheme.equals("https"))) {
+            host.append(':').append(port);
+        }
+        host.append(request.getContextPath());
+        String url;
+        if (user.storageUrl() == null) {
+            StringBuilder built = new StringBuilder(host).append("/v1/").append(resellerPrefix);
+            TransactionIds.quote(built, user.account());
+            url = built.toString();
+        } else {
+            url = user.storageUrl().replace("$HOST", host);
+        }
+        if (storageUrlScheme != null) {
+            url = storageUrlScheme + url.substring(url.indexOf(':'));
+        }
+        return url;
+    }
+
+    private static void unauthorized(HttpServletRequest request, HttpServletResponse response, String realm,
+            String body) throws IOException {
+        StringBuilder header = new StringBuilder("Swift realm=\"");
+        if (isEmpty(realm)) {
+            header.append("unknown");
+        } else {
+            TransactionIds.quote(header, realm);
+        }
+        response.setHeader("Www-Authenticate", header.append('"').toString());
+        PlainResponses.refuse(request, response, HttpServletResponse.SC_UNAUTHORIZED, PlainResponses.utf8(body),
+                null);
+    }
+
+    /** The path inside the pipeline, decoded, as the app sees it. */
+    private static String path(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        if (servletPath == null || servletPath.isEmpty()) {
+            return pathInfo == null ? "/" : pathInfo;
+        }
+        return pathInfo == null ? servletPath : servletPath + pathInfo;
+    }
+
+    private static String firstOf(String first, String second) {
+        return isEmpty(first) ? second : first;
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isEmpty();
+    }
+
+    /** A JSON string: the URL holds the client's Host, which may hold anything a header can. */
+    static String json(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** Tokens held now, for tests. */
+    int tokensHeld() {
+        return tokens.held();
+    }
+}

@@ -1,0 +1,106 @@
+package io.berth.middleware.internal;
+
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.servlet.Filter;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import io.berth.api.Stage;
+import io.berth.api.StageFactory;
+import io.berth.api.StageSettings;
+
+/**
+ * Swift's {@code tempauth} as a pipeline stage, for one node: users in the pipeline's settings
+ * ({@code tempauth.user_test_tester = testing .admin}), tokens in memory.
+ *
+ * <h2>What the app behind it is promised</h2>
+ * A request for a storage account ({@code /v1/AUTH_test/...}, or any {@code /VERSION/AUTH_...})
+ * reaches the app only
+ * <ul>
+ * <li>with a valid {@code X-Auth-Token} (or {@code X-Storage-Token}) of a user of that account
+ * (creating or deleting the account itself, {@code PUT} or {@code DELETE} without a container,
+ * only for {@code .reseller_admin}),</li>
+ * <li>or of a {@code .reseller_admin} user (any account but {@code AUTH_} itself and
+ * {@code AUTH_.hidden} ones), or of a {@code .reseller_reader} user for {@code GET} and
+ * {@code HEAD},</li>
+ * <li>or as an {@code OPTIONS} request (a CORS preflight), with or without a token.</li>
+ * </ul>
+ * Under {@code /v1/} and {@code /v1.0/}, accounts without the prefix are refused ({@code 401}
+ * without a valid token, {@code 403} with one). Such requests carry the identity of the token's
+ * user: {@code getRemoteUser()} is {@code account:user}, {@code getUserPrincipal()} a principal of
+ * that name, {@code getAuthType()} {@code tempauth}, and {@code isUserInRole(r)} is true for the
+ * account ({@code test}), {@code account:user}, and each of the user's configured groups
+ * ({@code .admin}, {@code .reseller_admin}, {@code .reseller_reader}, others). An unauthenticated
+ * {@code OPTIONS} carries none ({@code getRemoteUser()} is {@code null}).
+ *
+ * <p>What tempauth does not decide is the app's: whether a user of the account without
+ * {@code .admin} may read or write a container (Swift's container ACLs, {@code X-Container-Read}
+ * and {@code X-Container-Write}, matched against the roles above), and whether a request is an
+ * account owner's ({@code .admin} in its own account, or {@code .reseller_admin}). Other paths
+ * ({@code /healthcheck}, {@code /info}) pass untouched, token or not.
+ */
+@Component(service = StageFactory.class)
+@Stage(TempAuthStage.NAME)
+public final class TempAuthStage implements StageFactory {
+
+    static final String NAME = "tempauth";
+
+    @ObjectClassDefinition(id = "berth.stage.tempauth", name = "Berth tempauth stage",
+            description = "Swift's tempauth: issues tokens at auth_prefix (GET /auth/v1.0 with X-Auth-User: "
+                    + "ACCOUNT:USER and X-Auth-Key: KEY), and lets requests for accounts PREFIX_ACCOUNT "
+                    + "(/v1/AUTH_test/...) through only with a valid X-Auth-Token of that account's user or of "
+                    + "a reseller admin. Users are settings of their own, one per user, as Swift writes them: "
+                    + "user_ACCOUNT_USER = KEY [GROUP ...] [STORAGE_URL], e.g. user_test_tester = testing .admin; "
+                    + "groups .admin (owns its account), .reseller_admin (every account), .reseller_reader "
+                    + "(reads every account) or any name for ACLs. No users: every token request gets 401. "
+                    + "Tokens live in memory: they end when the pipeline is rebuilt.")
+    public @interface Config {
+
+        @AttributeDefinition(name = "Reseller prefix",
+                description = "Accounts and tokens this stage owns start with it and '_' (added if missing): "
+                        + "AUTH gives AUTH_test and AUTH_tk... tokens. One prefix. Default AUTH.")
+        String reseller__prefix() default "AUTH";
+
+        @AttributeDefinition(name = "Auth prefix",
+                description = "The path (inside the pipeline) under which tokens are issued: PREFIX/v1.0, "
+                        + "PREFIX/auth and PREFIX/v1/ACCOUNT/auth. '/' added at both ends if missing. "
+                        + "Default /auth/.")
+        String auth__prefix() default "/auth/";
+
+        @AttributeDefinition(name = "Token life",
+                description = "Seconds a token is valid after it is issued; asking again meanwhile gives "
+                        + "the same token. Greater than 0. Default 86400 (a day).")
+        int token__life() default 86400;
+
+        @AttributeDefinition(name = "Storage URL scheme",
+                description = "Scheme of the X-Storage-Url handed out: default (the request's own), or "
+                        + "http or https (for a TLS proxy in front of a plain-HTTP listener). Default default.")
+        String storage__url__scheme() default "default";
+    }
+
+    @Override
+    public Filter create(Map<String, String> settings) {
+        Map<String, String> users = new TreeMap<>();
+        Map<String, String> others = new HashMap<>();
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            String key = setting.getKey();
+            if (key.startsWith(TempAuthUser.PREFIX)) {
+                users.put(key, setting.getValue());
+            } else if (key.startsWith("user64_")) {
+                // Its value would not be masked in the effective configuration, which masks user_ lines.
+                throw new IllegalArgumentException(key + ": Swift's base64 user lines are not supported; write "
+                        + "user_ACCOUNT_USER (account and user without '_')");
+            } else {
+                others.put(key, setting.getValue());
+            }
+        }
+        return new TempAuthFilter(StageSettings.of(Config.class, NAME, others), users, System::nanoTime,
+                new SecureRandom());
+    }
+}
