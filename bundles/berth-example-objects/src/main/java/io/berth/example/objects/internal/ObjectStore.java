@@ -2,7 +2,6 @@ package io.berth.example.objects.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -732,9 +731,5 @@ final class ObjectStore {
         ClientGoneException(String message, Throwable cause) {
             super(message, cause);
         }
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }
