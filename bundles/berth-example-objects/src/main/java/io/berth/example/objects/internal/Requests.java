@@ -1,0 +1,326 @@
+package io.berth.example.objects.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URLConnection;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+/** Reading what a Swift request says: its path, its metadata headers, its ranges and its ACL entries. */
+final class Requests {
+
+    static final int MAX_OBJECT_NAME_LENGTH = 1024;
+    static final int MAX_CONTAINER_NAME_LENGTH = 256;
+    static final int MAX_ACCOUNT_NAME_LENGTH = 256;
+    static final int MAX_META_NAME_LENGTH = 128;
+    static final int MAX_META_VALUE_LENGTH = 256;
+    static final int MAX_META_COUNT = 90;
+    static final int MAX_META_OVERALL_SIZE = 4096;
+
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("txt", "text/plain"), Map.entry("html", "text/html"), Map.entry("htm", "text/html"),
+            Map.entry("css", "text/css"), Map.entry("csv", "text/csv"), Map.entry("js", "application/javascript"),
+            Map.entry("json", "application/json"), Map.entry("xml", "application/xml"),
+            Map.entry("pdf", "application/pdf"), Map.entry("zip", "application/zip"),
+            Map.entry("gz", "application/gzip"), Map.entry("tar", "application/x-tar"),
+            Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
+            Map.entry("gif", "image/gif"), Map.entry("svg", "image/svg+xml"), Map.entry("webp", "image/webp"),
+            Map.entry("mp4", "video/mp4"), Map.entry("mp3", "audio/mpeg"), Map.entry("iso", "application/x-iso9660-image"),
+            Map.entry("sh", "application/x-sh"), Map.entry("py", "text/x-python"), Map.entry("md", "text/markdown"));
+
+    private Requests() {
+    }
+
+    /** A Swift path: account, container and object, each null when the path stops before it. */
+    record Target(String account, String container, String object) {
+    }
+
+    /**
+     * The path under the pipeline's mount point, percent-decoded here as UTF-8 from the raw
+     * request URI: the container's decoded getPathInfo() would hide %2F and accept bad UTF-8.
+     *
+     * @throws SwiftException 400 naming what is wrong with the encoding
+     */
+    static String path(HttpServletRequest request) {
+        String raw = request.getRequestURI();
+        String context = request.getContextPath();
+        if (!context.isEmpty() && raw.startsWith(context)) {
+            raw = raw.substring(context.length());
+        }
+        String path = decode(raw, "path");
+        String servletPath = request.getServletPath();
+        if (!servletPath.isEmpty() && path.startsWith(servletPath)) {
+            path = path.substring(servletPath.length());
+        }
+        return path;
+    }
+
+    /**
+     * Percent-decodes strictly: bad escapes, bytes that are not UTF-8, and NUL are refused.
+     *
+     * @param what names the decoded thing in the error message
+     */
+    static String decode(String encoded, String what) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw new SwiftException(400, "Invalid percent-encoding in the " + what + " at character " + i);
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(utf8, 0, utf8.length);
+            }
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new SwiftException(400, "Invalid UTF-8 in the " + what);
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new SwiftException(400, "NUL (%00) in the " + what);
+        }
+        return text;
+    }
+
+    /** Percent-encodes as Python's urllib.parse.quote does (keeping /), for headers naming objects. */
+    static String quote(String text) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "/_.-~".indexOf(c) >= 0) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Splits {@code /v1/ACCOUNT[/CONTAINER[/OBJECT...]]}; the object keeps every /.
+     *
+     * @return null when the path is not a Swift v1 path
+     * @throws SwiftException 400 for names over Swift's lengths or an empty container with an object
+     */
+    static Target target(String path) {
+        String rest;
+        if (path.startsWith("/v1/")) {
+            rest = path.substring(4);
+        } else if (path.startsWith("/v1.0/")) {
+            rest = path.substring(6);
+        } else {
+            return null;
+        }
+        int slash = rest.indexOf('/');
+        String account = slash < 0 ? rest : rest.substring(0, slash);
+        if (account.isEmpty()) {
+            return null;
+        }
+        check(account, MAX_ACCOUNT_NAME_LENGTH, "Account");
+        if (slash < 0 || slash == rest.length() - 1) {
+            return new Target(account, null, null);
+        }
+        rest = rest.substring(slash + 1);
+        slash = rest.indexOf('/');
+        String container = slash < 0 ? rest : rest.substring(0, slash);
+        String object = slash < 0 ? "" : rest.substring(slash + 1);
+        if (container.isEmpty()) {
+            throw new SwiftException(400, "Invalid path: the container name is empty (//)");
+        }
+        check(container, MAX_CONTAINER_NAME_LENGTH, "Container");
+        if (object.isEmpty()) {
+            return new Target(account, container, null);
+        }
+        check(object, MAX_OBJECT_NAME_LENGTH, "Object");
+        return new Target(account, container, object);
+    }
+
+    private static void check(String name, int max, String what) {
+        int length = name.getBytes(StandardCharsets.UTF_8).length;
+        if (length > max) {
+            throw new SwiftException(400, what + " name length of " + length + " longer than " + max + " bytes");
+        }
+    }
+
+    /**
+     * The metadata headers of a request, named as Swift names them (title case), checked
+     * against Swift's limits. An empty value, or an {@code X-Remove-...} header, asks for removal
+     * (an empty value in the map).
+     *
+     * @param kind "object", "container" or "account"
+     */
+    static Map<String, String> metadata(HttpServletRequest request, String kind) {
+        String prefix = "x-" + kind + "-meta-";
+        String remove = "x-remove-" + kind + "-meta-";
+        Map<String, String> meta = new LinkedHashMap<>();
+        int count = 0;
+        int size = 0;
+        for (String header : Collections.list(request.getHeaderNames())) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            String key;
+            String value;
+            if (lower.startsWith(prefix)) {
+                key = header.substring(prefix.length());
+                value = request.getHeader(header);
+            } else if (lower.startsWith(remove) && !"object".equals(kind)) {
+                key = header.substring(remove.length());
+                value = "";
+            } else {
+                continue;
+            }
+            if (key.isEmpty()) {
+                throw new SwiftException(400, "Metadata name cannot be empty");
+            }
+            String name = title(prefix + key);
+            if (key.length() > MAX_META_NAME_LENGTH) {
+                throw new SwiftException(400, "Metadata name too long (max " + MAX_META_NAME_LENGTH + " bytes): " + name);
+            }
+            if (value.length() > MAX_META_VALUE_LENGTH) {
+                throw new SwiftException(400, "Metadata value longer than " + MAX_META_VALUE_LENGTH + " bytes: " + name);
+            }
+            count++;
+            size += key.length() + value.length();
+            meta.put(name, value);
+        }
+        if (count > MAX_META_COUNT) {
+            throw new SwiftException(400, "Too many metadata items; max " + MAX_META_COUNT);
+        }
+        if (size > MAX_META_OVERALL_SIZE) {
+            throw new SwiftException(400, "Total metadata too large; max " + MAX_META_OVERALL_SIZE + " bytes");
+        }
+        return meta;
+    }
+
+    /** Python's str.title(), which is how Swift spells the metadata headers it returns. */
+    static String title(String header) {
+        StringBuilder out = new StringBuilder(header.length());
+        boolean start = true;
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if (Character.isLetter(c)) {
+                out.append(start ? Character.toUpperCase(c) : Character.toLowerCase(c));
+                start = false;
+            } else {
+                out.append(c);
+                start = true;
+            }
+        }
+        return out.toString();
+    }
+
+    /** The type Swift would guess from the name (Python's mimetypes), else application/octet-stream. */
+    static String guessType(String name) {
+        int dot = name.lastIndexOf('.');
+        if (dot >= 0 && dot > name.lastIndexOf('/')) {
+            String type = TYPES.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+            if (type != null) {
+                return type;
+            }
+        }
+        String guessed = URLConnection.guessContentTypeFromName(name);
+        return guessed != null ? guessed : "application/octet-stream";
+    }
+
+    /** true, 1, yes, on, t, y: Swift's config_true_value. */
+    static boolean isTrue(String value) {
+        return value != null && List.of("true", "1", "yes", "on", "t", "y").contains(value.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The byte ranges of a Range header for a body of a given length, as Swift's swob reads them.
+     *
+     * @return null when there is no Range header or it is not one Swift understands (serve it all);
+     *         an empty list when nothing in it is satisfiable (416); else the ranges as {first, last}
+     */
+    static List<long[]> ranges(String header, long length) {
+        if (header == null) {
+            return null;
+        }
+        String value = header.trim();
+        if (!value.toLowerCase(Locale.ROOT).startsWith("bytes=")) {
+            return null;
+        }
+        List<long[]> satisfiable = new ArrayList<>();
+        for (String spec : value.substring(6).split(",")) {
+            spec = spec.trim();
+            int dash = spec.indexOf('-');
+            if (dash < 0) {
+                return null;
+            }
+            String first = spec.substring(0, dash).trim();
+            String last = spec.substring(dash + 1).trim();
+            try {
+                if (first.isEmpty()) {
+                    if (last.isEmpty()) {
+                        return null;
+                    }
+                    long suffix = Long.parseLong(last);
+                    if (suffix > 0 && length > 0) {
+                        satisfiable.add(new long[] {Math.max(0, length - suffix), length - 1});
+                    }
+                } else {
+                    long start = Long.parseLong(first);
+                    long end = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
+                    if (start < 0 || end < start) {
+                        return null;
+                    }
+                    if (start < length) {
+                        satisfiable.add(new long[] {start, Math.min(end, length - 1)});
+                    }
+                }
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return satisfiable;
+    }
+
+    /**
+     * Whether a Swift ACL ({@code X-Container-Read} / {@code -Write}) grants a user: entries are
+     * {@code account:user}, {@code account}, {@code *:user}, {@code account:*} or {@code *};
+     * referrer entries ({@code .r:...}, {@code .rlistings}) name no user and grant none here.
+     *
+     * @param user {@code account:user}, as the auth stage gives it in getRemoteUser()
+     */
+    static boolean aclGrants(String acl, String user) {
+        if (acl == null || acl.isBlank()) {
+            return false;
+        }
+        int colon = user.indexOf(':');
+        String account = colon < 0 ? user : user.substring(0, colon);
+        String name = colon < 0 ? "" : user.substring(colon + 1);
+        for (String entry : acl.split(",")) {
+            entry = entry.trim();
+            if (entry.isEmpty() || entry.startsWith(".")) {
+                continue;
+            }
+            if (entry.equals("*") || entry.equals("*:*") || entry.equals(user) || entry.equals(account)
+                    || entry.equals("*:" + name) || entry.equals(account + ":*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

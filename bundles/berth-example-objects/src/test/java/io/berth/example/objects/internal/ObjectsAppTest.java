@@ -1,0 +1,42 @@
+package io.berth.example.objects.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The app's settings, and the "KEY: reason" errors a pipeline shows for bad ones. */
+class ObjectsAppTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rootDefaultsToKarafDataObjectsAndIsRequiredWithoutIt() {
+        assertThat(ObjectsApp.root("", "/opt/karaf/data")).isEqualTo(Path.of("/opt/karaf/data/objects"));
+        assertThat(ObjectsApp.root(" /srv/objects ", "/opt/karaf/data")).isEqualTo(Path.of("/srv/objects"));
+        assertThatThrownBy(() -> ObjectsApp.root("", null)).hasMessageStartingWith("root: required when karaf.data is not set");
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingTheKey() throws Exception {
+        Map<String, String> root = Map.of("root", dir.toString());
+        assertThatThrownBy(() -> new ObjectsApp().create(Map.of("root", dir.toString(), "max_file_size", "-1")))
+                .hasMessage("max_file_size: must be more than 0, not -1");
+        assertThatThrownBy(() -> new ObjectsApp().create(Map.of("root", dir.toString(), "container_listing_limit", "many")))
+                .hasMessageStartingWith("container_listing_limit: 'many' is not a whole number");
+        assertThatThrownBy(() -> new ObjectsApp().create(Map.of("root", dir.toString(), "colour", "red")))
+                .hasMessageStartingWith("colour: unknown setting; objects takes account_listing_limit, container_listing_limit, "
+                        + "max_container_objects, max_file_size, root");
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        assertThatThrownBy(() -> new ObjectsApp().create(Map.of("root", file.toString())))
+                .hasMessageStartingWith("root: cannot open the object store at " + file);
+        assertThat(new ObjectsApp().create(root)).isInstanceOf(ObjectsServlet.class);
+        assertThat(dir.resolve("tmp")).isDirectory();
+    }
+}

@@ -1,0 +1,128 @@
+package io.berth.example.objects.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The objects app in embedded Jetty 12 (ee10), mounted as Felix's whiteboard mounts a
+ * pipeline's app: a servlet context at the pipeline's path, the servlet at {@code /*}, and a
+ * test auth stage in front that honours the authorization contract from request headers.
+ */
+final class ObjectsJetty implements AutoCloseable {
+
+    /** Test auth: X-Test-User names the user (getRemoteUser), X-Test-Roles the roles (.admin, .reseller_admin). */
+    static final String USER = "X-Test-User";
+    static final String ROLES = "X-Test-Roles";
+    /** The token the swift client is given: the test user test:tester, account admin. */
+    static final String TOKEN = "AUTH_tk-test";
+
+    private final Server server;
+    final ObjectsServlet servlet;
+    final int port;
+    final String contextPath;
+
+    private ObjectsJetty(Server server, ObjectsServlet servlet, int port, String contextPath) {
+        this.server = server;
+        this.servlet = servlet;
+        this.port = port;
+        this.contextPath = contextPath;
+    }
+
+    static ObjectsJetty start(Path root, Map<String, String> settings) throws Exception {
+        return start(root, settings, "/");
+    }
+
+    static ObjectsJetty start(Path root, Map<String, String> settings, String contextPath) throws Exception {
+        return start(root, settings, contextPath, null);
+    }
+
+    /**
+     * @param compliance the connector's URI compliance, as Felix's {@code org.eclipse.jetty.UriComplianceMode}
+     *        sets it (with decodeAmbiguousURIs for LEGACY, UNSAFE, UNAMBIGUOUS); null for Jetty's default
+     */
+    static ObjectsJetty start(Path root, Map<String, String> settings, String contextPath, UriCompliance compliance)
+            throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("root", root.toString());
+        ObjectsServlet servlet = (ObjectsServlet) new ObjectsApp().create(all);
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        if (compliance != null) {
+            http.setUriCompliance(compliance);
+        }
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler(contextPath);
+        context.addFilter(new FilterHolder(new TestAuth()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(servlet), "/*");
+        if (compliance != null) {
+            context.getServletHandler().setDecodeAmbiguousURIs(true);
+        }
+        server.setHandler(context);
+        server.start();
+        return new ObjectsJetty(server, servlet, connector.getLocalPort(), contextPath.equals("/") ? "" : contextPath);
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port + contextPath;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    /** Stands for tempauth: wraps the request with the user and roles the test headers name. */
+    static final class TestAuth implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            HttpServletRequest http = (HttpServletRequest) request;
+            String user = http.getHeader(USER);
+            String roles = http.getHeader(ROLES);
+            if (TOKEN.equals(http.getHeader("X-Auth-Token"))) {
+                user = "test:tester";
+                roles = ".admin";
+            }
+            if (user == null) {
+                chain.doFilter(request, response);
+                return;
+            }
+            List<String> granted = roles == null ? List.of() : List.of(roles.split(","));
+            String remoteUser = user;
+            chain.doFilter(new HttpServletRequestWrapper(http) {
+                @Override
+                public String getRemoteUser() {
+                    return remoteUser;
+                }
+
+                @Override
+                public boolean isUserInRole(String role) {
+                    return granted.contains(role);
+                }
+            }, response);
+        }
+    }
+}

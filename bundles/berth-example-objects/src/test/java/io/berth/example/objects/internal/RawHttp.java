@@ -1,0 +1,141 @@
+package io.berth.example.objects.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * HTTP/1.1 over a plain socket to 127.0.0.1, for what java.net.http will not send or show:
+ * chunked bodies sent bit by bit, hundreds of header lines, {@code Connection}, several
+ * requests on one connection.
+ */
+final class RawHttp implements Closeable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    RawHttp(int port) throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(5_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** Sends text as is (CRLFs included by the caller). */
+    RawHttp send(String text) throws IOException {
+        return send(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    RawHttp send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** One chunk of a chunked body. */
+    RawHttp chunk(byte[] data) throws IOException {
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        chunk.writeBytes((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        chunk.writeBytes(data);
+        chunk.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        return send(chunk.toByteArray());
+    }
+
+    RawHttp lastChunk() throws IOException {
+        return send("0\r\n\r\n");
+    }
+
+    /** Reads one response: status, headers, and its body (by length, chunks, or up to the close). */
+    Response read() throws IOException {
+        return read(false);
+    }
+
+    /** Reads the response to a HEAD request: no body, whatever the headers say. */
+    Response readHead() throws IOException {
+        return read(true);
+    }
+
+    private Response read(boolean head) throws IOException {
+        String statusLine = line();
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        List<String[]> headers = new ArrayList<>();
+        for (String line = line(); !line.isEmpty(); line = line()) {
+            int colon = line.indexOf(':');
+            headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+        }
+        Response response = new Response(status, headers, null, List.of());
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        List<String[]> trailers = new ArrayList<>();
+        Optional<String> length = response.header("Content-Length");
+        if (head) {
+            return new Response(status, headers, "", List.of());
+        } else if (length.isPresent()) {
+            body.write(in.readNBytes(Integer.parseInt(length.get())));
+        } else if (response.header("Transfer-Encoding").filter(te -> te.equalsIgnoreCase("chunked")).isPresent()) {
+            for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+                    size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+                body.write(in.readNBytes(size));
+                line();
+            }
+            for (String line = line(); !line.isEmpty(); line = line()) {
+                int colon = line.indexOf(':');
+                trailers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+            }
+        } else if (status != 204 && status != 304) {
+            body.write(in.readAllBytes());
+        }
+        return new Response(status, headers, body.toString(StandardCharsets.UTF_8), trailers);
+    }
+
+    /** Whether the server closed the connection (reads end of stream within the socket timeout). */
+    boolean closedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
+    private String line() throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    record Response(int status, List<String[]> headers, String body, List<String[]> trailers) {
+
+        Optional<String> header(String name) {
+            return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst();
+        }
+
+        List<String> headerNames() {
+            return headers.stream().map(h -> h[0].toLowerCase(Locale.ROOT)).toList();
+        }
+
+        List<String> trailerNames() {
+            return trailers.stream().map(h -> h[0].toLowerCase(Locale.ROOT)).toList();
+        }
+    }
+}
