@@ -61,6 +61,8 @@ final class ObjectsServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String method = request.getMethod();
         String path = "?";
+        // What the stages before us set (X-Trans-Id and the like) stays on an error answer.
+        Map<String, List<String>> upstream = headers(response);
         try {
             path = Requests.path(request);
             if (path.equals("/info")) {
@@ -82,19 +84,20 @@ final class ObjectsServlet extends HttpServlet {
                 object(request, response, target);
             }
         } catch (SwiftException e) {
-            error(response, e.status, e.getMessage());
+            error(response, upstream, e.status, e.getMessage());
         } catch (ClientGoneException e) {
             // Nothing was stored; the client is probably not there to read this.
             LOG.debug("{} {}: {}", method, path, e.getMessage());
-            error(response, 499, "Client Disconnect: " + e.getMessage());
+            error(response, upstream, 499, "Client Disconnect: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             if (response.isCommitted()) {
                 // Mid-body (a disk error, a DLO segment replaced, or the client gone): only cutting the response is honest.
                 LOG.warn("{} {} failed after the response began: {}", method, path, e.toString());
                 throw e instanceof IOException ? (IOException) e : new IOException(e);
             }
-            LOG.error("{} {} failed", method, path, e);
-            error(response, 500, "Internal Server Error: the object store failed; the server log has the details");
+            LOG.error("{} {} failed: {}", method, path, e.toString());
+            LOG.debug("{} {} failed", method, path, e);
+            error(response, upstream, 500, "Internal Server Error: the object store failed; the server log has the details");
         }
     }
 
@@ -867,12 +870,22 @@ final class ObjectsServlet extends HttpServlet {
         response.getOutputStream().write(bytes);
     }
 
-    private static void error(HttpServletResponse response, int status, String message) throws IOException {
+    private static Map<String, List<String>> headers(HttpServletResponse response) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : response.getHeaderNames()) {
+            headers.put(name, List.copyOf(response.getHeaders(name)));
+        }
+        return headers;
+    }
+
+    private static void error(HttpServletResponse response, Map<String, List<String>> upstream, int status, String message)
+            throws IOException {
         if (response.isCommitted()) {
             return;
         }
         String contentRange = response.getHeader("Content-Range");
         response.reset();
+        upstream.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
         if (status == 416 && contentRange != null) {
             response.setHeader("Content-Range", contentRange);
         }

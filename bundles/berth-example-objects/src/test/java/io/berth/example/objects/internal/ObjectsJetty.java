@@ -36,6 +36,8 @@ final class ObjectsJetty implements AutoCloseable {
     static final String ROLES = "X-Test-Roles";
     /** The token the swift client is given: the test user test:tester, account admin. */
     static final String TOKEN = "AUTH_tk-test";
+    /** Set on every response by the test auth stage, before the app runs. */
+    static final String STAGE_HEADER = "X-Trans-Id";
 
     private final Server server;
     final ObjectsServlet servlet;
@@ -100,6 +102,8 @@ final class ObjectsJetty implements AutoCloseable {
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
             HttpServletRequest http = (HttpServletRequest) request;
+            // As catch_errors does in a pipeline: a header a stage set before the app ran.
+            ((jakarta.servlet.http.HttpServletResponse) response).setHeader(STAGE_HEADER, "set by a stage");
             String user = http.getHeader(USER);
             String roles = http.getHeader(ROLES);
             if (TOKEN.equals(http.getHeader("X-Auth-Token"))) {

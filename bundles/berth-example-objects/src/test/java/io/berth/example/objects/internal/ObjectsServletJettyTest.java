@@ -60,6 +60,15 @@ class ObjectsServletJettyTest {
     }
 
     @Test
+    void anErrorAnswerKeepsTheHeadersStagesSetBeforeTheApp() throws Exception {
+        HttpResponse<String> missing = send("GET", A + "/nothing-here", null);
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue(ObjectsJetty.STAGE_HEADER)).hasValue("set by a stage");
+        assertThat(send("GET", A + "/c/o", null).headers().firstValue(ObjectsJetty.STAGE_HEADER)).hasValue("set by a stage");
+    }
+
+    @Test
     void otherPathsAre404AndBadEncodingIs400() throws Exception {
         assertThat(send("GET", "/nothing", null).statusCode()).isEqualTo(404);
         assertThat(send("GET", "/v1/", null).statusCode()).isEqualTo(404);
