@@ -53,6 +53,16 @@ final class AccessLogTemplate {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+    /** The ASCII characters Python's quote(value, safe=':/{}') keeps. */
+    private static final boolean[] SAFE = new boolean[0x80];
+
+    static {
+        for (char c = 0; c < 0x80; c++) {
+            SAFE[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '-' || c == '~' || c == ':' || c == '/' || c == '{' || c == '}';
+        }
+    }
+
     private static final long PID = ProcessHandle.current().pid();
 
     /** Settings the fields depend on. */
@@ -427,7 +437,13 @@ final class AccessLogTemplate {
             line.append('-');
             return;
         }
-        for (int i = 0; i < value.length(); i++) {
+        // Most values (addresses, methods, plain paths, ids) need no quoting: copied in one go.
+        int plain = 0;
+        while (plain < value.length() && isSafe(value.charAt(plain))) {
+            plain++;
+        }
+        line.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x80) {
                 if (isSafe(c)) {
@@ -456,8 +472,7 @@ final class AccessLogTemplate {
     }
 
     private static boolean isSafe(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '_' || c == '.' || c == '-' || c == '~' || c == ':' || c == '/' || c == '{' || c == '}';
+        return c < 0x80 && SAFE[c];
     }
 
     private static void percent(StringBuilder line, int b) {

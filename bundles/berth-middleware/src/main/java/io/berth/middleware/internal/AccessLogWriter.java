@@ -65,7 +65,8 @@ final class AccessLogWriter implements Runnable {
 
     // The writer thread's own state.
     private final StringBuilder line = new StringBuilder(512);
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private final byte[] bytes = new byte[BUFFER_BYTES];
+    private int used;
     private int bufferedLines;
     private FileChannel channel;
     private Object fileKey;
@@ -132,6 +133,16 @@ final class AccessLogWriter implements Runnable {
             LockSupport.unpark(thread);
         }
         return true;
+    }
+
+    /** @return entries waiting for the writer, an estimate */
+    int queued() {
+        return queue.size();
+    }
+
+    /** @return the writer's thread, for measurements */
+    Thread thread() {
+        return thread;
     }
 
     /** Entries dropped so far because the queue was full. */
@@ -230,42 +241,43 @@ final class AccessLogWriter implements Runnable {
         entry.template.appendTo(line, entry);
         line.append('\n');
         int chars = line.length();
-        if (buffer.remaining() < chars * 3) {
+        if (BUFFER_BYTES - used < chars * 3) {
             flush();
             if (channel == null) {
                 lost++;
                 return;
             }
-            if (buffer.remaining() < chars * 3) {
+            if (BUFFER_BYTES < chars * 3) {
                 // Longer than the buffer: written by itself.
                 write(ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8)), 1);
                 return;
             }
         }
-        int start = buffer.position();
+        int start = used;
         for (int i = 0; i < chars; i++) {
             char c = line.charAt(i);
             if (c >= 0x80) {
                 // Fields are quoted to ASCII; only a template's own text can hold other characters.
-                buffer.position(start);
-                buffer.put(line.toString().getBytes(StandardCharsets.UTF_8));
-                break;
+                byte[] encoded = line.toString().getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(encoded, 0, bytes, start, encoded.length);
+                used = start + encoded.length;
+                bufferedLines++;
+                return;
             }
-            buffer.put((byte) c);
+            bytes[used++] = (byte) c;
         }
         bufferedLines++;
     }
 
     /** Writes the buffer to the file. */
     private void flush() {
-        if (buffer.position() == 0) {
+        if (used == 0) {
             return;
         }
-        buffer.flip();
         int lines = bufferedLines;
         bufferedLines = 0;
-        write(buffer, lines);
-        buffer.clear();
+        write(ByteBuffer.wrap(bytes, 0, used), lines);
+        used = 0;
     }
 
     private void write(ByteBuffer bytes, int lines) {
