@@ -134,7 +134,7 @@ def main(results):
       '(`etc/berth.pipeline-bare.cfg`); max heap %s MB |' % meta.get('berth_max_heap_mb', '?'))
     w('| 3 | berth-default | the same Berth process: the shipped pipeline `main` at `/`, '
       '`catch_errors gatekeeper healthcheck proxy_logging hello`, access log to '
-      '`data/log/berth-access.log` (async appender) |')
+      '`data/log/berth-access.log` (proxy_logging\'s writer thread) |')
     w('| 4 | nginx | `return 200 "Hello from Berth"`, one worker, no access log |')
     w('| 5 | eventlet | `bench/eventlet`: paste.deploy `loadapp` of `catch_errors request_limits gatekeeper '
       'healthcheck proxy_logging hello` (Swift-style filters; access line to a file), '
@@ -256,7 +256,7 @@ def main(results):
                 statistics.median(rps), min(rps), ms(statistics.median(p99)), ms(max(p99))))
         w('')
     w('Raw numbers: [raw/](raw/). Berth\'s access log at the end of the run: %s lines in '
-      '`data/log/berth-access.log*` (it rolls at 16 MB and keeps a few files, so this is a floor).'
+      '`data/log/berth-access.log*` (lines a full queue dropped are not in it: see karaf.log).'
       % meta.get('access_log_lines', '?'))
     w('')
     with open(os.path.join(results, 'compare.md'), 'w') as f:

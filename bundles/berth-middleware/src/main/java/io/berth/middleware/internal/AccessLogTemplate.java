@@ -18,7 +18,9 @@ import io.berth.api.Berth;
 
 /**
  * Swift's {@code log_msg_template}, parsed once into a list of parts that append a request's
- * fields to a line. Python {@code str.format} syntax as Swift uses it: {@code {field}},
+ * fields to a line. The request's values are copied when it ends ({@link #capture}), on the
+ * request's thread; quoting and formatting them ({@link #appendTo}) can then happen on another.
+ * Python {@code str.format} syntax as Swift uses it: {@code {field}},
  * {@code {start_time.ATTR}} / {@code {end_time.ATTR}} for a time's formats, {@code {{} and
  * {@code }}} for literal braces. Each field's value is URL-quoted (UTF-8, only letters, digits and
  * {@code _.-~:/{}} kept) so that a line splits on spaces; an empty or zero value is {@code -}.
@@ -67,6 +69,16 @@ final class AccessLogTemplate {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+    /** The ASCII characters Python's quote(value, safe=':/{}') keeps. */
+    private static final boolean[] SAFE = new boolean[0x80];
+
+    static {
+        for (char c = 0; c < 0x80; c++) {
+            SAFE[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '-' || c == '~' || c == ':' || c == '/' || c == '{' || c == '}';
+        }
+    }
+
     private static final long PID = ProcessHandle.current().pid();
 
     /** Settings the fields depend on. */
@@ -76,13 +88,24 @@ final class AccessLogTemplate {
     /** Appends one piece of the line. */
     @FunctionalInterface
     private interface Part {
-        void append(StringBuilder line, AccessRecord record);
+        void append(StringBuilder line, AccessEntry entry);
+    }
+
+    /**
+     * A field: either a value read from the request (copied when the request ends, quoted when the
+     * line is written) or a part that reads the entry's counts and times.
+     */
+    private record Field(Function<HttpServletRequest, String> value, Part part) {
     }
 
     private final Part[] parts;
 
-    private AccessLogTemplate(Part[] parts) {
+    /** What {@link #capture} copies from the request, one per slot of {@link AccessEntry#values}. */
+    private final Function<HttpServletRequest, String>[] captures;
+
+    private AccessLogTemplate(Part[] parts, Function<HttpServletRequest, String>[] captures) {
         this.parts = parts;
+        this.captures = captures;
     }
 
     /**
@@ -96,8 +119,9 @@ final class AccessLogTemplate {
         if (template.isBlank()) {
             throw new IllegalArgumentException(KEY + ": empty; the default is " + DEFAULT);
         }
-        Map<String, Part> fields = fields(options);
+        Map<String, Field> fields = fields(options);
         List<Part> parts = new ArrayList<>();
+        Map<String, Integer> slots = new LinkedHashMap<>();
         StringBuilder literal = new StringBuilder();
         int i = 0;
         while (i < template.length()) {
@@ -120,10 +144,10 @@ final class AccessLogTemplate {
                 }
                 if (literal.length() > 0) {
                     String text = literal.toString();
-                    parts.add((line, record) -> line.append(text));
+                    parts.add((line, entry) -> line.append(text));
                     literal.setLength(0);
                 }
-                parts.add(field(template.substring(i + 1, close), fields));
+                parts.add(field(template.substring(i + 1, close), fields, slots));
                 i = close + 1;
             } else {
                 literal.append(c);
@@ -132,9 +156,13 @@ final class AccessLogTemplate {
         }
         if (literal.length() > 0) {
             String text = literal.toString();
-            parts.add((line, record) -> line.append(text));
+            parts.add((line, entry) -> line.append(text));
         }
-        return new AccessLogTemplate(parts.toArray(new Part[0]));
+        List<Function<HttpServletRequest, String>> captures = new ArrayList<>();
+        slots.keySet().forEach(name -> captures.add(fields.get(name).value()));
+        @SuppressWarnings("unchecked")
+        Function<HttpServletRequest, String>[] captured = captures.toArray(new Function[0]);
+        return new AccessLogTemplate(parts.toArray(new Part[0]), captured);
     }
 
     /**
@@ -142,26 +170,54 @@ final class AccessLogTemplate {
      * @return its access line
      */
     String format(AccessRecord record) {
-        StringBuilder line = new StringBuilder(256);
-        for (Part part : parts) {
-            part.append(line, record);
+        return format(capture(record));
+    }
+
+    /**
+     * Copies what the line needs from an ended request: the request itself is not read again.
+     *
+     * @param record an ended request
+     * @return the entry to format, on any thread
+     */
+    AccessEntry capture(AccessRecord record) {
+        String[] values = new String[captures.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = captures[i].apply(record.request);
         }
+        return new AccessEntry(this, values, record);
+    }
+
+    /** @return the entry's access line */
+    String format(AccessEntry entry) {
+        StringBuilder line = new StringBuilder(256);
+        appendTo(line, entry);
         return line.toString();
     }
 
-    private static Part field(String spec, Map<String, Part> fields) {
+    /** Appends the entry's access line, without a line separator. */
+    void appendTo(StringBuilder line, AccessEntry entry) {
+        for (Part part : parts) {
+            part.append(line, entry);
+        }
+    }
+
+    private static Part field(String spec, Map<String, Field> fields, Map<String, Integer> slots) {
         if (spec.indexOf('!') >= 0 || spec.indexOf(':') >= 0) {
             throw new IllegalArgumentException(KEY + ": {" + spec + "}: conversions (!) and format specs (:) are not supported");
         }
         int dot = spec.indexOf('.');
         String name = dot < 0 ? spec : spec.substring(0, dot);
-        Part part = fields.get(name);
-        if (part == null) {
+        Field field = fields.get(name);
+        if (field == null) {
             throw new IllegalArgumentException(KEY + ": unknown field {" + spec + "}; known: "
                     + String.join(", ", fields.keySet()));
         }
         if (dot < 0) {
-            return part;
+            if (field.part() != null) {
+                return field.part();
+            }
+            int slot = slots.computeIfAbsent(name, n -> slots.size());
+            return (line, entry) -> quote(line, entry.values[slot]);
         }
         String format = spec.substring(dot + 1);
         boolean start = name.equals("start_time");
@@ -172,61 +228,65 @@ final class AccessLogTemplate {
             throw new IllegalArgumentException(KEY + ": {" + spec + "}: unknown time format " + format + "; known: "
                     + String.join(", ", TIME_FORMATS));
         }
-        return (line, record) -> quote(line, formatTime(start ? record.startEpochNanos : record.endEpochNanos(), format));
+        return (line, entry) -> quote(line, formatTime(start ? entry.startEpochNanos : entry.endEpochNanos(), format));
     }
 
     /** The fields, in the order Swift documents them; each appends its value quoted, or {@code -}. */
-    private static Map<String, Part> fields(Options options) {
-        Map<String, Part> fields = new LinkedHashMap<>();
-        fields.put("client_ip", text(record -> clientIp(record.request, options.xForwardedFor())));
-        fields.put("remote_addr", text(record -> record.request.getRemoteAddr()));
-        fields.put("end_time", (line, record) -> appendEpoch(line, record.endEpochNanos()));
-        fields.put("method", text(record -> record.request.getMethod()));
-        fields.put("path", text(record -> pathAndQuery(record.request)));
-        fields.put("protocol", text(record -> record.request.getProtocol()));
-        fields.put("status_int", number(record -> record.status));
-        fields.put("referer", text(record -> record.request.getHeader("Referer")));
-        fields.put("user_agent", text(record -> record.request.getHeader("User-Agent")));
-        fields.put("auth_token", text(record -> capLength(record.request.getHeader("X-Auth-Token"),
+    private static Map<String, Field> fields(Options options) {
+        Map<String, Field> fields = new LinkedHashMap<>();
+        fields.put("client_ip", text(request -> clientIp(request, options.xForwardedFor())));
+        fields.put("remote_addr", text(request -> request.getRemoteAddr()));
+        fields.put("end_time", part((line, entry) -> appendEpoch(line, entry.endEpochNanos())));
+        fields.put("method", text(request -> request.getMethod()));
+        fields.put("path", text(request -> pathAndQuery(request)));
+        fields.put("protocol", text(request -> request.getProtocol()));
+        fields.put("status_int", number(entry -> entry.status));
+        fields.put("referer", text(request -> request.getHeader("Referer")));
+        fields.put("user_agent", text(request -> request.getHeader("User-Agent")));
+        fields.put("auth_token", text(request -> capLength(request.getHeader("X-Auth-Token"),
                 options.revealSensitivePrefix())));
-        fields.put("bytes_recvd", number(record -> record.bytesReceived));
-        fields.put("bytes_sent", number(record -> record.bytesSent));
-        fields.put("client_etag", text(record -> record.request.getHeader("Etag")));
-        fields.put("transaction_id", text(record -> Berth.transactionId(record.request)));
-        fields.put("headers", text(record -> options.logHeaders() ? headers(record.request, options) : null));
-        fields.put("request_time", (line, record) -> appendSeconds(line, record.durationNanos));
+        fields.put("bytes_recvd", number(entry -> entry.bytesReceived));
+        fields.put("bytes_sent", number(entry -> entry.bytesSent));
+        fields.put("client_etag", text(request -> request.getHeader("Etag")));
+        fields.put("transaction_id", text(request -> Berth.transactionId(request)));
+        fields.put("headers", text(request -> options.logHeaders() ? headers(request, options) : null));
+        fields.put("request_time", part((line, entry) -> appendSeconds(line, entry.durationNanos)));
         // Swift's swift.source: set by its middleware for subrequests they make; Berth's stages make
         // none. Kept so that Swift's log parsers find the fields after it where they expect them.
-        fields.put("source", text(record -> null));
+        fields.put("source", text(request -> null));
         // Swift's swift.log_info: notes on the request (Berth: how long it waited for a stage being updated).
-        fields.put("log_info", text(record -> Berth.logInfo(record.request)));
-        fields.put("start_time", (line, record) -> appendEpoch(line, record.startEpochNanos));
-        fields.put("domain", text(record -> record.request.getServerName()));
-        fields.put("pid", number(record -> PID));
-        fields.put("wire_status_int", number(record -> record.wireStatus));
+        fields.put("log_info", text(request -> Berth.logInfo(request)));
+        fields.put("start_time", part((line, entry) -> appendEpoch(line, entry.startEpochNanos)));
+        fields.put("domain", text(request -> request.getServerName()));
+        fields.put("pid", number(entry -> PID));
+        fields.put("wire_status_int", number(entry -> entry.wireStatus));
         // Swift's swift.access_logging['user_id']: who tempauth let the request through as.
-        fields.put("access_user_id", text(record -> accessUserId(record.request)));
+        fields.put("access_user_id", text(request -> accessUserId(request)));
         return fields;
     }
 
-    private static Part text(Function<AccessRecord, String> value) {
-        return (line, record) -> quote(line, value.apply(record));
+    private static Field text(Function<HttpServletRequest, String> value) {
+        return new Field(value, null);
+    }
+
+    private static Field part(Part part) {
+        return new Field(null, part);
     }
 
     @FunctionalInterface
     private interface LongValue {
-        long of(AccessRecord record);
+        long of(AccessEntry entry);
     }
 
-    private static Part number(LongValue value) {
-        return (line, record) -> {
-            long n = value.of(record);
+    private static Field number(LongValue value) {
+        return part((line, entry) -> {
+            long n = value.of(entry);
             if (n == 0) {
                 line.append('-');
             } else {
                 line.append(n);
             }
-        };
+        });
     }
 
     private static String accessUserId(HttpServletRequest request) {
@@ -401,7 +461,13 @@ final class AccessLogTemplate {
             line.append('-');
             return;
         }
-        for (int i = 0; i < value.length(); i++) {
+        // Most values (addresses, methods, plain paths, ids) need no quoting: copied in one go.
+        int plain = 0;
+        while (plain < value.length() && isSafe(value.charAt(plain))) {
+            plain++;
+        }
+        line.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x80) {
                 if (isSafe(c)) {
@@ -430,8 +496,7 @@ final class AccessLogTemplate {
     }
 
     private static boolean isSafe(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '_' || c == '.' || c == '-' || c == '~' || c == ':' || c == '/' || c == '{' || c == '}';
+        return c < 0x80 && SAFE[c];
     }
 
     private static void percent(StringBuilder line, int b) {

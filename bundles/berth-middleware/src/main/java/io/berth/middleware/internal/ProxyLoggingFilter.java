@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -15,6 +14,7 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
@@ -28,12 +28,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Swift's {@code proxy_logging}: one access line per request, in {@code log_msg_template}'s
- * format, to the logger {@value #LOGGER}. The line is written when the response is complete: when
- * the stages after it return, or for an asynchronous request when its async cycle completes.
- * A request that the client abandoned is logged as 499, one that an exception ended as 500.
+ * format, to a {@link Route}: an access log file written by a thread of its own, or the logger
+ * {@value #LOGGER}. The line's values are copied when the response is complete: when the stages
+ * after it return, or for an asynchronous request when its async cycle completes. A request that
+ * the client abandoned is logged as 499, one that an exception ended as 500.
  *
- * <p>When the logger is off for INFO the filter only passes requests on. Used twice in a pipeline
- * (as Swift allows), the second one passes the request on without logging it a second time.
+ * <p>When the route is off (the logger's INFO is) the filter only passes requests on. Used twice in
+ * a pipeline (as Swift allows), the second one passes the request on without logging it a second
+ * time.
  */
 final class ProxyLoggingFilter implements Filter {
 
@@ -44,20 +46,65 @@ final class ProxyLoggingFilter implements Filter {
 
     private static final Logger ACCESS = LoggerFactory.getLogger(LOGGER);
 
-    private final AccessLogTemplate template;
-    private final BooleanSupplier enabled;
-    private final Consumer<String> sink;
+    /** Where the lines go. */
+    interface Route {
 
-    ProxyLoggingFilter(ProxyLoggingStage.Config config) {
-        this(config, ACCESS::isInfoEnabled, ACCESS::info);
+        /** @return whether lines are wanted now; asked once per request */
+        boolean enabled();
+
+        /** Called on the request's thread (or the thread completing it) once per request. */
+        void log(AccessEntry entry);
+
+        /** The filter is initialised: its route may start writing. */
+        default void open() {
+        }
+
+        /** The filter is destroyed. */
+        default void close() {
+        }
     }
+
+    /** The logger {@value #LOGGER}, formatted on the request's thread. */
+    static final Route LOGGER_ROUTE = new Route() {
+        @Override
+        public boolean enabled() {
+            return ACCESS.isInfoEnabled();
+        }
+
+        @Override
+        public void log(AccessEntry entry) {
+            ACCESS.info(entry.format());
+        }
+    };
+
+    private final AccessLogTemplate template;
+    private final Route route;
 
     /** For tests: every line goes to {@code sink}. */
     ProxyLoggingFilter(ProxyLoggingStage.Config config, Consumer<String> sink) {
-        this(config, () -> true, sink);
+        this(template(config), new Route() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public void log(AccessEntry entry) {
+                sink.accept(entry.format());
+            }
+        });
     }
 
-    private ProxyLoggingFilter(ProxyLoggingStage.Config config, BooleanSupplier enabled, Consumer<String> sink) {
+    ProxyLoggingFilter(AccessLogTemplate template, Route route) {
+        this.template = template;
+        this.route = route;
+    }
+
+    /**
+     * @return the line's template from the stage's settings
+     * @throws IllegalArgumentException naming the key of an invalid setting
+     */
+    static AccessLogTemplate template(ProxyLoggingStage.Config config) {
         int reveal = config.reveal__sensitive__prefix();
         if (reveal < 0) {
             throw new IllegalArgumentException("reveal_sensitive_prefix: " + reveal
@@ -66,10 +113,18 @@ final class ProxyLoggingFilter implements Filter {
         Set<String> headersOnly = Arrays.stream(config.access__log__headers__only())
                 .map(name -> name.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
-        this.template = AccessLogTemplate.parse(config.log__msg__template(), new AccessLogTemplate.Options(
+        return AccessLogTemplate.parse(config.log__msg__template(), new AccessLogTemplate.Options(
                 config.log__x__forwarded__for(), reveal, config.access__log__headers(), headersOnly));
-        this.enabled = enabled;
-        this.sink = sink;
+    }
+
+    @Override
+    public void init(FilterConfig config) {
+        route.open();
+    }
+
+    @Override
+    public void destroy() {
+        route.close();
     }
 
     @Override
@@ -83,7 +138,7 @@ final class ProxyLoggingFilter implements Filter {
             redispatch((AccessRecord) existing, request, response, chain);
             return;
         }
-        if (!enabled.getAsBoolean()) {
+        if (!route.enabled()) {
             chain.doFilter(request, response);
             return;
         }
@@ -160,7 +215,7 @@ final class ProxyLoggingFilter implements Filter {
 
     private void finish(AccessRecord record) {
         if (record.end(System.nanoTime())) {
-            sink.accept(template.format(record));
+            route.log(template.capture(record));
         }
     }
 

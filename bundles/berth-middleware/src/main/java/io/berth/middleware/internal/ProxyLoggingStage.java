@@ -1,10 +1,13 @@
 package io.berth.middleware.internal;
 
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Map;
 
 import jakarta.servlet.Filter;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -12,18 +15,30 @@ import io.berth.api.Stage;
 import io.berth.api.StageFactory;
 import io.berth.api.StageSettings;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * {@code proxy_logging} as a pipeline stage: Swift's access log, one line per request to the
- * logger {@code berth.access} ({@code proxy_logging.log_x_forwarded_for = true}).
+ * {@code proxy_logging} as a pipeline stage: Swift's access log, one line per request, to
+ * {@code ${karaf.log}/berth-access.log} by default ({@code proxy_logging.log_x_forwarded_for = true}).
+ * Each file is written by one thread of this component's, whichever pipelines write it; they stop
+ * when the last filter writing their file is destroyed, or when this component is deactivated.
  */
 @Component(service = StageFactory.class)
 @Stage("proxy_logging")
 public final class ProxyLoggingStage implements StageFactory {
 
+    static final String FILE = "file";
+    static final String LOGGER = "logger";
+    static final String DEFAULT_FILE_NAME = "berth-access.log";
+    static final int MAX_QUEUE_SIZE = 1 << 24;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyLoggingStage.class);
+
     @ObjectClassDefinition(name = "Berth proxy_logging",
-            description = "Writes one access line per request, in Swift's proxy log format, to the logger "
-                    + "berth.access (by default the file berth-access.log). A client that hung up is logged "
-                    + "as 499, a request an exception ended as 500.")
+            description = "Writes one access line per request, in Swift's proxy log format, to the file "
+                    + "berth-access.log in Karaf's log directory (or another file, or the logger berth.access). "
+                    + "A client that hung up is logged as 499, a request an exception ended as 500.")
     public @interface Config {
 
         @AttributeDefinition(name = "Log line template",
@@ -60,10 +75,88 @@ public final class ProxyLoggingStage implements StageFactory {
                 description = "With access_log_headers, log only these request headers (names, separated "
                         + "by commas, any case). Default: all.")
         String[] access__log__headers__only() default {};
+
+        @AttributeDefinition(name = "Route",
+                description = "file: the lines are appended to access_log_file by a thread of their own; a "
+                        + "request only copies its values and queues them, and never waits for the disk. "
+                        + "logger: each line is logged at INFO to the logger berth.access (through Karaf's "
+                        + "logging, etc/org.ops4j.pax.logging.cfg: to send them to syslog, say), formatted on "
+                        + "the request's thread; the logger's level switches the line off. Default file.")
+        String access__log__route() default FILE;
+
+        @AttributeDefinition(name = "Access log file",
+                description = "With access_log_route = file: the file, appended to and created when missing "
+                        + "(with its directory). A relative path is relative to Karaf's log directory "
+                        + "(the system property karaf.log, data/log in the distribution). Moved or deleted "
+                        + "(logrotate's create), it is reopened within a second; truncated (copytruncate), "
+                        + "it is written on at its new end. Default ${karaf.log}/berth-access.log; where "
+                        + "karaf.log is not set (outside Karaf) the lines go to the logger berth.access.")
+        String access__log__file() default "";
+
+        @AttributeDefinition(name = "Queue size",
+                description = "With access_log_route = file: lines waiting for the writer at most. When it is "
+                        + "full a request does not wait: its line is dropped, and the number dropped is logged "
+                        + "at WARN (logger io.berth.middleware.internal.AccessLogWriter) at most once a "
+                        + "minute. Pipelines writing the same file share its queue, sized by the first. "
+                        + "1 to 16777216. Default 65536.")
+        int access__log__queue__size() default 65536;
     }
+
+    private final AccessLogFiles files = new AccessLogFiles();
 
     @Override
     public Filter create(Map<String, String> settings) {
-        return new ProxyLoggingFilter(StageSettings.of(Config.class, "proxy_logging", settings));
+        Config config = StageSettings.of(Config.class, "proxy_logging", settings);
+        AccessLogTemplate template = ProxyLoggingFilter.template(config);
+        String route = config.access__log__route().trim();
+        int queueSize = config.access__log__queue__size();
+        if (!route.equals(FILE) && !route.equals(LOGGER)) {
+            throw new IllegalArgumentException("access_log_route: '" + route + "' is not " + FILE + " or " + LOGGER);
+        }
+        if (queueSize < 1 || queueSize > MAX_QUEUE_SIZE) {
+            throw new IllegalArgumentException("access_log_queue_size: " + queueSize + " is not between 1 and "
+                    + MAX_QUEUE_SIZE);
+        }
+        if (route.equals(LOGGER)) {
+            return new ProxyLoggingFilter(template, ProxyLoggingFilter.LOGGER_ROUTE);
+        }
+        Path file = file(config.access__log__file().trim(), System.getProperty("karaf.log"));
+        if (file == null) {
+            LOG.info("proxy_logging: karaf.log is not set and access_log_file is empty: access lines go to the "
+                    + "logger {}", ProxyLoggingFilter.LOGGER);
+            return new ProxyLoggingFilter(template, ProxyLoggingFilter.LOGGER_ROUTE);
+        }
+        return new ProxyLoggingFilter(template, files.route(file, queueSize));
+    }
+
+    /**
+     * @param setting access_log_file, trimmed
+     * @param logDirectory the system property karaf.log, or null
+     * @return the file, absolute; null for the logger
+     */
+    static Path file(String setting, String logDirectory) {
+        Path file;
+        try {
+            if (setting.isEmpty()) {
+                if (logDirectory == null || logDirectory.isBlank()) {
+                    return null;
+                }
+                file = Paths.get(logDirectory, DEFAULT_FILE_NAME);
+            } else {
+                file = Paths.get(setting);
+                if (!file.isAbsolute() && logDirectory != null && !logDirectory.isBlank()) {
+                    file = Paths.get(logDirectory).resolve(file);
+                }
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("access_log_file: '" + setting + "' is not a path: " + e.getReason(), e);
+        }
+        return file.toAbsolutePath().normalize();
+    }
+
+    /** Every access log file is written to its end (a bounded wait) and closed. */
+    @Deactivate
+    void deactivate() {
+        files.closeAll();
     }
 }

@@ -476,8 +476,13 @@ class ProxyLoggingFilterJettyTest {
         assertThatThrownBy(() -> stage.create(Map.of("log_x_forwarded_for", "maybe")))
                 .hasMessage("log_x_forwarded_for: 'maybe' is not true or false");
         assertThatThrownBy(() -> stage.create(Map.of("log_headers", "true")))
-                .hasMessage("log_headers: unknown setting; proxy_logging takes access_log_headers, "
-                        + "access_log_headers_only, log_msg_template, log_x_forwarded_for, reveal_sensitive_prefix");
+                .hasMessage("log_headers: unknown setting; proxy_logging takes access_log_file, access_log_headers, "
+                        + "access_log_headers_only, access_log_queue_size, access_log_route, log_msg_template, "
+                        + "log_x_forwarded_for, reveal_sensitive_prefix");
+        assertThatThrownBy(() -> stage.create(Map.of("access_log_route", "syslog")))
+                .hasMessage("access_log_route: 'syslog' is not file or logger");
+        assertThatThrownBy(() -> stage.create(Map.of("access_log_queue_size", "0")))
+                .hasMessage("access_log_queue_size: 0 is not between 1 and 16777216");
     }
 
     @Test
