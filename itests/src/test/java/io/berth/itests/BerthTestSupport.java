@@ -146,13 +146,23 @@ public abstract class BerthTestSupport {
 
     /** Runs a shell command with the roles of Karaf's admin group (admin, manager, viewer, systembundles). */
     protected String executeAsAdmin(String command) throws Exception {
+        return executeAs(command, "admin", "manager", "viewer", "systembundles");
+    }
+
+    /** Runs a shell command as a user with these roles only, as Karaf's command ACLs see it. */
+    protected String executeAs(String command, String... roles) throws Exception {
+        return doAs(() -> execute(command), roles);
+    }
+
+    /** Runs the action as a shell user with these roles (Karaf shows such a user only the commands its roles allow). */
+    protected static <T> T doAs(PrivilegedExceptionAction<T> action, String... roles) throws Exception {
         Subject subject = new Subject();
         subject.getPrincipals().add(new UserPrincipal("karaf"));
-        for (String role : new String[] {"admin", "manager", "viewer", "systembundles"}) {
+        for (String role : roles) {
             subject.getPrincipals().add(new RolePrincipal(role));
         }
         try {
-            return Subject.doAs(subject, (PrivilegedExceptionAction<String>) () -> execute(command));
+            return Subject.doAs(subject, action);
         } catch (PrivilegedActionException e) {
             throw e.getException();
         }

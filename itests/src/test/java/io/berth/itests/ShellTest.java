@@ -72,18 +72,37 @@ public class ShellTest extends BerthTestSupport {
         awaitStatus("/healthcheck", 200);
         try {
             assertEquals("Listener main is out of service: healthcheck answers 503 DRAINING, requests are still served; "
-                    + "berth:resume main puts it back\n", execute("berth:drain main"));
+                    + "berth:resume main puts it back\n", executeAsAdmin("berth:drain main"));
 
             assertEquals("DRAINING", awaitStatus("/healthcheck", 503).body());
             assertEquals("requests are still served", "Hello from Berth", awaitStatus("/hello", 200).body());
             assertEquals("DRAINING", row(execute("berth:listeners"), "main").get(3));
-            assertEquals("Listener main is out of service already\n", execute("berth:drain main"));
+            assertEquals("Listener main is out of service already\n", executeAsAdmin("berth:drain main"));
         } finally {
-            assertEquals("Listener main is back in service: healthcheck answers OK\n", execute("berth:resume main"));
+            assertEquals("Listener main is back in service: healthcheck answers OK\n", executeAsAdmin("berth:resume main"));
         }
         assertEquals("OK", awaitStatus("/healthcheck", 200).body());
         assertEquals("SERVING", row(execute("berth:listeners"), "main").get(3));
-        assertEquals("Listener main is in service already\n", execute("berth:resume main"));
+        assertEquals("Listener main is in service already\n", executeAsAdmin("berth:resume main"));
+    }
+
+    @Test(timeout = 120_000)
+    public void commandsThatChangeWhatServesNeedTheAdminRole() throws Exception {
+        for (String command : List.of("berth:reload", "berth:drain main", "berth:resume main",
+                "berth:import-paste --dry-run /nonexistent.ini")) {
+            try {
+                String out = executeAs(command, "viewer");
+                fail(command + " as a viewer should have been refused, but printed: " + out);
+            } catch (Exception e) {
+                // Karaf hides a command from a user whose roles may not run it.
+                assertTrue(command + ": " + e.getMessage(), String.valueOf(e.getMessage())
+                        .matches("(?s).*(Command not found: " + command.split(" ")[0] + "|Insufficient credentials).*"));
+            }
+        }
+        // What only shows stays open to a viewer.
+        assertTrue(executeAs("berth:listeners", "viewer").contains("main"));
+        assertTrue(executeAs("berth:pipelines", "viewer").contains("main"));
+        assertEquals("SERVING", row(executeAs("berth:listeners", "viewer"), "main").get(3));
     }
 
     @Test(timeout = 120_000)
@@ -101,13 +120,13 @@ public class ShellTest extends BerthTestSupport {
     public void reloadReloadsEveryListenerOrOneAndSaysWhatItDid() throws Exception {
         awaitStatus("/hello", 200);
 
-        String all = execute("berth:reload");
+        String all = executeAsAdmin("berth:reload");
         assertTrue(all, all.contains(
                 "Reloaded listener main: a new connector serves, the old one drains (graceful_shutdown_timeout)\n"));
         awaitLog("Berth listener main: reload requested");
 
         assertEquals("Reloaded listener main: a new connector serves, the old one drains (graceful_shutdown_timeout)\n",
-                execute("berth:reload main"));
+                executeAsAdmin("berth:reload main"));
         awaitStatus("/hello", 200);
 
         String unknown = error("berth:reload mian");
@@ -231,7 +250,7 @@ public class ShellTest extends BerthTestSupport {
                 "[filter:errors]", "use = egg:swift#catch_errors", "trans_id_suffix = -shell", "",
                 "[app:hello]", "use = berth#hello", ""));
         try {
-            String dry = execute("berth:import-paste --dry-run " + ini);
+            String dry = executeAsAdmin("berth:import-paste --dry-run " + ini);
             assertEquals(String.join("\n",
                     "Dry run, nothing changed: importing " + ini + " would create or update 1 pipeline",
                     "Pipeline  | Path        | Listeners | Stages",
@@ -248,7 +267,7 @@ public class ShellTest extends BerthTestSupport {
             assertFalse(before, before.endsWith("-shell"));
             assertFalse(execute("berth:pipelines").contains("paste-api"));
 
-            String imported = execute("berth:import-paste " + ini);
+            String imported = executeAsAdmin("berth:import-paste " + ini);
             assertTrue(imported, imported.startsWith("Imported " + ini + ": created or updated 1 pipeline\n"));
 
             List<String> row = awaitRow("berth:pipelines", "paste-api", r -> r.get(4).equals("LIVE"));
@@ -282,6 +301,14 @@ public class ShellTest extends BerthTestSupport {
 
     @Test(timeout = 120_000)
     public void argumentsCompleteWithTheNamesThatExist() throws Exception {
+        // As an admin: Karaf offers a user only the commands its roles may run.
+        doAs(() -> {
+            completeAsAdmin();
+            return null;
+        }, "admin", "manager", "viewer", "systembundles");
+    }
+
+    private void completeAsAdmin() throws Exception {
         ServiceRegistration<StageFactory> tag = tagStage("shell-complete");
         Configuration pipeline = pipeline("shellcomplete", Map.of("pipeline", "hello", "path", "/shellcomplete"));
         Path dir = Files.createTempDirectory("shell-complete");
@@ -322,7 +349,7 @@ public class ShellTest extends BerthTestSupport {
     /** The error line a command gives: Karaf prints it as "Error executing command: MESSAGE". */
     private String error(String command) throws Exception {
         try {
-            String out = execute(command);
+            String out = executeAsAdmin(command);
             fail(command + " should have failed, but printed: " + out);
             return null;
         } catch (Exception e) {
