@@ -109,6 +109,25 @@ class TempAuthFilterJettyTest {
         }
     }
 
+    // --- the path the app reads
+
+    @Test
+    void dotSegmentsCannotMakeTheAccountCheckedDifferFromTheAccountTheAppReads() throws Exception {
+        String token = token("/swift/auth/v1.0", "h", "test:tester", TESTER_KEY).header("X-Auth-Token").orElseThrow();
+
+        // Jetty routes this as /v1/AUTH_test/o, but an app that reads the URI as sent (Swift's
+        // objects app does) sees account AUTH_test2, container c: it must be test2's to allow.
+        RawHttp.Response climbing = send("PUT", "/swift/v1/AUTH_test2/c/../../AUTH_test/o", "h",
+                "X-Auth-Token: " + token, "Content-Length: 0");
+        assertThat(climbing.status()).isEqualTo(403);
+
+        RawHttp.Response own = send("GET", "/swift/v1/AUTH_test/c/../o", "h", "X-Auth-Token: " + token);
+        assertThat(own.status()).isEqualTo(200);
+        // Percent-encoding hides nothing: the app decodes the same way.
+        assertThat(send("GET", "/swift/v1/AUTH%5Ftest2/c", "h", "X-Auth-Token: " + token).status()).isEqualTo(403);
+        assertThat(send("GET", "/swift/v1/AUTH_test/c/%C3%28", "h", "X-Auth-Token: " + token).status()).isEqualTo(400);
+    }
+
     // --- tokens
 
     @Test
