@@ -7,6 +7,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -26,6 +27,7 @@ final class Connectors {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setUriCompliance(UriCompliance.valueOf(settings.uriCompliance));
         // Jetty counts the request line and the headers against one limit: give it the larger of
         // the two and hold each part to its own limit below. Jetty answers 414 when the limit is
         // reached in the request line and 431 when it is reached in the headers.

@@ -107,6 +107,9 @@ public final class ListenerComponent implements Listener {
 
         @AttributeDefinition(description = "Seconds a request may run (uWSGI's harakiri, 0: off): past it the request is logged with its transaction id and answered 503 if its response has not begun")
         double request__timeout() default 0;
+
+        @AttributeDefinition(description = "Jetty's URI compliance mode: DEFAULT answers ambiguous paths (%2F, %25, //, encoded dot segments) 400 itself; LEGACY, RFC3986, UNAMBIGUOUS or UNSAFE let some through, for apps such as an object store whose names hold them (set org.eclipse.jetty.UriComplianceMode in etc/org.apache.felix.http.cfg to the same mode so servlets can read them)")
+        String uri__compliance() default "DEFAULT";
     }
 
     /** Optional: without EventAdmin, lifecycle events are not posted. */

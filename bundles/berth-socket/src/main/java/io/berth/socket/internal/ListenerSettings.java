@@ -41,10 +41,15 @@ final class ListenerSettings {
     static final String WORKERS = "workers";
     static final String MAX_CLIENTS = "max_clients";
     static final String REQUEST_TIMEOUT = "request_timeout";
+    static final String URI_COMPLIANCE = "uri_compliance";
+
+    /** Jetty's named URI compliance modes a listener may take. */
+    static final List<String> URI_COMPLIANCE_MODES = List.of("DEFAULT", "LEGACY", "RFC3986", "UNAMBIGUOUS", "UNSAFE");
 
     static final Set<String> KEYS = Set.of(BIND_IP, BIND_PORT, BACKLOG, TCP_NODELAY, KEEP_IDLE, REUSE_PORT,
             BIND_TIMEOUT, CLIENT_TIMEOUT, KEEPALIVE, MAX_REQUEST_LINE, MAX_HEADER_SIZE, CERT_FILE, KEY_FILE,
-            CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT, WORKERS, MAX_CLIENTS, REQUEST_TIMEOUT);
+            CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT, WORKERS, MAX_CLIENTS, REQUEST_TIMEOUT,
+            URI_COMPLIANCE);
 
     /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
@@ -74,6 +79,11 @@ final class ListenerSettings {
     final int maxClients;
     /** uWSGI's harakiri: a request running longer is logged, and answered 503 if nothing was sent yet. Zero: off. */
     final Duration requestTimeout;
+    /**
+     * Which request paths Jetty lets through (its UriCompliance mode, by name): DEFAULT refuses
+     * ambiguous ones ({@code %2F}, {@code %25}, {@code //}, encoded dot segments) with 400.
+     */
+    final String uriCompliance;
 
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
@@ -111,6 +121,11 @@ final class ListenerSettings {
         this.workers = integer(config, WORKERS, 0, 0, 64);
         this.maxClients = integer(config, MAX_CLIENTS, 1024, 1, 100_000);
         this.requestTimeout = seconds(config, REQUEST_TIMEOUT, 0, 0, 86400);
+        this.uriCompliance = text(config, URI_COMPLIANCE, "DEFAULT").toUpperCase(java.util.Locale.ROOT);
+        if (!URI_COMPLIANCE_MODES.contains(uriCompliance)) {
+            throw new InvalidSettingException(URI_COMPLIANCE, "'" + config.get(URI_COMPLIANCE) + "' is not one of "
+                    + String.join(", ", URI_COMPLIANCE_MODES));
+        }
     }
 
     /** How many sockets (and acceptors and connectors) serve this listener. */
@@ -228,7 +243,8 @@ final class ListenerSettings {
                 && Objects.equals(certFile, s.certFile) && Objects.equals(keyFile, s.keyFile)
                 && Objects.equals(caFile, s.caFile) && requireProxyProtocol == s.requireProxyProtocol
                 && gracefulShutdownTimeout.equals(s.gracefulShutdownTimeout) && workers == s.workers
-                && maxClients == s.maxClients && requestTimeout.equals(s.requestTimeout);
+                && maxClients == s.maxClients && requestTimeout.equals(s.requestTimeout)
+                && uriCompliance.equals(s.uriCompliance);
     }
 
     @Override

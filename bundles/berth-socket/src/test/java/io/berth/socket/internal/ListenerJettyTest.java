@@ -84,6 +84,20 @@ class ListenerJettyTest {
     }
 
     @Test
+    void ambiguousPathsAreRefusedUnlessTheListenersUriComplianceLetsThemThrough() throws Exception {
+        int strict = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", strict));
+        int legacy = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", legacy, "uri_compliance", "legacy"));
+
+        // An object store's name with a percent sign, or with an encoded slash
+        for (String path : new String[] {"/v1/AUTH_a/c/50%25", "/v1/AUTH_a/c/a%2Fb"}) {
+            assertThat(get("127.0.0.1", strict, path)).as(path).startsWith("HTTP/1.1 400");
+            assertThat(get("127.0.0.1", legacy, path)).as(path).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
     void servesOnIpv6Loopback() throws Exception {
         int port = freePort();
         listen(Map.of("bind_ip", "[::1]", "bind_port", port));
