@@ -18,6 +18,7 @@ import java.util.NavigableMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -84,11 +85,11 @@ final class ObjectsServlet extends HttpServlet {
                 object(request, response, target);
             }
         } catch (SwiftException e) {
-            error(response, upstream, e.status, e.getMessage());
+            error(request, response, upstream, e.status, e.getMessage());
         } catch (ClientGoneException e) {
             // Nothing was stored; the client is probably not there to read this.
             LOG.debug("{} {}: {}", method, path, e.getMessage());
-            error(response, upstream, 499, "Client Disconnect: " + e.getMessage());
+            error(request, response, upstream, 499, "Client Disconnect: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             if (response.isCommitted()) {
                 // Mid-body (a disk error, a DLO segment replaced, or the client gone): only cutting the response is honest.
@@ -97,7 +98,7 @@ final class ObjectsServlet extends HttpServlet {
             }
             LOG.error("{} {} failed: {}", method, path, e.toString());
             LOG.debug("{} {} failed", method, path, e);
-            error(response, upstream, 500, "Internal Server Error: the object store failed; the server log has the details");
+            error(request, response, upstream, 500, "Internal Server Error: the object store failed; the server log has the details");
         }
     }
 
@@ -862,6 +863,9 @@ final class ObjectsServlet extends HttpServlet {
         response.setContentLength(0);
     }
 
+    /** The most of an unread request body an error answer reads to keep the connection. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
+
     private static void body(HttpServletResponse response, int status, String type, String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
@@ -878,18 +882,48 @@ final class ObjectsServlet extends HttpServlet {
         return headers;
     }
 
-    private static void error(HttpServletResponse response, Map<String, List<String>> upstream, int status, String message)
-            throws IOException {
+    private static void error(HttpServletRequest request, HttpServletResponse response, Map<String, List<String>> upstream,
+            int status, String message) throws IOException {
         if (response.isCommitted()) {
             return;
         }
         String contentRange = response.getHeader("Content-Range");
         response.reset();
         upstream.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        if (!unreadBodyDrained(request, status)) {
+            // The rest of the body is not worth reading: say the connection ends here, or Jetty
+            // closes it after a response that said nothing, and a client reusing it fails.
+            response.setHeader("Connection", "close");
+        }
         if (status == 416 && contentRange != null) {
             response.setHeader("Content-Range", contentRange);
         }
         body(response, status, TEXT, message + "\n");
+    }
+
+    /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */
+    private static boolean unreadBodyDrained(HttpServletRequest request, int status) {
+        if (status == 499) {
+            return false;
+        }
+        try {
+            ServletInputStream in = request.getInputStream();
+            if (in.isFinished()) {
+                return true;
+            }
+            long length = request.getContentLengthLong();
+            if (length < 0 || length > DRAIN_LIMIT) {
+                return false;
+            }
+            byte[] buffer = new byte[8192];
+            long left = length;
+            for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+                left -= n;
+            }
+            return left == 0;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
     }
 
     /** A Content as a stream, read through its write(): only copies use it, and only one 64 KiB buffer at a time. */
