@@ -251,10 +251,15 @@ public class ObjectStoreTest extends BerthTestSupport {
         assertEquals(400, send(authed("/v1/AUTH_test/odd/fifty%25.txt", token("test:tester", "testing"))
                 .PUT(body("x"))).statusCode());
 
+        // One change at a time, as an operator would: Felix restarts Jetty (Berth's listeners go with it), then the listener.
+        String started = "Started Jetty 12";
+        int starts = count(karafLog(), started);
         org.osgi.service.cm.Configuration http = configurationAdmin.getConfiguration("org.apache.felix.http", null);
         java.util.Dictionary<String, Object> settings = http.getProperties();
         settings.put("org.eclipse.jetty.UriComplianceMode", "LEGACY");
         http.update(settings);
+        awaitLogCount(started, starts + 1);
+        awaitStatus(MOUNT + "/auth/v1.0", 401);
         org.osgi.service.cm.Configuration main = configurationAdmin.getFactoryConfiguration("berth.listener", "main", "?");
         java.util.Dictionary<String, Object> listener = main.getProperties();
         listener.put("uri_compliance", "LEGACY");
@@ -299,6 +304,14 @@ public class ObjectStoreTest extends BerthTestSupport {
         String text = new String(output, StandardCharsets.UTF_8);
         assertEquals("swift " + String.join(" ", arguments) + " said: " + text, 0, process.exitValue());
         return text;
+    }
+
+    private static int count(String text, String part) {
+        int found = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            found++;
+        }
+        return found;
     }
 
     private static List<String> lines(String text) {
