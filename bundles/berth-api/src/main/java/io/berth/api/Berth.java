@@ -1,6 +1,13 @@
 package io.berth.api;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Names that Berth's bundles, and the stages and apps written for Berth, agree on.
@@ -80,5 +87,68 @@ public final class Berth {
     public static String logInfo(ServletRequest request) {
         Object info = request.getAttribute(LOG_INFO_ATTRIBUTE);
         return info instanceof String ? (String) info : null;
+    }
+
+    /**
+     * The request's path inside its pipeline as the client sent it, percent-decoded: the request
+     * URI without the pipeline's path. Not the servlet API's path, in which Jetty has resolved dot
+     * segments: {@code /v1/AUTH_b/c/../../AUTH_a/o} is {@code /v1/AUTH_a/o} there but names account
+     * {@code AUTH_b} here. A stage that checks a path and the app that serves it read it here, so
+     * that both see the same one.
+     *
+     * @param request the request being served
+     * @return the decoded path, empty at the pipeline's own path
+     * @throws IllegalArgumentException naming what is wrong: the URI as sent does not start with
+     *     the pipeline's path, or see {@link #percentDecode}
+     */
+    public static String pathAsSent(HttpServletRequest request) {
+        String raw = request.getRequestURI();
+        String context = request.getContextPath();
+        if (raw == null || !raw.startsWith(context)) {
+            throw new IllegalArgumentException("the path as sent does not start with the pipeline's path " + context);
+        }
+        return percentDecode(raw.substring(context.length()), "path");
+    }
+
+    /**
+     * Percent-decodes as UTF-8, strictly ({@code +} stays {@code +}).
+     *
+     * @param encoded the text as sent
+     * @param what names the text in the error message ("path", "X-Copy-From header")
+     * @return the decoded text
+     * @throws IllegalArgumentException for a bad escape, bytes that are not UTF-8, or NUL, naming which
+     */
+    public static String percentDecode(String encoded, String what) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw new IllegalArgumentException("Invalid percent-encoding in the " + what + " at character " + i);
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(utf8, 0, utf8.length);
+            }
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("Invalid UTF-8 in the " + what);
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("NUL (%00) in the " + what);
+        }
+        return text;
     }
 }

@@ -1,10 +1,6 @@
 package io.berth.middleware.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +16,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.berth.api.Berth;
 
 /**
  * Swift's {@code tempauth} for one node: issues tokens at {@code auth_prefix} ({@code GET
@@ -38,7 +36,6 @@ final class TempAuthFilter implements Filter {
     static final String NOT_ALLOWED = "Method not allowed: tempauth's token requests are GET";
     static final String BAD_REQUEST = "Bad request: tempauth issues tokens at v1.0, auth and v1/ACCOUNT/auth";
     static final String NOT_FOUND = "Not found";
-    static final String BAD_PATH = "Bad request: the path is not percent-encoded UTF-8 without NUL";
 
     private static final Logger LOG = LoggerFactory.getLogger(TempAuthFilter.class);
 
@@ -108,10 +105,13 @@ final class TempAuthFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        String path = path(request);
-        if (path == null) {
+        // The path as sent, as the app reads it: Jetty's normalised one could name another account.
+        String path;
+        try {
+            path = Berth.pathAsSent(request);
+        } catch (IllegalArgumentException e) {
             PlainResponses.refuse(request, response, HttpServletResponse.SC_BAD_REQUEST,
-                    PlainResponses.utf8(BAD_PATH), null);
+                    PlainResponses.utf8("Bad request: " + e.getMessage()), null);
             return;
         }
         if (path.startsWith(authPrefix)) {
@@ -315,53 +315,6 @@ final class TempAuthFilter implements Filter {
         response.setHeader("Www-Authenticate", header.append('"').toString());
         PlainResponses.refuse(request, response, HttpServletResponse.SC_UNAUTHORIZED, PlainResponses.utf8(body),
                 null);
-    }
-
-    /**
-     * The path inside the pipeline as a Swift app reads it: the request URI as the client sent
-     * it, without the pipeline's path, percent-decoded; {@code null} when it cannot be decoded.
-     * Not the servlet API's path: Jetty resolves dot segments there, so
-     * {@code /v1/AUTH_b/c/../../AUTH_a/o} would be checked as account {@code AUTH_a} while the app,
-     * reading the URI as sent, serves {@code AUTH_b}.
-     */
-    static String path(HttpServletRequest request) {
-        String raw = request.getRequestURI();
-        String context = request.getContextPath();
-        if (raw == null || !raw.startsWith(context)) {
-            return null;
-        }
-        String path = decode(raw.substring(context.length()));
-        return path == null || path.isEmpty() ? (path == null ? null : "/") : path;
-    }
-
-    /** Percent-decodes as UTF-8, strictly: a bad escape, bytes that are not UTF-8, or NUL give {@code null}. */
-    static String decode(String encoded) {
-        if (encoded.indexOf('%') < 0) {
-            return encoded.indexOf('\0') < 0 ? encoded : null;
-        }
-        ByteBuffer bytes = ByteBuffer.allocate(encoded.length() * 3);
-        for (int i = 0; i < encoded.length(); i++) {
-            char c = encoded.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
-                if (lo < 0) {
-                    return null;
-                }
-                bytes.put((byte) (hi << 4 | lo));
-                i += 2;
-            } else {
-                bytes.put(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        bytes.flip();
-        try {
-            String decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
-            return decoded.indexOf('\0') < 0 ? decoded : null;
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     private static String firstOf(String first, String second) {

@@ -1,10 +1,6 @@
 package io.berth.example.objects.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URLConnection;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
+
+import io.berth.api.Berth;
 
 /** Reading what a Swift request says: its path, its metadata headers, its ranges and its ACL entries. */
 final class Requests {
@@ -45,18 +43,18 @@ final class Requests {
     }
 
     /**
-     * The path under the pipeline's mount point, percent-decoded here as UTF-8 from the raw
-     * request URI: the container's decoded getPathInfo() would hide %2F and accept bad UTF-8.
+     * The path under the pipeline's mount point, as sent and percent-decoded ({@link Berth#pathAsSent}):
+     * the path tempauth checked, not the servlet API's, in which Jetty resolved dot segments.
      *
      * @throws SwiftException 400 naming what is wrong with the encoding
      */
     static String path(HttpServletRequest request) {
-        String raw = request.getRequestURI();
-        String context = request.getContextPath();
-        if (!context.isEmpty() && raw.startsWith(context)) {
-            raw = raw.substring(context.length());
+        String path;
+        try {
+            path = Berth.pathAsSent(request);
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(400, e.getMessage());
         }
-        String path = decode(raw, "path");
         String servletPath = request.getServletPath();
         if (!servletPath.isEmpty() && path.startsWith(servletPath)) {
             path = path.substring(servletPath.length());
@@ -65,42 +63,17 @@ final class Requests {
     }
 
     /**
-     * Percent-decodes strictly: bad escapes, bytes that are not UTF-8, and NUL are refused.
+     * Percent-decodes strictly ({@link Berth#percentDecode}).
      *
      * @param what names the decoded thing in the error message
+     * @throws SwiftException 400 for bad escapes, bytes that are not UTF-8, and NUL
      */
     static String decode(String encoded, String what) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
-        for (int i = 0; i < encoded.length(); i++) {
-            char c = encoded.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
-                if (lo < 0) {
-                    throw new SwiftException(400, "Invalid percent-encoding in the " + what + " at character " + i);
-                }
-                bytes.write(hi << 4 | lo);
-                i += 2;
-            } else if (c < 0x80) {
-                bytes.write(c);
-            } else {
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(utf8, 0, utf8.length);
-            }
-        }
-        String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw new SwiftException(400, "Invalid UTF-8 in the " + what);
+            return Berth.percentDecode(encoded, what);
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(400, e.getMessage());
         }
-        if (text.indexOf('\0') >= 0) {
-            throw new SwiftException(400, "NUL (%00) in the " + what);
-        }
-        return text;
     }
 
     /** Percent-encodes as Python's urllib.parse.quote does (keeping /), for headers naming objects. */
