@@ -1,12 +1,14 @@
 package io.berth.middleware.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -64,9 +66,8 @@ class AccessLogCostMeasurementTest {
             offer(writer, template, record, WARMUP);
             long writerBefore = THREADS.getThreadCpuTime(writer.thread().getId());
             long offerNanos = offer(writer, template, record, LINES);
-            while (writer.queued() > 0) {
-                Thread.sleep(1);
-            }
+            await("the writer drained its queue").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> writer.queued() == 0);
             long writerNanos = THREADS.getThreadCpuTime(writer.thread().getId()) - writerBefore;
             assertThat(writer.dropped()).isZero();
 
@@ -89,8 +90,7 @@ class AccessLogCostMeasurementTest {
     }
 
     /** In batches the writer keeps up with, so that none is dropped; waiting is not CPU time. */
-    private static long offer(AccessLogWriter writer, AccessLogTemplate template, AccessRecord record, int lines)
-            throws InterruptedException {
+    private static long offer(AccessLogWriter writer, AccessLogTemplate template, AccessRecord record, int lines) {
         long cpu = 0;
         for (int done = 0; done < lines; done += BATCH) {
             long start = THREADS.getCurrentThreadCpuTime();
@@ -98,9 +98,8 @@ class AccessLogCostMeasurementTest {
                 writer.offer(template.capture(record));
             }
             cpu += THREADS.getCurrentThreadCpuTime() - start;
-            while (writer.queued() > BATCH) {
-                Thread.sleep(1);
-            }
+            await("the writer kept up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> writer.queued() <= BATCH);
         }
         return cpu;
     }

@@ -365,83 +365,85 @@ final class ObjectStore {
         String data = hash + "." + timestamp + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + ".data";
         StoredObject object = new StoredObject(name, data, size, etag, attributes.contentType(), timestamp,
                 attributes.meta(), attributes.manifest());
-        container.life.readLock().lock();
-        try {
+        return locked(container, hash, (meta, previous) -> {
             if (container.deleted) {
                 throw new SwiftException(404, "Container '" + container.name + "' not found");
             }
             Files.createDirectories(dir);
-            synchronized (stripe(container, hash)) {
-                StoredObject previous = readObject(metaPath(container, hash));
-                if (mustNotExist && previous != null) {
-                    throw new SwiftException(412, "Precondition Failed: '" + name + "' exists (If-None-Match: *)");
-                }
-                if (previous == null && container.count.get() >= maxContainerObjects) {
-                    throw full(container);
-                }
-                move(temp, dir.resolve(data));
-                try {
-                    writeJson(metaPath(container, hash), objectJson(object));
-                } catch (IOException | RuntimeException e) {
-                    Files.deleteIfExists(dir.resolve(data));
-                    throw e;
-                }
-                Entry old = container.objects.put(name, object.entry());
-                if (old == null) {
-                    container.count.incrementAndGet();
-                    container.bytes.addAndGet(size);
-                } else {
-                    container.bytes.addAndGet(size - old.size());
-                }
-                if (previous != null) {
-                    deleteQuietly(dir.resolve(previous.data));
-                }
+            if (mustNotExist && previous != null) {
+                throw new SwiftException(412, "Precondition Failed: '" + name + "' exists (If-None-Match: *)");
+            }
+            if (previous == null && container.count.get() >= maxContainerObjects) {
+                throw full(container);
+            }
+            move(temp, dir.resolve(data));
+            try {
+                writeJson(meta, objectJson(object));
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(dir.resolve(data));
+                throw e;
+            }
+            Entry old = container.objects.put(name, object.entry());
+            if (old == null) {
+                container.count.incrementAndGet();
+                container.bytes.addAndGet(size);
+            } else {
+                container.bytes.addAndGet(size - old.size());
+            }
+            if (previous != null) {
+                deleteQuietly(dir.resolve(previous.data));
             }
             return object;
-        } finally {
-            container.life.readLock().unlock();
-        }
+        });
     }
 
     /** Replaces an object's metadata (POST): content type and X-Object-Meta-*, the bytes untouched. */
     StoredObject post(Container container, String name, String contentType, Map<String, String> meta) throws IOException {
-        String hash = Names.hash(name);
-        container.life.readLock().lock();
-        try {
-            synchronized (stripe(container, hash)) {
-                StoredObject previous = readObject(metaPath(container, hash));
-                if (previous == null || container.deleted) {
-                    return null;
-                }
-                StoredObject now = new StoredObject(name, previous.data, previous.size, previous.etag,
-                        contentType == null ? previous.contentType : contentType, Times.now(), meta, previous.manifest);
-                writeJson(metaPath(container, hash), objectJson(now));
-                container.objects.put(name, now.entry());
-                return now;
+        return locked(container, Names.hash(name), (path, previous) -> {
+            if (previous == null || container.deleted) {
+                return null;
             }
-        } finally {
-            container.life.readLock().unlock();
-        }
+            StoredObject now = new StoredObject(name, previous.data, previous.size, previous.etag,
+                    contentType == null ? previous.contentType : contentType, Times.now(), meta, previous.manifest);
+            writeJson(path, objectJson(now));
+            container.objects.put(name, now.entry());
+            return now;
+        });
     }
 
     /** @return false when there was no such object */
     boolean delete(Container container, String name) throws IOException {
         String hash = Names.hash(name);
+        return locked(container, hash, (meta, previous) -> {
+            if (previous == null || container.deleted) {
+                return false;
+            }
+            Files.delete(meta);
+            Entry old = container.objects.remove(name);
+            if (old != null) {
+                container.count.decrementAndGet();
+                container.bytes.addAndGet(-old.size());
+            }
+            deleteQuietly(dir(container, hash).resolve(previous.data));
+            return true;
+        });
+    }
+
+    /** What changes one object, given its metadata file and what that file holds now (null: no object). */
+    private interface ObjectChange<T> {
+        T apply(Path meta, StoredObject previous) throws IOException;
+    }
+
+    /**
+     * Runs a change of one object while its container cannot be deleted (the container's read
+     * lock) and no other change of that name runs (its stripe): the one locking order of every write.
+     */
+    private <T> T locked(Container container, String hash, ObjectChange<T> change) throws IOException {
         container.life.readLock().lock();
         try {
             synchronized (stripe(container, hash)) {
-                StoredObject previous = readObject(metaPath(container, hash));
-                if (previous == null || container.deleted) {
-                    return false;
-                }
-                Files.delete(metaPath(container, hash));
-                Entry old = container.objects.remove(name);
-                if (old != null) {
-                    container.count.decrementAndGet();
-                    container.bytes.addAndGet(-old.size());
-                }
-                deleteQuietly(dir(container, hash).resolve(previous.data));
-                return true;
+                Path meta = metaPath(container, hash);
+                return change.apply(meta, readObject(meta));
             }
         } finally {
             container.life.readLock().unlock();
