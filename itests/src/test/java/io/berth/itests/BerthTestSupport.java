@@ -271,15 +271,19 @@ public abstract class BerthTestSupport {
     }
 
     /** Waits until Karaf's log has {@code text} at least {@code count} times. */
+    /** How many times {@code part} occurs in {@code text}. */
+    protected static int occurrences(String text, String part) {
+        int found = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            found++;
+        }
+        return found;
+    }
+
     protected static void awaitLogCount(String text, int count) throws InterruptedException {
         await("karaf.log contains " + count + " times: " + text, () -> {
             try {
-                String log = karafLog();
-                int found = 0;
-                for (int at = log.indexOf(text); at >= 0; at = log.indexOf(text, at + 1)) {
-                    found++;
-                }
-                return found >= count;
+                return occurrences(karafLog(), text) >= count;
             } catch (IOException e) {
                 return false;
             }

@@ -231,7 +231,7 @@ public class ListenersTest extends BerthTestSupport {
     @Test
     public void sighupReloadsTheListenersAndBerthKeepsServing() throws Exception {
         awaitStatus("/hello", 200);
-        int reloadsBefore = count(karafLog(), "Berth listener main reloaded");
+        int reloadsBefore = occurrences(karafLog(), "Berth listener main reloaded");
 
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
         assertEquals(0, kill.waitFor());
@@ -251,7 +251,7 @@ public class ListenersTest extends BerthTestSupport {
             String key = keys.nextElement();
             properties.put(key, felix.getProperties().get(key));
         }
-        int restartsBefore = count(karafLog(), "Started Jetty");
+        int restartsBefore = occurrences(karafLog(), "Started Jetty");
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
         java.util.Queue<String> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -303,14 +303,6 @@ public class ListenersTest extends BerthTestSupport {
         } finally {
             limited.delete();
         }
-    }
-
-    private static int count(String text, String part) {
-        int found = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
-            found++;
-        }
-        return found;
     }
 
     private static String exchange(int port, String request) {

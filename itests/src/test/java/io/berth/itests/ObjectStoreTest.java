@@ -253,7 +253,7 @@ public class ObjectStoreTest extends BerthTestSupport {
 
         // One change at a time, as an operator would: Felix restarts Jetty (Berth's listeners go with it), then the listener.
         String started = "Started Jetty 12";
-        int starts = count(karafLog(), started);
+        int starts = occurrences(karafLog(), started);
         org.osgi.service.cm.Configuration http = configurationAdmin.getConfiguration("org.apache.felix.http", null);
         java.util.Dictionary<String, Object> settings = http.getProperties();
         settings.put("org.eclipse.jetty.UriComplianceMode", "LEGACY");
@@ -304,14 +304,6 @@ public class ObjectStoreTest extends BerthTestSupport {
         String text = new String(output, StandardCharsets.UTF_8);
         assertEquals("swift " + String.join(" ", arguments) + " said: " + text, 0, process.exitValue());
         return text;
-    }
-
-    private static int count(String text, String part) {
-        int found = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
-            found++;
-        }
-        return found;
     }
 
     private static List<String> lines(String text) {
