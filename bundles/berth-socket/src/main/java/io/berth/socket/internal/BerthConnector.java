@@ -140,6 +140,10 @@ final class BerthConnector extends ServerConnector {
         }
         EndPoint endPoint = socketEndPoint(request.getConnectionMetaData().getConnection().getEndPoint());
         requestsOn.merge(endPoint, 1, Integer::sum);
+        if (!endPoint.isOpen()) {
+            // Closed between its parse and here: onEndPointClosed has run already.
+            requestsOn.remove(endPoint);
+        }
         if (draining) {
             // Its response closes the connection: the client's next request goes to the new
             // connector. (Jetty's own shutdown flag would also close connections whose response
@@ -279,6 +283,13 @@ final class BerthConnector extends ServerConnector {
         if (endPoint instanceof SocketChannelEndPoint) {
             arriving.remove(((SocketChannelEndPoint) endPoint).getChannel());
         }
+    }
+
+    /** A closed connection leaves nothing behind: its entry would keep its whole Jetty state alive. */
+    @Override
+    protected void onEndPointClosed(EndPoint endPoint) {
+        requestsOn.remove(endPoint);
+        super.onEndPointClosed(endPoint);
     }
 
     @SuppressWarnings("unchecked")

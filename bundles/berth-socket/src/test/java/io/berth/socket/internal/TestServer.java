@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,10 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -40,6 +44,8 @@ import org.awaitility.Awaitility;
 final class TestServer implements AutoCloseable {
 
     final Server server = new Server();
+    /** Every connection that served a request, held weakly: what is still reachable after a GC leaked. */
+    final Queue<WeakReference<EndPoint>> endPoints = new ConcurrentLinkedQueue<>();
     private final List<ListenerRuntime> listeners = new ArrayList<>();
 
     /** What Felix's ConnectorFactoryTracker does. */
@@ -57,6 +63,7 @@ final class TestServer implements AutoCloseable {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                endPoints.add(new WeakReference<>(request.getConnectionMetaData().getConnection().getEndPoint()));
                 String path = Request.getPathInContext(request);
                 if (path.equals("/slow")) {
                     Fields query = Request.extractQueryParameters(request);
