@@ -2,6 +2,8 @@ package io.berth.socket.internal;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
@@ -43,7 +45,7 @@ final class Binder {
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + window.toNanos();
         while (true) {
-            ServerSocketChannel channel = ServerSocketChannel.open();
+            ServerSocketChannel channel = open(settings);
             try {
                 channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 if (settings.sharesPort()) {
@@ -65,6 +67,17 @@ final class Binder {
                 throw e;
             }
         }
+    }
+
+    /**
+     * A socket of the address's own family, as Swift's get_socket makes it: an IPv4 address
+     * (0.0.0.0 included) serves IPv4 only, so a host whose firewall knows only IPv4 exposes
+     * nothing on IPv6; {@code ::} serves both (IPV6_V6ONLY off, Java's default).
+     * {@code ServerSocketChannel.open()} would make a dual-stack socket and turn 0.0.0.0 into ::.
+     */
+    private static ServerSocketChannel open(ListenerSettings settings) throws IOException {
+        return ServerSocketChannel.open(settings.address instanceof Inet4Address
+                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
     }
 
     /** EADDRINUSE; any other bind error (EADDRNOTAVAIL, EACCES) will not go away by waiting. */

@@ -106,6 +106,20 @@ class ListenerJettyTest {
     }
 
     @Test
+    void anIpv4AddressServesIpv4OnlyAndTheIpv6WildcardServesBoth() throws Exception {
+        int v4 = freePort();
+        listen(Map.of("bind_ip", "0.0.0.0", "bind_port", v4));
+        int both = freePort();
+        listen(Map.of("bind_ip", "::", "bind_port", both));
+
+        assertThat(get("127.0.0.1", v4, "/")).startsWith("HTTP/1.1 200");
+        // A host whose firewall rules know only IPv4 must not find the port open on IPv6
+        assertThatThrownBy(() -> get("::1", v4, "/")).isInstanceOf(java.net.ConnectException.class);
+        assertThat(get("127.0.0.1", both, "/")).startsWith("HTTP/1.1 200");
+        assertThat(get("::1", both, "/")).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
     void acceptedSocketsGetNodelayAndKeepAliveProbes() throws Exception {
         int port = freePort();
         listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "keep_idle", "123"));
