@@ -29,6 +29,8 @@ final class Acceptor implements Runnable {
     private final Thread thread;
     private BerthConnector target;
     private volatile boolean stopped;
+    /** Waiting because its connector is at max_clients: a place freed up wakes it at once. */
+    private volatile boolean waitingForRoom;
     private Runnable onDeath = () -> { };
 
     /** Whether the application behind the connectors is ready (Felix's whiteboard registered its servlets). */
@@ -50,12 +52,25 @@ final class Acceptor implements Runnable {
 
     /** From now on, new connections go to {@code connector}. */
     void serveWith(BerthConnector connector) {
+        connector.onRoom(this::room);
         lock.lock();
         try {
             target = connector;
             serving.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A place under max_clients freed up: one volatile read unless the acceptor waits for it. */
+    private void room() {
+        if (waitingForRoom) {
+            lock.lock();
+            try {
+                serving.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -124,8 +139,10 @@ final class Acceptor implements Runnable {
     private BerthConnector awaitConnector() {
         lock.lock();
         try {
-            // eventlet's GreenPool: at max_clients requests in flight, stop accepting; new
-            // connections wait in the kernel's backlog until a request finishes.
+            // eventlet's GreenPool: at max_clients (requests in flight and new connections yet to
+            // send one), stop accepting; new connections wait in the kernel's backlog until a
+            // place frees up. Set before the check, so a place freed after it signals.
+            waitingForRoom = true;
             while (!stopped && (target == null || !target.isStarted() || target.full() || !ready.getAsBoolean())) {
                 serving.await(100, TimeUnit.MILLISECONDS);
             }
@@ -134,6 +151,7 @@ final class Acceptor implements Runnable {
             Thread.currentThread().interrupt();
             return null;
         } finally {
+            waitingForRoom = false;
             lock.unlock();
         }
     }

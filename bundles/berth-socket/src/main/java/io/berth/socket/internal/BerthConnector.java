@@ -54,6 +54,14 @@ final class BerthConnector extends ServerConnector {
     private final Runnable onStopped;
 
     final AtomicLong inFlight = new AtomicLong();
+    /**
+     * Connections taken that have not sent their first request yet: each holds a place under
+     * max_clients, so a burst of new connections cannot overshoot it (their requests arrive
+     * after the acceptor has decided).
+     */
+    private final AtomicLong fresh = new AtomicLong();
+    /** Told when a place under max_clients frees up: the acceptor waiting for one. */
+    private volatile Runnable onRoom;
     /** Connections taken but not yet registered by a selector: a drain must wait for them too. */
     private final Set<SelectableChannel> arriving = ConcurrentHashMap.newKeySet();
     /**
@@ -86,6 +94,7 @@ final class BerthConnector extends ServerConnector {
             @Override
             public void onAcceptFailed(SelectableChannel channel, Throwable cause) {
                 arriving.remove(channel);
+                freed(fresh);
             }
         });
     }
@@ -103,6 +112,7 @@ final class BerthConnector extends ServerConnector {
         }
         channel.configureBlocking(false);
         configure(channel);
+        fresh.incrementAndGet();
         arriving.add(channel);
         getSelectorManager().accept(channel);
         return true;
@@ -132,14 +142,19 @@ final class BerthConnector extends ServerConnector {
      * before the request is handled.
      */
     void requestStarted(Request request, HttpFields.Mutable responseHeaders) {
-        if (full()) {
-            count(true);
-            // A connection accepted earlier sends one more: eventlet would make it wait for a
-            // green thread; Berth answers at once so that nothing hangs.
-            throw new HttpException.RuntimeException(HttpStatus.SERVICE_UNAVAILABLE_503, "Server busy: max_clients reached");
-        }
         EndPoint endPoint = socketEndPoint(request.getConnectionMetaData().getConnection().getEndPoint());
-        requestsOn.merge(endPoint, 1, Integer::sum);
+        if (requestsOn.putIfAbsent(endPoint, 1) == null) {
+            // Its first request takes the place its connection held since it was accepted.
+            fresh.decrementAndGet();
+        } else if (full()) {
+            count(true);
+            // One more request on a keep-alive connection: eventlet's connection would still hold
+            // its green thread; Berth's idle connections hold no place, so this one finds none.
+            // Answered at once, so that nothing hangs.
+            throw new HttpException.RuntimeException(HttpStatus.SERVICE_UNAVAILABLE_503, "Server busy: max_clients reached");
+        } else {
+            requestsOn.merge(endPoint, 1, Integer::sum);
+        }
         if (!endPoint.isOpen()) {
             // Closed between its parse and here: onEndPointClosed has run already.
             requestsOn.remove(endPoint);
@@ -165,7 +180,7 @@ final class BerthConnector extends ServerConnector {
                 timeout.cancel();
             }
             requestsOn.computeIfPresent(endPoint, (key, count) -> count - 1);
-            inFlight.decrementAndGet();
+            freed(inFlight);
             if (failure != null) {
                 errors.increment();
                 listener.errors.increment();
@@ -207,9 +222,25 @@ final class BerthConnector extends ServerConnector {
         return current;
     }
 
-    /** Whether max_clients requests are in flight. */
+    /**
+     * Whether max_clients places are taken: by requests in flight, and by new connections whose
+     * first request has not arrived.
+     */
     boolean full() {
-        return inFlight.get() >= settings.maxClients;
+        return inFlight.get() + fresh.get() >= settings.maxClients;
+    }
+
+    /** Calls {@code room} (once at a time) whenever a place under max_clients frees up. */
+    void onRoom(Runnable room) {
+        this.onRoom = room;
+    }
+
+    private void freed(AtomicLong places) {
+        places.decrementAndGet();
+        Runnable room = onRoom;
+        if (room != null) {
+            room.run();
+        }
     }
 
     /** Whether every connection is closed (drained), those still on their way to a selector included. */
@@ -288,7 +319,10 @@ final class BerthConnector extends ServerConnector {
     /** A closed connection leaves nothing behind: its entry would keep its whole Jetty state alive. */
     @Override
     protected void onEndPointClosed(EndPoint endPoint) {
-        requestsOn.remove(endPoint);
+        if (requestsOn.remove(endPoint) == null) {
+            // Closed before its first request: the place it held is free.
+            freed(fresh);
+        }
         super.onEndPointClosed(endPoint);
     }
 

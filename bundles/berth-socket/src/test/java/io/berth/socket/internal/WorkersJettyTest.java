@@ -125,6 +125,40 @@ class WorkersJettyTest {
     }
 
     @Test
+    void aBurstOfNewConnectionsPastMaxClientsWaitsInTheBacklogAndNoneIs503() throws Exception {
+        config.put("max_clients", 8);
+        ListenerRuntime listener = jetty.listen("main", config);
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            // Every connection is made before any sends its request: the acceptor must not take
+            // more than max_clients of them on the strength of no request being in flight yet.
+            for (int i = 0; i < 40; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.setSoTimeout(20_000);
+                sockets.add(socket);
+            }
+            List<CompletableFuture<String>> answers = new ArrayList<>();
+            for (Socket socket : sockets) {
+                answers.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return request(socket, "/slow?ms=200");
+                    } catch (IOException e) {
+                        return e.toString();
+                    }
+                }));
+            }
+            for (CompletableFuture<String> answer : answers) {
+                assertThat(answer.get(30, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
+            }
+            assertThat(listener.errors()).isZero();
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void aRequestPastRequestTimeoutIsAnswered503AndOthersAreNot() throws Exception {
         config.put("request_timeout", "0.5");
         ListenerRuntime listener = jetty.listen("main", config);
