@@ -196,9 +196,9 @@ stop_berth() { # SIGTERM (Karaf stops its bundles), bounded; then the launcher e
     forget "$berth_launcher"
 }
 
-wrk_run() { # connections, seconds, url: prints "rps p50_us p99_us requests errors detail"
+wrk_run() { # connections, seconds, url[, more wrk arguments]: prints "rps p50_us p99_us requests errors detail"
     local out
-    out=$(wrk -t"$WRK_THREADS" -c"$1" -d"${2}s" --timeout 5s -s "$lua" "$3" 2>&1) || true
+    out=$(wrk -t"$WRK_THREADS" -c"$1" -d"${2}s" --timeout 5s -s "$lua" "$3" "${@:4}" 2>&1) || true
     printf '%s\n' "$out" | awk '
         /^BENCH / {
             for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

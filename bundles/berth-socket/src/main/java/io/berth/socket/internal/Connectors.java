@@ -4,7 +4,9 @@ package io.berth.socket.internal;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
@@ -60,7 +62,17 @@ final class Connectors {
             http.addCustomizer(new SecureRequestCustomizer(false));
         }
 
-        ConnectionFactory httpFactory = new HttpConnectionFactory(http);
+        if (!settings.allowTrace) {
+            http.addCustomizer((request, responseHeaders) -> {
+                if (HttpMethod.TRACE.is(request.getMethod())) {
+                    throw new HttpException.RuntimeException(HttpStatus.METHOD_NOT_ALLOWED_405,
+                            "TRACE is not allowed on this listener (allow_trace)");
+                }
+                return request;
+            });
+        }
+        ConnectionFactory httpFactory = settings.headerTimeout.isZero() ? new HttpConnectionFactory(http)
+                : new HeadTimedConnectionFactory(http, settings.headerTimeout, settings.clientTimeout);
         ConnectionFactory first = httpFactory;
         ConnectionFactory ssl = null;
         if (settings.tls()) {

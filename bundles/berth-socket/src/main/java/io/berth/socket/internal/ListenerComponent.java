@@ -72,8 +72,14 @@ public final class ListenerComponent implements Listener {
         @AttributeDefinition(description = "Seconds to keep retrying (every 0.1 s) while the port is in use")
         double bind__timeout() default 30;
 
-        @AttributeDefinition(description = "Seconds a connection may stay idle, or a request take to arrive, before it is closed")
+        @AttributeDefinition(description = "Seconds a connection may stay idle (no byte received or sent) before it is closed")
         double client__timeout() default 60;
+
+        @AttributeDefinition(description = "Seconds a request's head (request line and headers) may take to arrive once its first byte has; past it 408 and the connection closes, however steadily bytes trickle in (0: only client_timeout)")
+        double header__timeout() default 20;
+
+        @AttributeDefinition(description = "Let TRACE through to the pipelines; by default it is answered 405, since a TRACE response echoes the request's credentials (cross-site tracing)")
+        boolean allow__trace() default false;
 
         @AttributeDefinition(description = "Keep connections open between requests; false closes each after its response")
         boolean keepalive() default true;
@@ -102,7 +108,7 @@ public final class ListenerComponent implements Listener {
         @AttributeDefinition(description = "0: one socket; N (up to 64): N sockets sharing the port (SO_REUSEPORT), each with its own acceptor and connector")
         int workers() default 0;
 
-        @AttributeDefinition(description = "Requests in flight per worker; beyond it new connections wait in the backlog and more requests on open connections get 503")
+        @AttributeDefinition(description = "Places per worker, taken by requests in flight and by new connections until their first request: beyond it new connections wait in the backlog, and one more request on an idle keep-alive connection gets 503")
         int max__clients() default 1024;
 
         @AttributeDefinition(description = "Seconds a request may run (uWSGI's harakiri, 0: off): past it the request is logged with its transaction id and answered 503 if its response has not begun")

@@ -42,6 +42,8 @@ final class ListenerSettings {
     static final String MAX_CLIENTS = "max_clients";
     static final String REQUEST_TIMEOUT = "request_timeout";
     static final String URI_COMPLIANCE = "uri_compliance";
+    static final String HEADER_TIMEOUT = "header_timeout";
+    static final String ALLOW_TRACE = "allow_trace";
 
     /** Jetty's named URI compliance modes a listener may take. */
     static final List<String> URI_COMPLIANCE_MODES = List.of("DEFAULT", "LEGACY", "RFC3986", "UNAMBIGUOUS", "UNSAFE");
@@ -49,7 +51,7 @@ final class ListenerSettings {
     static final Set<String> KEYS = Set.of(BIND_IP, BIND_PORT, BACKLOG, TCP_NODELAY, KEEP_IDLE, REUSE_PORT,
             BIND_TIMEOUT, CLIENT_TIMEOUT, KEEPALIVE, MAX_REQUEST_LINE, MAX_HEADER_SIZE, CERT_FILE, KEY_FILE,
             CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT, WORKERS, MAX_CLIENTS, REQUEST_TIMEOUT,
-            URI_COMPLIANCE);
+            URI_COMPLIANCE, HEADER_TIMEOUT, ALLOW_TRACE);
 
     /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
@@ -84,6 +86,10 @@ final class ListenerSettings {
      * ambiguous ones ({@code %2F}, {@code %25}, {@code //}, encoded dot segments) with 400.
      */
     final String uriCompliance;
+    /** How long a request's head may take to arrive once its first byte has; zero: no bound but client_timeout. */
+    final Duration headerTimeout;
+    /** Whether TRACE reaches the pipelines; refused with 405 otherwise, since it echoes credentials back (cross-site tracing). */
+    final boolean allowTrace;
 
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
@@ -126,6 +132,8 @@ final class ListenerSettings {
             throw new InvalidSettingException(URI_COMPLIANCE, "'" + config.get(URI_COMPLIANCE) + "' is not one of "
                     + String.join(", ", URI_COMPLIANCE_MODES));
         }
+        this.headerTimeout = seconds(config, HEADER_TIMEOUT, 20, 0, 86400);
+        this.allowTrace = bool(config, ALLOW_TRACE, false);
     }
 
     /** How many sockets (and acceptors and connectors) serve this listener. */
@@ -244,7 +252,8 @@ final class ListenerSettings {
                 && Objects.equals(caFile, s.caFile) && requireProxyProtocol == s.requireProxyProtocol
                 && gracefulShutdownTimeout.equals(s.gracefulShutdownTimeout) && workers == s.workers
                 && maxClients == s.maxClients && requestTimeout.equals(s.requestTimeout)
-                && uriCompliance.equals(s.uriCompliance);
+                && uriCompliance.equals(s.uriCompliance) && headerTimeout.equals(s.headerTimeout)
+                && allowTrace == s.allowTrace;
     }
 
     @Override

@@ -8,6 +8,7 @@ import static io.berth.socket.internal.TestServer.exchange;
 import static io.berth.socket.internal.TestServer.readAll;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -181,6 +182,88 @@ class ListenerJettyTest {
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(5));
         }
+    }
+
+    @Test
+    void aHeadTricklingInIsCutAtHeaderTimeoutWith408() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "client_timeout", "5", "header_timeout", "1"));
+
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            // One byte every 100 ms, never a pause near client_timeout: only header_timeout can end it
+            CompletableFuture<Void> slowloris = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    for (byte b : "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: abcdefghijklmnopqrstuvwxyz0123456789\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // cut by the server, as it should be
+                }
+            });
+            String response = readAll(socket.getInputStream());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(response).startsWith("HTTP/1.1 408 Request Timeout").contains("X-Trans-Id: tx")
+                    .contains("Connection: close").contains("Content-Type: text/plain")
+                    .endsWith("Request Timeout: the request's head did not arrive within header_timeout (1 s)\n");
+            assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+            slowloris.cancel(true);
+        }
+    }
+
+    @Test
+    void headerTimeoutCountsNeitherIdleTimeBetweenRequestsNorAHeadInTwoQuickParts() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "client_timeout", "5", "header_timeout", "0.5"));
+
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET / HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(200);
+            out.write("st: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponse(socket)).startsWith("HTTP/1.1 200");
+            // Idle between requests for longer than header_timeout: a keep-alive connection, not a slow head
+            Thread.sleep(1200);
+            out.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAll(socket.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void traceIsRefusedUnlessTheListenerAllowsIt() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port));
+        int allowing = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", allowing, "allow_trace", "true"));
+        String trace = "TRACE /hello HTTP/1.1\r\nHost: x\r\nX-Auth-Token: AUTH_tksecret\r\nConnection: close\r\n\r\n";
+
+        assertThat(exchange("127.0.0.1", port, trace)).startsWith("HTTP/1.1 405").doesNotContain("AUTH_tksecret");
+        assertThat(exchange("127.0.0.1", allowing, trace)).startsWith("HTTP/1.1 200");
+    }
+
+    /** One response with a Content-Length body, leaving the connection open. */
+    private static String readResponse(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
     }
 
     @Test
