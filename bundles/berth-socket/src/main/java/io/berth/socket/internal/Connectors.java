@@ -26,6 +26,7 @@ final class Connectors {
 
     static BerthConnector create(Server server, ListenerSettings settings, ListenerTotals listener,
             Runnable onStarted, Runnable onStopped) throws InvalidSettingException {
+        BerthErrorHandler.installOn(server);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);

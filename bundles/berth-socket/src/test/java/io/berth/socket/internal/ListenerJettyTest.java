@@ -235,6 +235,32 @@ class ListenerJettyTest {
     }
 
     @Test
+    void errorsJettyAnswersItselfComeInBerthsForm() throws Exception {
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "max_request_line", "1024", "max_header_size", "2048"));
+        String[] requests = {
+            "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", // bad percent-encoding
+            "GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n", // NUL in the path
+            "GET /\u00ff\u00fe HTTP/1.1\r\nHost: x\r\n\r\n", // raw bytes that are not UTF-8
+            "GET /" + "a".repeat(2000) + " HTTP/1.1\r\nHost: x\r\n\r\n", // 414
+            "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(3000) + "\r\n\r\n", // 431
+            "GET / HTTP/7.0\r\nHost: x\r\n\r\n", // 505
+            "TRACE / HTTP/1.1\r\nHost: x\r\n\r\n", // 405
+        };
+        for (String request : requests) {
+            String response = exchange("127.0.0.1", port, request);
+            String what = request.substring(0, Math.min(40, request.length()));
+            assertThat(response).as(what).matches("(?s)HTTP/1\\.1 (400|405|414|431|505) .*")
+                    .containsPattern("(?i)X-Trans-Id: tx[0-9a-f]{21}-[0-9a-f]{10}\r\n")
+                    .containsIgnoringCase("Content-Type: text/plain")
+                    .doesNotContainIgnoringCase("<html").doesNotContainIgnoringCase("jetty").doesNotContain("Server:");
+            String status = response.substring(9, 12);
+            String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+            assertThat(body).as(what).startsWith(org.eclipse.jetty.http.HttpStatus.getMessage(Integer.parseInt(status))).endsWith("\n");
+        }
+    }
+
+    @Test
     void traceIsRefusedUnlessTheListenerAllowsIt() throws Exception {
         int port = freePort();
         listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port));
