@@ -362,7 +362,7 @@ final class ObjectsServlet extends HttpServlet {
         switch (method) {
             case "GET":
             case "HEAD":
-                get(request, response, account, existing(container, target.container()), target.object());
+                get(request, response, account, existing(container, target.container()), target);
                 return;
             case "PUT":
                 put(request, response, account, existing(container, target.container()), target.object());
@@ -485,7 +485,8 @@ final class ObjectsServlet extends HttpServlet {
         StoredObject stored;
         try (opened) {
             StoredObject from = opened.object();
-            Content content = from.manifest() != null && !manifestItself ? dlo(account, from) : plain(opened);
+            Content content = from.manifest() != null && !manifestItself
+                    ? dlo(request, account, new Target(account.name, fromContainer, fromObject), from) : plain(opened);
             Map<String, String> meta = new LinkedHashMap<>();
             if (!Requests.isTrue(request.getHeader("X-Fresh-Metadata"))) {
                 meta.putAll(from.meta());
@@ -518,7 +519,8 @@ final class ObjectsServlet extends HttpServlet {
     }
 
     private void get(HttpServletRequest request, HttpServletResponse response, Account account, Container container,
-            String name) throws IOException {
+            Target target) throws IOException {
+        String name = target.object();
         Opened opened = store.open(container, name);
         if (opened == null) {
             throw objectNotFound(container.name, name);
@@ -526,7 +528,7 @@ final class ObjectsServlet extends HttpServlet {
         try (opened) {
             StoredObject object = opened.object();
             boolean dlo = object.manifest() != null && !"get".equals(request.getParameter("multipart-manifest"));
-            Content content = dlo ? dlo(account, object) : plain(opened);
+            Content content = dlo ? dlo(request, account, target, object) : plain(opened);
             response.setHeader("Content-Type", object.contentType());
             response.setHeader("ETag", content.etag());
             long lastModified = Times.lastModifiedSeconds(content.timestamp());
@@ -702,13 +704,21 @@ final class ObjectsServlet extends HttpServlet {
     /**
      * A Dynamic Large Object: the objects of the manifest's container whose names start with its
      * prefix, concatenated in name order; its ETag is the quoted MD5 of their ETags, as Swift's.
+     * Only for a user who may read the segments' container: Swift's dlo middleware lists and reads
+     * them with the user's own authorization, so reading a manifest is no way round an ACL.
+     *
+     * @param target the manifest, as the request named it (for the error message)
      */
-    private Content dlo(Account account, StoredObject manifest) {
+    private Content dlo(HttpServletRequest request, Account account, Target target, StoredObject manifest) {
         String value = manifest.manifest();
         int slash = value.indexOf('/');
         String containerName = decodeLeniently(value.substring(0, slash));
         String prefix = decodeLeniently(value.substring(slash + 1));
         Container container = account.containers.get(containerName);
+        if (!mayRead(request, container)) {
+            throw forbidden(request.getRemoteUser() + " may not read the segments of '/" + target.container() + "/"
+                    + target.object() + "' in the container '" + containerName + "': X-Container-Read does not name them");
+        }
         List<Entry> segments = container == null ? List.of() : store.withPrefix(container, prefix);
         MessageDigest md5;
         try {
@@ -826,7 +836,7 @@ final class ObjectsServlet extends HttpServlet {
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 throw forbidden(user + " may not " + method + " the container '" + target.container() + "': that needs .admin");
             }
-            if (container == null || !Requests.aclGrants(container.meta.get("X-Container-Read"), user)) {
+            if (!mayRead(request, container)) {
                 throw forbidden(user + " may not list the container '" + target.container() + "': X-Container-Read does not name them");
             }
             return;
@@ -837,6 +847,12 @@ final class ObjectsServlet extends HttpServlet {
             throw forbidden(user + " may not " + method + " objects in the container '" + target.container() + "': "
                     + acl + " does not name them");
         }
+    }
+
+    /** Whether a user may list a container and read its objects: its owner, or one X-Container-Read names. */
+    private static boolean mayRead(HttpServletRequest request, Container container) {
+        return isOwner(request)
+                || container != null && Requests.aclGrants(container.meta.get("X-Container-Read"), request.getRemoteUser());
     }
 
     private static boolean isOwner(HttpServletRequest request) {

@@ -473,6 +473,45 @@ class ObjectsServletJettyTest {
     }
 
     @Test
+    void aDloServesNoSegmentsFromAContainerTheUserMayNotRead() throws Exception {
+        // As Swift's dlo middleware, which lists and reads the segments with the user's own authorization.
+        client.send(request(A + "/pub").header("X-Container-Read", "test:reader").header("X-Container-Write", "test:reader")
+                .PUT(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        put("/segs", "");
+        put("/segs/part/1", "secret-1");
+        put("/segs/part/2", "secret-2");
+        client.send(request(A + "/pub/big").header("X-Object-Manifest", "segs/part/").PUT(BodyPublishers.noBody()).build(),
+                BodyHandlers.ofString());
+
+        HttpResponse<String> get = as("test:reader", null, "GET", "/pub/big");
+        assertThat(get.statusCode()).isEqualTo(403);
+        assertThat(get.body()).doesNotContain("secret")
+                .contains("test:reader may not read the segments of '/pub/big' in the container 'segs': X-Container-Read does not name them");
+        assertThat(as("test:reader", null, "HEAD", "/pub/big").statusCode()).isEqualTo(403);
+        HttpResponse<String> range = client.send(request(A + "/pub/big").header(ObjectsJetty.USER, "test:reader")
+                .header("Range", "bytes=0-5").GET().build(), BodyHandlers.ofString());
+        assertThat(range.statusCode()).isEqualTo(403);
+        assertThat(range.body()).doesNotContain("secret");
+        HttpResponse<String> copy = client.send(request(A + "/pub/big").header(ObjectsJetty.USER, "test:reader")
+                .header("Destination", "pub/copied").method("COPY", BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(copy.statusCode()).isEqualTo(403);
+        HttpResponse<String> copyFrom = client.send(request(A + "/pub/copied").header(ObjectsJetty.USER, "test:reader")
+                .header("X-Copy-From", "pub/big").PUT(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(copyFrom.statusCode()).isEqualTo(403);
+        assertThat(send("HEAD", A + "/pub/copied", null).statusCode()).isEqualTo(404);
+        // The manifest itself reads no segment.
+        assertThat(as("test:reader", null, "GET", "/pub/big?multipart-manifest=get").statusCode()).isEqualTo(200);
+        // An admin of the account reads anything; a reader of the segment container reads the DLO.
+        assertThat(as("test:boss", ".admin", "GET", "/pub/big").body()).isEqualTo("secret-1secret-2");
+        client.send(request(A + "/segs").header("X-Container-Read", "test:reader").POST(BodyPublishers.noBody()).build(),
+                BodyHandlers.ofString());
+        assertThat(as("test:reader", null, "GET", "/pub/big").body()).isEqualTo("secret-1secret-2");
+        HttpResponse<String> copied = client.send(request(A + "/pub/copied").header(ObjectsJetty.USER, "test:reader")
+                .header("X-Copy-From", "pub/big").PUT(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(copied.statusCode()).isEqualTo(201);
+    }
+
+    @Test
     void aclEntries() {
         assertThat(Requests.aclGrants("test:tester", "test:tester")).isTrue();
         assertThat(Requests.aclGrants("test", "test:tester")).isTrue();
