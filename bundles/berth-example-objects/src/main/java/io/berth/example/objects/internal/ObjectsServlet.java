@@ -719,7 +719,12 @@ final class ObjectsServlet extends HttpServlet {
             throw forbidden(request.getRemoteUser() + " may not read the segments of '/" + target.container() + "/"
                     + target.object() + "' in the container '" + containerName + "': X-Container-Read does not name them");
         }
-        List<Entry> segments = container == null ? List.of() : store.withPrefix(container, prefix);
+        if (container == null) {
+            // Swift answers with the failed listing of the segments, not with an empty object.
+            throw new SwiftException(404, "Container '" + containerName + "' not found: '/" + target.container() + "/"
+                    + target.object() + "' names it for its segments (X-Object-Manifest)");
+        }
+        List<Entry> segments = store.withPrefix(container, prefix);
         MessageDigest md5;
         try {
             md5 = MessageDigest.getInstance("MD5");

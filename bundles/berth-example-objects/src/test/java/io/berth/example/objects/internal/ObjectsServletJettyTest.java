@@ -413,6 +413,24 @@ class ObjectsServletJettyTest {
     }
 
     @Test
+    void aDloWhoseSegmentContainerIsMissingIs404AsInSwift() throws Exception {
+        // Swift's dlo middleware answers with its failed segment listing: 404 for the account's admin.
+        put("/c", "");
+        client.send(request(A + "/c/big").header("X-Object-Manifest", "gone/big/").PUT(BodyPublishers.noBody()).build(),
+                BodyHandlers.ofString());
+
+        HttpResponse<String> get = send("GET", A + "/c/big", null);
+        assertThat(get.statusCode()).isEqualTo(404);
+        assertThat(get.body()).isEqualTo("Container 'gone' not found: '/c/big' names it for its segments (X-Object-Manifest)\n");
+        assertThat(send("HEAD", A + "/c/big", null).statusCode()).isEqualTo(404);
+        assertThat(client.send(request(A + "/c/flat").header("X-Copy-From", "c/big").PUT(BodyPublishers.noBody()).build(),
+                BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(send("GET", A + "/c/big?multipart-manifest=get", null).statusCode()).isEqualTo(200);
+        put("/gone", "");
+        assertThat(send("GET", A + "/c/big", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void unknownMethodsAre405NotServletDefaults() throws Exception {
         put("/c", "");
         HttpResponse<String> patch = client.send(request(A + "/c/o").method("PATCH", BodyPublishers.noBody()).build(),
