@@ -599,31 +599,35 @@ final class ObjectsServlet extends HttpServlet {
         return false;
     }
 
-    /** The whole content, one range (206), several (206 multipart/byteranges), or 416. */
+    /** The whole content, one range (206), several (206 multipart/byteranges), or 416: as Swift's swob answers a Range. */
     private static void send(HttpServletRequest request, HttpServletResponse response, Content content, String type)
             throws IOException {
         long size = content.size();
         boolean head = request.getMethod().equals("HEAD");
-        List<long[]> ranges = Requests.ranges(request.getHeader("Range"), size);
-        if (ranges == null) {
-            response.setStatus(200);
-            response.setContentLengthLong(size);
-            if (!head) {
-                content.write(response.getOutputStream(), 0, size);
-            }
+        Ranges requested = Ranges.parse(request.getHeader("Range"));
+        if (requested == null) {
+            whole(response, content, head);
             return;
         }
-        if (ranges.isEmpty()) {
+        List<long[]> ranges;
+        try {
+            ranges = requested.forLength(size);
+        } catch (SwiftException unsatisfiable) {
             response.setHeader("Content-Range", "bytes */" + size);
-            throw new SwiftException(416, "Requested Range Not Satisfiable: the object holds " + size + " bytes");
+            throw unsatisfiable;
+        }
+        if (size == 0) {
+            // A suffix range of an empty body: no Content-Range can name its bytes, so swob sends it whole.
+            whole(response, content, head);
+            return;
         }
         response.setStatus(206);
         if (ranges.size() == 1) {
             long[] range = ranges.get(0);
-            response.setHeader("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
-            response.setContentLengthLong(range[1] - range[0] + 1);
+            response.setHeader("Content-Range", "bytes " + range[0] + "-" + (range[1] - 1) + "/" + size);
+            response.setContentLengthLong(range[1] - range[0]);
             if (!head) {
-                content.write(response.getOutputStream(), range[0], range[1] - range[0] + 1);
+                content.write(response.getOutputStream(), range[0], range[1] - range[0]);
             }
             return;
         }
@@ -633,9 +637,9 @@ final class ObjectsServlet extends HttpServlet {
         long length = 0;
         for (long[] range : ranges) {
             byte[] part = ("--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: bytes " + range[0] + "-"
-                    + range[1] + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                    + (range[1] - 1) + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
             heads.add(part);
-            length += part.length + (range[1] - range[0] + 1) + 2;
+            length += part.length + (range[1] - range[0]) + 2;
         }
         byte[] tail = ("--" + boundary + "--").getBytes(StandardCharsets.ISO_8859_1);
         length += tail.length;
@@ -648,10 +652,18 @@ final class ObjectsServlet extends HttpServlet {
         for (int i = 0; i < ranges.size(); i++) {
             long[] range = ranges.get(i);
             out.write(heads.get(i));
-            content.write(out, range[0], range[1] - range[0] + 1);
+            content.write(out, range[0], range[1] - range[0]);
             out.write(new byte[] {'\r', '\n'});
         }
         out.write(tail);
+    }
+
+    private static void whole(HttpServletResponse response, Content content, boolean head) throws IOException {
+        response.setStatus(200);
+        response.setContentLengthLong(content.size());
+        if (!head) {
+            content.write(response.getOutputStream(), 0, content.size());
+        }
     }
 
     // ------------------------------------------------------------------ content: one file, or a DLO's segments
