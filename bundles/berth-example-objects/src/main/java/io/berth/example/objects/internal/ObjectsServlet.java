@@ -542,7 +542,7 @@ final class ObjectsServlet extends HttpServlet {
             if (!preconditions(request, response, content.etag(), lastModified)) {
                 return;
             }
-            send(request, response, content, object.contentType());
+            send(request, response, content, object.contentType(), dlo);
         }
     }
 
@@ -599,13 +599,17 @@ final class ObjectsServlet extends HttpServlet {
         return false;
     }
 
-    /** The whole content, one range (206), several (206 multipart/byteranges), or 416: as Swift's swob answers a Range. */
-    private static void send(HttpServletRequest request, HttpServletResponse response, Content content, String type)
-            throws IOException {
+    /**
+     * The whole content, one range (206), several (206 multipart/byteranges), or 416: as Swift's swob
+     * answers a Range. A DLO is sent whole when several ranges are asked for, as Swift's dlo
+     * middleware does: each range of a DLO would read its segments anew.
+     */
+    private static void send(HttpServletRequest request, HttpServletResponse response, Content content, String type,
+            boolean dlo) throws IOException {
         long size = content.size();
         boolean head = request.getMethod().equals("HEAD");
         Ranges requested = Ranges.parse(request.getHeader("Range"));
-        if (requested == null) {
+        if (requested == null || dlo && requested.count() > 1) {
             whole(response, content, head);
             return;
         }

@@ -61,6 +61,11 @@ final class Ranges {
         return new Ranges(specs);
     }
 
+    /** How many ranges the header names, satisfiable or not. */
+    int count() {
+        return specs.size();
+    }
+
     /**
      * The ranges to send of a body of a given length, as swob's ranges_for_length: those that
      * start past the end dropped, the others cut to the body.

@@ -125,6 +125,26 @@ class RangesTest {
         assertThat(get("/c/empty", "bytes=0-").statusCode()).isEqualTo(416);
     }
 
+    @Test
+    void aDloServesOneRangeAndIgnoresSeveral() throws Exception {
+        // Swift's dlo middleware honours a single range only; for several it sends the whole object once.
+        send("PUT", "/segs", null, "");
+        send("PUT", "/segs/p/1", null, "01234");
+        send("PUT", "/segs/p/2", null, "56789");
+        send("PUT", "/c/dlo", "segs/p/", "");
+
+        HttpResponse<String> one = get("/c/dlo", "bytes=3-6");
+        assertThat(one.statusCode()).isEqualTo(206);
+        assertThat(one.body()).isEqualTo("3456");
+        HttpResponse<String> many = get("/c/dlo", "bytes=" + "0-,".repeat(1999) + "0-");
+        assertThat(many.statusCode()).isEqualTo(200);
+        assertThat(many.body()).isEqualTo(TEN);
+        assertThat(get("/c/dlo", "bytes=0-1,8-9").body()).isEqualTo(TEN);
+        HttpResponse<String> beyond = get("/c/dlo", "bytes=10-");
+        assertThat(beyond.statusCode()).isEqualTo(416);
+        assertThat(beyond.headers().firstValue("Content-Range")).hasValue("bytes */10");
+    }
+
     private HttpResponse<String> get(String path, String range) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(jetty.base() + A + path)).header("Range", range).GET().build(),
                 BodyHandlers.ofString());
