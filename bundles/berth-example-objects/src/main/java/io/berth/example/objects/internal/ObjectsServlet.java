@@ -49,12 +49,16 @@ final class ObjectsServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectsServlet.class);
     private static final String TEXT = "text/plain; charset=utf-8";
 
+    /** Shared with the other generations on the same root: see {@link ObjectsApp}. */
     private final transient ObjectStore store;
     private final transient ObjectsApp.Config config;
+    /** This generation's, applied to the shared store. */
+    private final transient ObjectStore.Limits limits;
 
     ObjectsServlet(ObjectStore store, ObjectsApp.Config config) {
         this.store = store;
         this.config = config;
+        this.limits = new ObjectStore.Limits(config.max__file__size(), config.max__container__objects());
     }
 
     /** Overridden rather than doGet/doPut/...: HttpServlet answers methods it does not know, such as COPY, with 501. */
@@ -433,7 +437,7 @@ final class ObjectsServlet extends HttpServlet {
         Attributes attributes = new Attributes(contentType(request, name), meta, manifest);
         StoredObject stored;
         try (InputStream body = request.getInputStream()) {
-            stored = store.put(container, name, body, length, etag, attributes, mustNotExist);
+            stored = store.put(container, name, body, length, etag, attributes, mustNotExist, limits);
         }
         response.setHeader("ETag", stored.etag());
         response.setHeader("Last-Modified", Times.httpDate(Times.lastModifiedSeconds(stored.timestamp())));
@@ -496,7 +500,7 @@ final class ObjectsServlet extends HttpServlet {
             String type = request.getHeader("Content-Type");
             String contentType = type == null || type.isBlank() ? from.contentType() : type.trim();
             Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null);
-            stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false);
+            stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false, limits);
             response.setHeader("X-Copied-From", Requests.quote(fromContainer) + "/" + Requests.quote(fromObject));
             response.setHeader("X-Copied-From-Last-Modified", Long.toString(Times.lastModifiedSeconds(content.timestamp())));
         }
