@@ -530,6 +530,26 @@ class ObjectsServletJettyTest {
     }
 
     @Test
+    void aCopyNeedsReadOnItsSourceAndWriteOnItsDestinationOnly() throws Exception {
+        // Swift's copy middleware makes a COPY a GET of the source and a PUT of the destination.
+        client.send(request(A + "/from").header("X-Container-Read", "test:copier").header("X-Container-Write", "test:writer")
+                .PUT(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        client.send(request(A + "/to").header("X-Container-Write", "test:copier,test:writer").PUT(BodyPublishers.noBody())
+                .build(), BodyHandlers.ofString());
+        put("/from/o", "data");
+
+        HttpResponse<String> copy = client.send(request(A + "/from/o").header(ObjectsJetty.USER, "test:copier")
+                .header("Destination", "to/o").method("COPY", BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(copy.statusCode()).as(copy.body()).isEqualTo(201);
+        assertThat(send("GET", A + "/to/o", null).body()).isEqualTo("data");
+        HttpResponse<String> writerCopies = client.send(request(A + "/from/o").header(ObjectsJetty.USER, "test:writer")
+                .header("Destination", "to/o2").method("COPY", BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(writerCopies.statusCode()).isEqualTo(403);
+        assertThat(writerCopies.body()).contains("test:writer may not GET objects in the container 'from'");
+        assertThat(send("HEAD", A + "/to/o2", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aclEntries() {
         assertThat(Requests.aclGrants("test:tester", "test:tester")).isTrue();
         assertThat(Requests.aclGrants("test", "test:tester")).isTrue();
