@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * written to tmp/, forced to disk, renamed to a data file of its own version, and only then
  * made visible by atomically replacing its metadata file, which names that data file. A crash
  * at any point leaves either the old object or the new one; what it leaves behind (temporary
- * files, data files no metadata names) is removed by the next open().
+ * files, data files no metadata names) is removed by the next open(). So there is one store per
+ * root in a process, opened once ({@link ObjectsApp} shares it): a second open() would take the
+ * writes in flight through the first for such leftovers.
  */
 final class ObjectStore {
 
@@ -67,8 +69,6 @@ final class ObjectStore {
     private final Path root;
     private final Path tmp;
     private final Path accountsDir;
-    private final long maxFileSize;
-    private final long maxContainerObjects;
     private final ConcurrentMap<String, Account> accounts = new ConcurrentHashMap<>();
     /** Commits of one object name are serialised, so that the data file a commit replaces is the one it deletes. */
     private final Object[] stripes = new Object[STRIPES];
@@ -137,6 +137,15 @@ final class ObjectStore {
         }
     }
 
+    /**
+     * What a PUT may store: each pipeline generation brings its own, while the store is shared.
+     *
+     * @param maxFileSize the most bytes of one object
+     * @param maxContainerObjects the most objects in one container
+     */
+    record Limits(long maxFileSize, long maxContainerObjects) {
+    }
+
     /** What a PUT stores beside the bytes. */
     record Attributes(String contentType, Map<String, String> meta, String manifest) {
     }
@@ -149,12 +158,10 @@ final class ObjectStore {
         }
     }
 
-    private ObjectStore(Path root, long maxFileSize, long maxContainerObjects) {
+    private ObjectStore(Path root) {
         this.root = root;
         this.tmp = root.resolve("tmp");
         this.accountsDir = root.resolve("a");
-        this.maxFileSize = maxFileSize;
-        this.maxContainerObjects = maxContainerObjects;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -162,10 +169,11 @@ final class ObjectStore {
 
     /**
      * Opens (creating if needed) the store at a directory: removes what an interrupted write
-     * left behind and builds the index from the metadata files.
+     * left behind and builds the index from the metadata files. Only while no other store of this
+     * process is open on the directory: it would remove the files of that store's writes in flight.
      */
-    static ObjectStore open(Path root, long maxFileSize, long maxContainerObjects) throws IOException {
-        ObjectStore store = new ObjectStore(root, maxFileSize, maxContainerObjects);
+    static ObjectStore open(Path root) throws IOException {
+        ObjectStore store = new ObjectStore(root);
         Files.createDirectories(store.tmp);
         Files.createDirectories(store.accountsDir);
         deleteTree(store.tmp, false);
@@ -177,8 +185,16 @@ final class ObjectStore {
         return root;
     }
 
-    long maxFileSize() {
-        return maxFileSize;
+    /** Logs the containers that hold more objects than a limit allows: they take no new object. */
+    void warnOverfull(long maxContainerObjects) {
+        for (Account account : accounts.values()) {
+            for (Container container : account.containers.values()) {
+                if (container.count.get() > maxContainerObjects) {
+                    LOG.warn("Object store {}: container '{}' holds {} objects, more than max_container_objects {}; "
+                            + "new objects will be refused", root, container.name, container.count.get(), maxContainerObjects);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- accounts
@@ -301,17 +317,18 @@ final class ObjectStore {
      * @param length the body's declared length, or -1 for a chunked body
      * @param expectedEtag the client's ETag (MD5 hex), or null
      * @param mustNotExist If-None-Match: *
+     * @param limits the size and count limits of the generation that takes the PUT
      * @throws SwiftException 413 over max_file_size or max_container_objects, 422 for a wrong ETag,
      *         412 if the object exists and must not, 404 if the container went away, 499 for a short body
      * @throws ClientGoneException when reading the body failed: the client went away
      */
     StoredObject put(Container container, String name, InputStream body, long length, String expectedEtag,
-            Attributes attributes, boolean mustNotExist) throws IOException {
-        if (length > maxFileSize) {
-            throw tooLarge();
+            Attributes attributes, boolean mustNotExist, Limits limits) throws IOException {
+        if (length > limits.maxFileSize()) {
+            throw tooLarge(limits);
         }
-        if (!container.objects.containsKey(name) && container.count.get() >= maxContainerObjects) {
-            throw full(container);
+        if (!container.objects.containsKey(name) && container.count.get() >= limits.maxContainerObjects()) {
+            throw full(container, limits);
         }
         Path temp = Files.createTempFile(tmp, "put-", ".part");
         try {
@@ -331,8 +348,8 @@ final class ObjectStore {
                         break;
                     }
                     size += n;
-                    if (size > maxFileSize) {
-                        throw tooLarge();
+                    if (size > limits.maxFileSize()) {
+                        throw tooLarge(limits);
                     }
                     md5.update(buffer, 0, n);
                     ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, n);
@@ -351,14 +368,14 @@ final class ObjectStore {
                 throw new SwiftException(422, "Unprocessable Entity: the ETag sent (" + expectedEtag
                         + ") is not the MD5 of the body received (" + etag + "); nothing was stored");
             }
-            return commit(container, name, temp, size, etag, attributes, mustNotExist);
+            return commit(container, name, temp, size, etag, attributes, mustNotExist, limits);
         } finally {
             Files.deleteIfExists(temp);
         }
     }
 
     private StoredObject commit(Container container, String name, Path temp, long size, String etag,
-            Attributes attributes, boolean mustNotExist) throws IOException {
+            Attributes attributes, boolean mustNotExist, Limits limits) throws IOException {
         String hash = Names.hash(name);
         Path dir = dir(container, hash);
         long timestamp = Times.now();
@@ -373,8 +390,8 @@ final class ObjectStore {
             if (mustNotExist && previous != null) {
                 throw new SwiftException(412, "Precondition Failed: '" + name + "' exists (If-None-Match: *)");
             }
-            if (previous == null && container.count.get() >= maxContainerObjects) {
-                throw full(container);
+            if (previous == null && container.count.get() >= limits.maxContainerObjects()) {
+                throw full(container, limits);
             }
             move(temp, dir.resolve(data));
             try {
@@ -541,10 +558,6 @@ final class ObjectStore {
                     }
                 }
             }
-        }
-        if (container.count.get() > maxContainerObjects) {
-            LOG.warn("Object store {}: container '{}' holds {} objects, more than max_container_objects {}; "
-                    + "new objects will be refused", root, container.name, container.count.get(), maxContainerObjects);
         }
         return new int[] {objects, orphans};
     }
@@ -716,14 +729,14 @@ final class ObjectStore {
         }
     }
 
-    private SwiftException tooLarge() {
-        return new SwiftException(413, "Request Entity Too Large: an object may hold at most " + maxFileSize
+    private static SwiftException tooLarge(Limits limits) {
+        return new SwiftException(413, "Request Entity Too Large: an object may hold at most " + limits.maxFileSize()
                 + " bytes (max_file_size)");
     }
 
-    private SwiftException full(Container container) {
+    private static SwiftException full(Container container, Limits limits) {
         return new SwiftException(413, "Container '" + container.name + "' holds " + container.count.get()
-                + " objects, the most this store keeps in one container (max_container_objects " + maxContainerObjects + ")");
+                + " objects, the most this store keeps in one container (max_container_objects " + limits.maxContainerObjects() + ")");
     }
 
     /** Reading a request body failed: the client went away or sent less than it declared. */

@@ -1,7 +1,9 @@
 package io.berth.example.objects.internal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
@@ -17,9 +19,17 @@ import io.berth.api.StageSettings;
 /**
  * The {@code objects} app: a single-node object store speaking OpenStack Swift's v1 API, so
  * that the {@code swift} client can drive it ({@code pipeline = catch_errors ... tempauth objects}).
- * Each pipeline gets its own servlet over the store at its {@code root}.
+ *
+ * <p>Each pipeline generation gets its own servlet, with its own limits, over the one store of its
+ * {@code root}, which this component owns and generations borrow. Generations overlap: the next is
+ * created while the last still serves, and opening a store removes what interrupted writes left
+ * behind, so a second store on the root would delete the files of the uploads in flight through
+ * the first. A root's store is opened by the first generation on it and kept while this component
+ * lives.
  */
-@Component(service = AppFactory.class)
+// Immediate: a delayed component can be disposed when no pipeline holds the service for a moment,
+// and the next instance would open every store again, crash cleanup included.
+@Component(service = AppFactory.class, immediate = true)
 @Stage(ObjectsApp.NAME)
 public final class ObjectsApp implements AppFactory {
 
@@ -27,6 +37,9 @@ public final class ObjectsApp implements AppFactory {
 
     /** Swift's MAX_FILE_SIZE: 5 GiB and 2 bytes. */
     static final long DEFAULT_MAX_FILE_SIZE = 5L * 1024 * 1024 * 1024 + 2;
+
+    /** By real path, so that two spellings of a root share its store; guarded by itself. */
+    private final Map<Path, ObjectStore> stores = new HashMap<>();
 
     @ObjectClassDefinition(name = "Berth objects",
             description = "A Swift-compatible object store on local disk: /v1/ACCOUNT/CONTAINER/OBJECT and /info.")
@@ -63,10 +76,26 @@ public final class ObjectsApp implements AppFactory {
         positive("account_listing_limit", config.account__listing__limit());
         positive("max_container_objects", config.max__container__objects());
         Path root = root(config.root(), System.getProperty("karaf.data"));
+        ObjectStore store;
         try {
-            return new ObjectsServlet(ObjectStore.open(root, config.max__file__size(), config.max__container__objects()), config);
+            store = store(root);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("root: cannot open the object store at " + root + ": " + e, e);
+        }
+        store.warnOverfull(config.max__container__objects());
+        return new ObjectsServlet(store, config);
+    }
+
+    /** The root's store: opened (crash cleanup, index) by the first generation on it, shared by the others. */
+    private ObjectStore store(Path root) throws IOException {
+        synchronized (stores) {
+            Path key = Files.createDirectories(root).toRealPath();
+            ObjectStore store = stores.get(key);
+            if (store == null) {
+                store = ObjectStore.open(key);
+                stores.put(key, store);
+            }
+            return store;
         }
     }
 

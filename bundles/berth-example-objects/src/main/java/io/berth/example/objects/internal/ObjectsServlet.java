@@ -49,12 +49,16 @@ final class ObjectsServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectsServlet.class);
     private static final String TEXT = "text/plain; charset=utf-8";
 
+    /** Shared with the other generations on the same root: see {@link ObjectsApp}. */
     private final transient ObjectStore store;
     private final transient ObjectsApp.Config config;
+    /** This generation's, applied to the shared store. */
+    private final transient ObjectStore.Limits limits;
 
     ObjectsServlet(ObjectStore store, ObjectsApp.Config config) {
         this.store = store;
         this.config = config;
+        this.limits = new ObjectStore.Limits(config.max__file__size(), config.max__container__objects());
     }
 
     /** Overridden rather than doGet/doPut/...: HttpServlet answers methods it does not know, such as COPY, with 501. */
@@ -358,11 +362,15 @@ final class ObjectsServlet extends HttpServlet {
         String method = request.getMethod();
         Account account = store.account(target.account());
         Container container = account.containers.get(target.container());
-        authorize(request, target, container, method);
+        if (!method.equals("COPY")) {
+            // A COPY reads here and writes at its Destination, as Swift's copy middleware makes it a
+            // GET and a PUT: copy() authorizes each, and writing here is not asked for.
+            authorize(request, target, container, method);
+        }
         switch (method) {
             case "GET":
             case "HEAD":
-                get(request, response, account, existing(container, target.container()), target.object());
+                get(request, response, account, existing(container, target.container()), target);
                 return;
             case "PUT":
                 put(request, response, account, existing(container, target.container()), target.object());
@@ -433,7 +441,7 @@ final class ObjectsServlet extends HttpServlet {
         Attributes attributes = new Attributes(contentType(request, name), meta, manifest);
         StoredObject stored;
         try (InputStream body = request.getInputStream()) {
-            stored = store.put(container, name, body, length, etag, attributes, mustNotExist);
+            stored = store.put(container, name, body, length, etag, attributes, mustNotExist, limits);
         }
         response.setHeader("ETag", stored.etag());
         response.setHeader("Last-Modified", Times.httpDate(Times.lastModifiedSeconds(stored.timestamp())));
@@ -485,7 +493,8 @@ final class ObjectsServlet extends HttpServlet {
         StoredObject stored;
         try (opened) {
             StoredObject from = opened.object();
-            Content content = from.manifest() != null && !manifestItself ? dlo(account, from) : plain(opened);
+            Content content = from.manifest() != null && !manifestItself
+                    ? dlo(request, account, new Target(account.name, fromContainer, fromObject), from) : plain(opened);
             Map<String, String> meta = new LinkedHashMap<>();
             if (!Requests.isTrue(request.getHeader("X-Fresh-Metadata"))) {
                 meta.putAll(from.meta());
@@ -495,7 +504,7 @@ final class ObjectsServlet extends HttpServlet {
             String type = request.getHeader("Content-Type");
             String contentType = type == null || type.isBlank() ? from.contentType() : type.trim();
             Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null);
-            stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false);
+            stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false, limits);
             response.setHeader("X-Copied-From", Requests.quote(fromContainer) + "/" + Requests.quote(fromObject));
             response.setHeader("X-Copied-From-Last-Modified", Long.toString(Times.lastModifiedSeconds(content.timestamp())));
         }
@@ -518,7 +527,8 @@ final class ObjectsServlet extends HttpServlet {
     }
 
     private void get(HttpServletRequest request, HttpServletResponse response, Account account, Container container,
-            String name) throws IOException {
+            Target target) throws IOException {
+        String name = target.object();
         Opened opened = store.open(container, name);
         if (opened == null) {
             throw objectNotFound(container.name, name);
@@ -526,7 +536,7 @@ final class ObjectsServlet extends HttpServlet {
         try (opened) {
             StoredObject object = opened.object();
             boolean dlo = object.manifest() != null && !"get".equals(request.getParameter("multipart-manifest"));
-            Content content = dlo ? dlo(account, object) : plain(opened);
+            Content content = dlo ? dlo(request, account, target, object) : plain(opened);
             response.setHeader("Content-Type", object.contentType());
             response.setHeader("ETag", content.etag());
             long lastModified = Times.lastModifiedSeconds(content.timestamp());
@@ -540,7 +550,7 @@ final class ObjectsServlet extends HttpServlet {
             if (!preconditions(request, response, content.etag(), lastModified)) {
                 return;
             }
-            send(request, response, content, object.contentType());
+            send(request, response, content, object.contentType(), dlo);
         }
     }
 
@@ -597,31 +607,39 @@ final class ObjectsServlet extends HttpServlet {
         return false;
     }
 
-    /** The whole content, one range (206), several (206 multipart/byteranges), or 416. */
-    private static void send(HttpServletRequest request, HttpServletResponse response, Content content, String type)
-            throws IOException {
+    /**
+     * The whole content, one range (206), several (206 multipart/byteranges), or 416: as Swift's swob
+     * answers a Range. A DLO is sent whole when several ranges are asked for, as Swift's dlo
+     * middleware does: each range of a DLO would read its segments anew.
+     */
+    private static void send(HttpServletRequest request, HttpServletResponse response, Content content, String type,
+            boolean dlo) throws IOException {
         long size = content.size();
         boolean head = request.getMethod().equals("HEAD");
-        List<long[]> ranges = Requests.ranges(request.getHeader("Range"), size);
-        if (ranges == null) {
-            response.setStatus(200);
-            response.setContentLengthLong(size);
-            if (!head) {
-                content.write(response.getOutputStream(), 0, size);
-            }
+        Ranges requested = Ranges.parse(request.getHeader("Range"));
+        if (requested == null || dlo && requested.count() > 1) {
+            whole(response, content, head);
             return;
         }
-        if (ranges.isEmpty()) {
+        List<long[]> ranges;
+        try {
+            ranges = requested.forLength(size);
+        } catch (SwiftException unsatisfiable) {
             response.setHeader("Content-Range", "bytes */" + size);
-            throw new SwiftException(416, "Requested Range Not Satisfiable: the object holds " + size + " bytes");
+            throw unsatisfiable;
+        }
+        if (size == 0) {
+            // A suffix range of an empty body: no Content-Range can name its bytes, so swob sends it whole.
+            whole(response, content, head);
+            return;
         }
         response.setStatus(206);
         if (ranges.size() == 1) {
             long[] range = ranges.get(0);
-            response.setHeader("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
-            response.setContentLengthLong(range[1] - range[0] + 1);
+            response.setHeader("Content-Range", "bytes " + range[0] + "-" + (range[1] - 1) + "/" + size);
+            response.setContentLengthLong(range[1] - range[0]);
             if (!head) {
-                content.write(response.getOutputStream(), range[0], range[1] - range[0] + 1);
+                content.write(response.getOutputStream(), range[0], range[1] - range[0]);
             }
             return;
         }
@@ -631,9 +649,9 @@ final class ObjectsServlet extends HttpServlet {
         long length = 0;
         for (long[] range : ranges) {
             byte[] part = ("--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: bytes " + range[0] + "-"
-                    + range[1] + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                    + (range[1] - 1) + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
             heads.add(part);
-            length += part.length + (range[1] - range[0] + 1) + 2;
+            length += part.length + (range[1] - range[0]) + 2;
         }
         byte[] tail = ("--" + boundary + "--").getBytes(StandardCharsets.ISO_8859_1);
         length += tail.length;
@@ -646,10 +664,18 @@ final class ObjectsServlet extends HttpServlet {
         for (int i = 0; i < ranges.size(); i++) {
             long[] range = ranges.get(i);
             out.write(heads.get(i));
-            content.write(out, range[0], range[1] - range[0] + 1);
+            content.write(out, range[0], range[1] - range[0]);
             out.write(new byte[] {'\r', '\n'});
         }
         out.write(tail);
+    }
+
+    private static void whole(HttpServletResponse response, Content content, boolean head) throws IOException {
+        response.setStatus(200);
+        response.setContentLengthLong(content.size());
+        if (!head) {
+            content.write(response.getOutputStream(), 0, content.size());
+        }
     }
 
     // ------------------------------------------------------------------ content: one file, or a DLO's segments
@@ -702,14 +728,27 @@ final class ObjectsServlet extends HttpServlet {
     /**
      * A Dynamic Large Object: the objects of the manifest's container whose names start with its
      * prefix, concatenated in name order; its ETag is the quoted MD5 of their ETags, as Swift's.
+     * Only for a user who may read the segments' container: Swift's dlo middleware lists and reads
+     * them with the user's own authorization, so reading a manifest is no way round an ACL.
+     *
+     * @param target the manifest, as the request named it (for the error message)
      */
-    private Content dlo(Account account, StoredObject manifest) {
+    private Content dlo(HttpServletRequest request, Account account, Target target, StoredObject manifest) {
         String value = manifest.manifest();
         int slash = value.indexOf('/');
         String containerName = decodeLeniently(value.substring(0, slash));
         String prefix = decodeLeniently(value.substring(slash + 1));
         Container container = account.containers.get(containerName);
-        List<Entry> segments = container == null ? List.of() : store.withPrefix(container, prefix);
+        if (!mayRead(request, container)) {
+            throw forbidden(request.getRemoteUser() + " may not read the segments of '/" + target.container() + "/"
+                    + target.object() + "' in the container '" + containerName + "': X-Container-Read does not name them");
+        }
+        if (container == null) {
+            // Swift answers with the failed listing of the segments, not with an empty object.
+            throw new SwiftException(404, "Container '" + containerName + "' not found: '/" + target.container() + "/"
+                    + target.object() + "' names it for its segments (X-Object-Manifest)");
+        }
+        List<Entry> segments = store.withPrefix(container, prefix);
         MessageDigest md5;
         try {
             md5 = MessageDigest.getInstance("MD5");
@@ -826,7 +865,7 @@ final class ObjectsServlet extends HttpServlet {
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 throw forbidden(user + " may not " + method + " the container '" + target.container() + "': that needs .admin");
             }
-            if (container == null || !Requests.aclGrants(container.meta.get("X-Container-Read"), user)) {
+            if (!mayRead(request, container)) {
                 throw forbidden(user + " may not list the container '" + target.container() + "': X-Container-Read does not name them");
             }
             return;
@@ -837,6 +876,12 @@ final class ObjectsServlet extends HttpServlet {
             throw forbidden(user + " may not " + method + " objects in the container '" + target.container() + "': "
                     + acl + " does not name them");
         }
+    }
+
+    /** Whether a user may list a container and read its objects: its owner, or one X-Container-Read names. */
+    private static boolean mayRead(HttpServletRequest request, Container container) {
+        return isOwner(request)
+                || container != null && Requests.aclGrants(container.meta.get("X-Container-Read"), request.getRemoteUser());
     }
 
     private static boolean isOwner(HttpServletRequest request) {

@@ -2,7 +2,6 @@ package io.berth.example.objects.internal;
 
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import io.berth.api.Berth;
 
-/** Reading what a Swift request says: its path, its metadata headers, its ranges and its ACL entries. */
+/** Reading what a Swift request says: its path, its metadata headers and its ACL entries ({@link Ranges}: its ranges). */
 final class Requests {
 
     static final int MAX_OBJECT_NAME_LENGTH = 1024;
@@ -219,55 +218,6 @@ final class Requests {
     /** true, 1, yes, on, t, y: Swift's config_true_value. */
     static boolean isTrue(String value) {
         return value != null && List.of("true", "1", "yes", "on", "t", "y").contains(value.trim().toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * The byte ranges of a Range header for a body of a given length, as Swift's swob reads them.
-     *
-     * @return null when there is no Range header or it is not one Swift understands (serve it all);
-     *         an empty list when nothing in it is satisfiable (416); else the ranges as {first, last}
-     */
-    static List<long[]> ranges(String header, long length) {
-        if (header == null) {
-            return null;
-        }
-        String value = header.trim();
-        if (!value.toLowerCase(Locale.ROOT).startsWith("bytes=")) {
-            return null;
-        }
-        List<long[]> satisfiable = new ArrayList<>();
-        for (String spec : value.substring(6).split(",")) {
-            spec = spec.trim();
-            int dash = spec.indexOf('-');
-            if (dash < 0) {
-                return null;
-            }
-            String first = spec.substring(0, dash).trim();
-            String last = spec.substring(dash + 1).trim();
-            try {
-                if (first.isEmpty()) {
-                    if (last.isEmpty()) {
-                        return null;
-                    }
-                    long suffix = Long.parseLong(last);
-                    if (suffix > 0 && length > 0) {
-                        satisfiable.add(new long[] {Math.max(0, length - suffix), length - 1});
-                    }
-                } else {
-                    long start = Long.parseLong(first);
-                    long end = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
-                    if (start < 0 || end < start) {
-                        return null;
-                    }
-                    if (start < length) {
-                        satisfiable.add(new long[] {start, Math.min(end, length - 1)});
-                    }
-                }
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return satisfiable;
     }
 
     /**

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.berth.example.objects.internal.ObjectStore.Attributes;
 import io.berth.example.objects.internal.ObjectStore.ClientGoneException;
 import io.berth.example.objects.internal.ObjectStore.Container;
+import io.berth.example.objects.internal.ObjectStore.Limits;
 import io.berth.example.objects.internal.ObjectStore.Opened;
 import io.berth.example.objects.internal.ObjectStore.StoredObject;
 
@@ -33,18 +34,19 @@ import io.berth.example.objects.internal.ObjectStore.StoredObject;
 class ObjectStoreTest {
 
     private static final Attributes PLAIN = new Attributes("text/plain", Map.of(), null);
+    private static final Limits LIMITS = new Limits(1 << 24, 100);
 
     @TempDir
     Path root;
 
     @Test
     void anObjectSurvivesReopeningWithItsMetadataAndTheIndexIsRebuilt() throws Exception {
-        ObjectStore store = ObjectStore.open(root, 1 << 20, 100);
+        ObjectStore store = ObjectStore.open(root);
         Container c = container(store, "acct", "c");
         put(store, c, "b", "bee", new Attributes("text/x-bee", Map.of("X-Object-Meta-Color", "blue"), null));
         put(store, c, "a", "ay", PLAIN);
 
-        ObjectStore reopened = ObjectStore.open(root, 1 << 20, 100);
+        ObjectStore reopened = ObjectStore.open(root);
         Container again = reopened.account("acct").containers.get("c");
 
         assertThat(again.objects.keySet()).containsExactly("a", "b");
@@ -58,7 +60,7 @@ class ObjectStoreTest {
 
     @Test
     void leftoversOfACrashAreRemovedOnOpenAndTheCommittedObjectStays() throws Exception {
-        ObjectStore store = ObjectStore.open(root, 1 << 20, 100);
+        ObjectStore store = ObjectStore.open(root);
         Container c = container(store, "acct", "c");
         put(store, c, "kept", "committed", PLAIN);
         Path objectDir = dataFiles().get(0).getParent();
@@ -67,7 +69,7 @@ class ObjectStoreTest {
         Path halfWritten = Files.writeString(root.resolve("tmp/put-1.part"), "half");
         Path halfDeleted = Files.createDirectories(root.resolve("tmp/deleted-xyz/o"));
 
-        ObjectStore reopened = ObjectStore.open(root, 1 << 20, 100);
+        ObjectStore reopened = ObjectStore.open(root);
 
         assertThat(orphan).doesNotExist();
         assertThat(halfWritten).doesNotExist();
@@ -78,10 +80,10 @@ class ObjectStoreTest {
 
     @Test
     void aContainerCreatedButNeverCommittedIsNotLoaded() throws Exception {
-        ObjectStore.open(root, 1 << 20, 100).account("acct");
+        ObjectStore.open(root).account("acct");
         Path half = Files.createDirectories(root.resolve("a").resolve(Names.hash("acct")).resolve("c/0123/o"));
 
-        ObjectStore reopened = ObjectStore.open(root, 1 << 20, 100);
+        ObjectStore reopened = ObjectStore.open(root);
 
         assertThat(reopened.account("acct").containers).isEmpty();
         assertThat(half).doesNotExist();
@@ -89,7 +91,7 @@ class ObjectStoreTest {
 
     @Test
     void aClientThatDisconnectsMidUploadLeavesNothingBehind() throws Exception {
-        ObjectStore store = ObjectStore.open(root, 1 << 20, 100);
+        ObjectStore store = ObjectStore.open(root);
         Container c = container(store, "acct", "c");
         put(store, c, "obj", "old", PLAIN);
         InputStream breaking = new InputStream() {
@@ -104,7 +106,7 @@ class ObjectStoreTest {
             }
         };
 
-        assertThatThrownBy(() -> store.put(c, "obj", breaking, 200_000, null, PLAIN, false))
+        assertThatThrownBy(() -> store.put(c, "obj", breaking, 200_000, null, PLAIN, false, LIMITS))
                 .isInstanceOf(ClientGoneException.class).hasMessageContaining("after");
 
         assertThat(read(store, c, "obj")).isEqualTo("old");
@@ -114,10 +116,10 @@ class ObjectStoreTest {
 
     @Test
     void aShortBodyIsNotStored() throws Exception {
-        ObjectStore store = ObjectStore.open(root, 1 << 20, 100);
+        ObjectStore store = ObjectStore.open(root);
         Container c = container(store, "acct", "c");
 
-        assertThatThrownBy(() -> store.put(c, "obj", bytes("only this"), 100, null, PLAIN, false))
+        assertThatThrownBy(() -> store.put(c, "obj", bytes("only this"), 100, null, PLAIN, false, LIMITS))
                 .isInstanceOf(ClientGoneException.class).hasMessageContaining("9 of 100 bytes");
 
         assertThat(store.head(c, "obj")).isNull();
@@ -127,10 +129,10 @@ class ObjectStoreTest {
 
     @Test
     void aWrongEtagStoresNothing() throws Exception {
-        ObjectStore store = ObjectStore.open(root, 1 << 20, 100);
+        ObjectStore store = ObjectStore.open(root);
         Container c = container(store, "acct", "c");
 
-        assertThatThrownBy(() -> store.put(c, "obj", bytes("data"), 4, "00000000000000000000000000000000", PLAIN, false))
+        assertThatThrownBy(() -> store.put(c, "obj", bytes("data"), 4, "00000000000000000000000000000000", PLAIN, false, LIMITS))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(422));
 
         assertThat(store.head(c, "obj")).isNull();
@@ -140,24 +142,27 @@ class ObjectStoreTest {
 
     @Test
     void limitsOnSizeAndOnObjectsPerContainerAnswer413() throws Exception {
-        ObjectStore store = ObjectStore.open(root, 10, 2);
+        ObjectStore store = ObjectStore.open(root);
+        Limits limits = new Limits(10, 2);
         Container c = container(store, "acct", "c");
 
-        assertThatThrownBy(() -> store.put(c, "big", bytes("eleven byte"), -1, null, PLAIN, false))
+        assertThatThrownBy(() -> store.put(c, "big", bytes("eleven byte"), -1, null, PLAIN, false, limits))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(413))
                 .hasMessageContaining("max_file_size");
-        put(store, c, "one", "1", PLAIN);
-        put(store, c, "two", "2", PLAIN);
-        assertThatThrownBy(() -> put(store, c, "three", "3", PLAIN))
+        put(store, c, "one", "1", PLAIN, limits);
+        put(store, c, "two", "2", PLAIN, limits);
+        assertThatThrownBy(() -> put(store, c, "three", "3", PLAIN, limits))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(413))
                 .hasMessageContaining("max_container_objects 2");
-        put(store, c, "two", "again", new Attributes("a/b", Map.of(), null));
+        put(store, c, "two", "again", new Attributes("a/b", Map.of(), null), limits);
+        // The limits are the caller's (a pipeline generation's), not the store's.
+        put(store, c, "three", "3", PLAIN, new Limits(10, 3));
         assertThat(tmpFiles()).isEmpty();
     }
 
     @Test
     void namesThatLookLikePathsStayInsideTheStore() throws Exception {
-        ObjectStore store = ObjectStore.open(root.resolve("store"), 1 << 20, 100);
+        ObjectStore store = ObjectStore.open(root.resolve("store"));
         Container c = container(store, "../../acct", "../c");
         List<String> names = List.of("../../../../etc/passwd", "/", "..", ".", "a/../../b", "%2e%2e", "\\..\\x", "name with spaces",
                 "x".repeat(1024), "é/ü/\uD83D\uDE00");
@@ -169,7 +174,7 @@ class ObjectStoreTest {
             assertThat(all.filter(Files::isRegularFile)).allMatch(p -> p.startsWith(root.resolve("store")));
         }
         assertThat(root.resolve("etc")).doesNotExist();
-        ObjectStore reopened = ObjectStore.open(root.resolve("store"), 1 << 20, 100);
+        ObjectStore reopened = ObjectStore.open(root.resolve("store"));
         Container again = reopened.account("../../acct").containers.get("../c");
         for (String name : names) {
             assertThat(read(reopened, again, name)).isEqualTo(name);
@@ -179,7 +184,7 @@ class ObjectStoreTest {
 
     @Test
     void concurrentPutsOfOneNameLeaveOneWholeWinner() throws Exception {
-        ObjectStore store = ObjectStore.open(root, 1 << 24, 100);
+        ObjectStore store = ObjectStore.open(root);
         Container c = container(store, "acct", "c");
         int writers = 8;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
@@ -192,7 +197,7 @@ class ObjectStoreTest {
                     java.util.Arrays.fill(body, (byte) ('a' + i));
                     puts.add(pool.submit(() -> {
                         go.await();
-                        return store.put(c, "same", new ByteArrayInputStream(body), body.length, null, PLAIN, false);
+                        return store.put(c, "same", new ByteArrayInputStream(body), body.length, null, PLAIN, false, LIMITS);
                     }));
                 }
                 go.countDown();
@@ -223,7 +228,7 @@ class ObjectStoreTest {
 
     @Test
     void deletingAContainerNeedsItEmpty() throws Exception {
-        ObjectStore store = ObjectStore.open(root, 1 << 20, 100);
+        ObjectStore store = ObjectStore.open(root);
         ObjectStore.Account account = store.account("acct");
         Container c = container(store, "acct", "c");
         put(store, c, "x", "x", PLAIN);
@@ -235,7 +240,7 @@ class ObjectStoreTest {
         store.deleteContainer(account, c);
 
         assertThat(account.containers).isEmpty();
-        assertThat(ObjectStore.open(root, 1 << 20, 100).account("acct").containers).isEmpty();
+        assertThat(ObjectStore.open(root).account("acct").containers).isEmpty();
         assertThatThrownBy(() -> put(store, c, "late", "writer", PLAIN))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(404));
         assertThat(tmpFiles()).isEmpty();
@@ -258,8 +263,13 @@ class ObjectStoreTest {
 
     private static StoredObject put(ObjectStore store, Container c, String name, String body, Attributes attributes)
             throws IOException {
+        return put(store, c, name, body, attributes, LIMITS);
+    }
+
+    private static StoredObject put(ObjectStore store, Container c, String name, String body, Attributes attributes,
+            Limits limits) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return store.put(c, name, new ByteArrayInputStream(bytes), bytes.length, null, attributes, false);
+        return store.put(c, name, new ByteArrayInputStream(bytes), bytes.length, null, attributes, false, limits);
     }
 
     private static InputStream bytes(String text) {

@@ -65,9 +65,19 @@ final class ObjectsJetty implements AutoCloseable {
      */
     static ObjectsJetty start(Path root, Map<String, String> settings, String contextPath, UriCompliance compliance)
             throws Exception {
+        return start(new ObjectsApp(), root, settings, contextPath, compliance);
+    }
+
+    /** A pipeline generation: the app's servlet from a factory that may have made others, as the pipeline's factory service. */
+    static ObjectsJetty start(ObjectsApp app, Path root, Map<String, String> settings) throws Exception {
+        return start(app, root, settings, "/", null);
+    }
+
+    private static ObjectsJetty start(ObjectsApp app, Path root, Map<String, String> settings, String contextPath,
+            UriCompliance compliance) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(settings);
         all.put("root", root.toString());
-        ObjectsServlet servlet = (ObjectsServlet) new ObjectsApp().create(all);
+        ObjectsServlet servlet = (ObjectsServlet) app.create(all);
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         if (compliance != null) {

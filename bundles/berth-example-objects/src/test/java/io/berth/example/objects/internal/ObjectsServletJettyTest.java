@@ -413,6 +413,24 @@ class ObjectsServletJettyTest {
     }
 
     @Test
+    void aDloWhoseSegmentContainerIsMissingIs404AsInSwift() throws Exception {
+        // Swift's dlo middleware answers with its failed segment listing: 404 for the account's admin.
+        put("/c", "");
+        client.send(request(A + "/c/big").header("X-Object-Manifest", "gone/big/").PUT(BodyPublishers.noBody()).build(),
+                BodyHandlers.ofString());
+
+        HttpResponse<String> get = send("GET", A + "/c/big", null);
+        assertThat(get.statusCode()).isEqualTo(404);
+        assertThat(get.body()).isEqualTo("Container 'gone' not found: '/c/big' names it for its segments (X-Object-Manifest)\n");
+        assertThat(send("HEAD", A + "/c/big", null).statusCode()).isEqualTo(404);
+        assertThat(client.send(request(A + "/c/flat").header("X-Copy-From", "c/big").PUT(BodyPublishers.noBody()).build(),
+                BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(send("GET", A + "/c/big?multipart-manifest=get", null).statusCode()).isEqualTo(200);
+        put("/gone", "");
+        assertThat(send("GET", A + "/c/big", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void unknownMethodsAre405NotServletDefaults() throws Exception {
         put("/c", "");
         HttpResponse<String> patch = client.send(request(A + "/c/o").method("PATCH", BodyPublishers.noBody()).build(),
@@ -470,6 +488,65 @@ class ObjectsServletJettyTest {
         assertThat(as("test:nobody", null, "GET", "/missing/o").statusCode()).isEqualTo(403);
         // The ACLs themselves are not shown to the users they name.
         assertThat(as("test:reader", null, "HEAD", "/c").headers().firstValue("X-Container-Read")).isEmpty();
+    }
+
+    @Test
+    void aDloServesNoSegmentsFromAContainerTheUserMayNotRead() throws Exception {
+        // As Swift's dlo middleware, which lists and reads the segments with the user's own authorization.
+        client.send(request(A + "/pub").header("X-Container-Read", "test:reader").header("X-Container-Write", "test:reader")
+                .PUT(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        put("/segs", "");
+        put("/segs/part/1", "secret-1");
+        put("/segs/part/2", "secret-2");
+        client.send(request(A + "/pub/big").header("X-Object-Manifest", "segs/part/").PUT(BodyPublishers.noBody()).build(),
+                BodyHandlers.ofString());
+
+        HttpResponse<String> get = as("test:reader", null, "GET", "/pub/big");
+        assertThat(get.statusCode()).isEqualTo(403);
+        assertThat(get.body()).doesNotContain("secret")
+                .contains("test:reader may not read the segments of '/pub/big' in the container 'segs': X-Container-Read does not name them");
+        assertThat(as("test:reader", null, "HEAD", "/pub/big").statusCode()).isEqualTo(403);
+        HttpResponse<String> range = client.send(request(A + "/pub/big").header(ObjectsJetty.USER, "test:reader")
+                .header("Range", "bytes=0-5").GET().build(), BodyHandlers.ofString());
+        assertThat(range.statusCode()).isEqualTo(403);
+        assertThat(range.body()).doesNotContain("secret");
+        HttpResponse<String> copy = client.send(request(A + "/pub/big").header(ObjectsJetty.USER, "test:reader")
+                .header("Destination", "pub/copied").method("COPY", BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(copy.statusCode()).isEqualTo(403);
+        HttpResponse<String> copyFrom = client.send(request(A + "/pub/copied").header(ObjectsJetty.USER, "test:reader")
+                .header("X-Copy-From", "pub/big").PUT(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(copyFrom.statusCode()).isEqualTo(403);
+        assertThat(send("HEAD", A + "/pub/copied", null).statusCode()).isEqualTo(404);
+        // The manifest itself reads no segment.
+        assertThat(as("test:reader", null, "GET", "/pub/big?multipart-manifest=get").statusCode()).isEqualTo(200);
+        // An admin of the account reads anything; a reader of the segment container reads the DLO.
+        assertThat(as("test:boss", ".admin", "GET", "/pub/big").body()).isEqualTo("secret-1secret-2");
+        client.send(request(A + "/segs").header("X-Container-Read", "test:reader").POST(BodyPublishers.noBody()).build(),
+                BodyHandlers.ofString());
+        assertThat(as("test:reader", null, "GET", "/pub/big").body()).isEqualTo("secret-1secret-2");
+        HttpResponse<String> copied = client.send(request(A + "/pub/copied").header(ObjectsJetty.USER, "test:reader")
+                .header("X-Copy-From", "pub/big").PUT(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(copied.statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aCopyNeedsReadOnItsSourceAndWriteOnItsDestinationOnly() throws Exception {
+        // Swift's copy middleware makes a COPY a GET of the source and a PUT of the destination.
+        client.send(request(A + "/from").header("X-Container-Read", "test:copier").header("X-Container-Write", "test:writer")
+                .PUT(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        client.send(request(A + "/to").header("X-Container-Write", "test:copier,test:writer").PUT(BodyPublishers.noBody())
+                .build(), BodyHandlers.ofString());
+        put("/from/o", "data");
+
+        HttpResponse<String> copy = client.send(request(A + "/from/o").header(ObjectsJetty.USER, "test:copier")
+                .header("Destination", "to/o").method("COPY", BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(copy.statusCode()).as(copy.body()).isEqualTo(201);
+        assertThat(send("GET", A + "/to/o", null).body()).isEqualTo("data");
+        HttpResponse<String> writerCopies = client.send(request(A + "/from/o").header(ObjectsJetty.USER, "test:writer")
+                .header("Destination", "to/o2").method("COPY", BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertThat(writerCopies.statusCode()).isEqualTo(403);
+        assertThat(writerCopies.body()).contains("test:writer may not GET objects in the container 'from'");
+        assertThat(send("HEAD", A + "/to/o2", null).statusCode()).isEqualTo(404);
     }
 
     @Test
