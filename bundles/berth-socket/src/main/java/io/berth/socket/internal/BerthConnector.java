@@ -55,9 +55,10 @@ final class BerthConnector extends ServerConnector {
 
     final AtomicLong inFlight = new AtomicLong();
     /**
-     * Connections taken that have not sent their first request yet: each holds a place under
-     * max_clients, so a burst of new connections cannot overshoot it (their requests arrive
-     * after the acceptor has decided).
+     * Places under max_clients held by new connections that have not sent their first request:
+     * so a burst of new connections cannot overshoot the bound (the acceptor decides before their
+     * requests arrive). A place is held for {@link #FIRST_REQUEST_HOLD_MS} at most, so that
+     * connections that say nothing, or trickle their head in, cannot hold the worker's places.
      */
     private final AtomicLong fresh = new AtomicLong();
     /** Told when a place under max_clients frees up: the acceptor waiting for one. */
@@ -65,11 +66,16 @@ final class BerthConnector extends ServerConnector {
     /** Connections taken but not yet registered by a selector: a drain must wait for them too. */
     private final Set<SelectableChannel> arriving = ConcurrentHashMap.newKeySet();
     /**
-     * Connections that have served a request, with how many are in flight on each now (HTTP/1.1
-     * has one at a time). Zero: idle between requests. A connection not here yet has not sent a
-     * request: the drain leaves it alone, its first response will close it.
+     * Every open connection, with how many requests are in flight on it now (HTTP/1.1 has one
+     * at a time): zero between requests; {@link #HOLDS_PLACE} or {@link #NO_PLACE} before its
+     * first request, which the drain leaves alone (its first response will close it).
+     * Removed when the connection closes.
      */
     private final Map<EndPoint, Integer> requestsOn = new ConcurrentHashMap<>();
+    private static final int HOLDS_PLACE = -1;
+    private static final int NO_PLACE = -2;
+    /** How long a new connection holds its place under max_clients waiting for its first request. */
+    static final long FIRST_REQUEST_HOLD_MS = 1000;
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
     private volatile boolean draining;
@@ -143,21 +149,33 @@ final class BerthConnector extends ServerConnector {
      */
     void requestStarted(Request request, HttpFields.Mutable responseHeaders) {
         EndPoint endPoint = socketEndPoint(request.getConnectionMetaData().getConnection().getEndPoint());
-        if (requestsOn.putIfAbsent(endPoint, 1) == null) {
-            // Its first request takes the place its connection held since it was accepted.
-            fresh.decrementAndGet();
-        } else if (full()) {
-            count(true);
-            // One more request on a keep-alive connection: eventlet's connection would still hold
-            // its green thread; Berth's idle connections hold no place, so this one finds none.
-            // Answered at once, so that nothing hangs.
-            throw new HttpException.RuntimeException(HttpStatus.SERVICE_UNAVAILABLE_503, "Server busy: max_clients reached");
-        } else {
-            requestsOn.merge(endPoint, 1, Integer::sum);
-        }
-        if (!endPoint.isOpen()) {
-            // Closed between its parse and here: onEndPointClosed has run already.
-            requestsOn.remove(endPoint);
+        while (true) {
+            Integer before = requestsOn.get(endPoint);
+            if (before == null) {
+                // Closed between its parse and here: onEndPointClosed has run already.
+                inFlight.incrementAndGet();
+                break;
+            }
+            if (before == HOLDS_PLACE) {
+                // Its first request takes the place its connection held since it was accepted.
+                if (requestsOn.replace(endPoint, before, 1)) {
+                    inFlight.incrementAndGet();
+                    fresh.decrementAndGet();
+                    break;
+                }
+                continue;
+            }
+            if (full()) {
+                count(true);
+                // One more request on a keep-alive connection (or a first one that came late):
+                // eventlet's connection would still hold its green thread; Berth's idle ones hold
+                // no place, so this one finds none. Answered at once, so that nothing hangs.
+                throw new HttpException.RuntimeException(HttpStatus.SERVICE_UNAVAILABLE_503, "Server busy: max_clients reached");
+            }
+            if (requestsOn.replace(endPoint, before, before < 0 ? 1 : before + 1)) {
+                inFlight.incrementAndGet();
+                break;
+            }
         }
         if (draining) {
             // Its response closes the connection: the client's next request goes to the new
@@ -172,7 +190,6 @@ final class BerthConnector extends ServerConnector {
         if (listener.outOfService) {
             request.setAttribute(Berth.DRAINING_ATTRIBUTE, Boolean.TRUE);
         }
-        inFlight.incrementAndGet();
         count(false);
         Scheduler.Task timeout = settings.requestTimeout.isZero() ? null : limit(request);
         Request.addCompletionListener(request, failure -> {
@@ -311,6 +328,12 @@ final class BerthConnector extends ServerConnector {
     @Override
     protected void onEndPointOpened(EndPoint endPoint) {
         super.onEndPointOpened(endPoint);
+        requestsOn.put(endPoint, HOLDS_PLACE);
+        getScheduler().schedule(() -> {
+            if (requestsOn.replace(endPoint, HOLDS_PLACE, NO_PLACE)) {
+                freed(fresh);
+            }
+        }, FIRST_REQUEST_HOLD_MS, TimeUnit.MILLISECONDS);
         if (endPoint instanceof SocketChannelEndPoint) {
             arriving.remove(((SocketChannelEndPoint) endPoint).getChannel());
         }
@@ -319,7 +342,8 @@ final class BerthConnector extends ServerConnector {
     /** A closed connection leaves nothing behind: its entry would keep its whole Jetty state alive. */
     @Override
     protected void onEndPointClosed(EndPoint endPoint) {
-        if (requestsOn.remove(endPoint) == null) {
+        Integer last = requestsOn.remove(endPoint);
+        if (last != null && last == HOLDS_PLACE) {
             // Closed before its first request: the place it held is free.
             freed(fresh);
         }

@@ -108,7 +108,7 @@ public final class ListenerComponent implements Listener {
         @AttributeDefinition(description = "0: one socket; N (up to 64): N sockets sharing the port (SO_REUSEPORT), each with its own acceptor and connector")
         int workers() default 0;
 
-        @AttributeDefinition(description = "Places per worker, taken by requests in flight and by new connections until their first request: beyond it new connections wait in the backlog, and one more request on an idle keep-alive connection gets 503")
+        @AttributeDefinition(description = "Places per worker, taken by requests in flight and by new connections until their first request (1 s at most): beyond it new connections wait in the backlog, and one more request on an idle keep-alive connection gets 503")
         int max__clients() default 1024;
 
         @AttributeDefinition(description = "Seconds a request may run (uWSGI's harakiri, 0: off): past it the request is logged with its transaction id and answered 503 if its response has not begun")

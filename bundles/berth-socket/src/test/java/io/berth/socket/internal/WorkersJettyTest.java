@@ -159,6 +159,21 @@ class WorkersJettyTest {
     }
 
     @Test
+    void connectionsThatSayNothingHoldNoPlaceForLong() throws Exception {
+        config.put("max_clients", 2);
+        config.put("client_timeout", "30");
+        jetty.listen("main", config);
+        try (Socket silent = new Socket("127.0.0.1", port); Socket trickling = new Socket("127.0.0.1", port)) {
+            trickling.getOutputStream().write("GET / HT".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+
+            // Both places were theirs for a moment; a well-behaved client is served long before client_timeout
+            assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void aRequestPastRequestTimeoutIsAnswered503AndOthersAreNot() throws Exception {
         config.put("request_timeout", "0.5");
         ListenerRuntime listener = jetty.listen("main", config);
