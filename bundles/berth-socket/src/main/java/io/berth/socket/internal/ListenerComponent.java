@@ -135,15 +135,23 @@ public final class ListenerComponent implements Listener {
     private volatile long whiteboardChanged = System.nanoTime();
 
     private final String name;
+    private final String pid;
     private final ListenerRuntime runtime;
     private final ServiceRegistration<Listener> status;
+    private final ListenerConfigurations configurations;
+    private final java.util.function.Consumer<Map<String, Object>> resync = this::resync;
 
     /** Guarded by this. */
     private ListenerSettings settings;
+    /** Guarded by this: the operator's keys of the properties last applied, valid or not. */
+    private Map<String, String> given;
 
     @Activate
-    public ListenerComponent(BundleContext context, Map<String, Object> properties) {
+    public ListenerComponent(BundleContext context, Map<String, Object> properties,
+            @Reference ListenerConfigurations configurations) {
         this.name = ListenerSettings.nameOf(properties);
+        this.pid = String.valueOf(properties.get(Constants.SERVICE_PID));
+        this.configurations = configurations;
         this.runtime = new ListenerRuntime(name, (factory, description) -> {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(NAME_PROPERTY, name);
@@ -161,6 +169,9 @@ public final class ListenerComponent implements Listener {
         props.put(NAME_PROPERTY, name);
         this.status = context.registerService(Listener.class, this, props);
         apply(properties);
+        configurations.added(pid, resync);
+        // DS may have handed over older properties than Configuration Admin holds (see ListenerConfigurations).
+        configurations.resync(pid);
     }
 
     @Reference(service = HttpServiceRuntime.class, cardinality = ReferenceCardinality.OPTIONAL,
@@ -182,16 +193,28 @@ public final class ListenerComponent implements Listener {
     @Modified
     void modified(Map<String, Object> properties) {
         apply(properties);
+        configurations.resync(pid);
+    }
+
+    /** What Configuration Admin holds now, read after an event or a delivery. */
+    void resync(Map<String, Object> properties) {
+        apply(properties);
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        configurations.removed(pid, resync);
         status.unregister();
         runtime.stop();
         LOG.info("Berth listener {} stopped", name);
     }
 
     private synchronized void apply(Map<String, Object> properties) {
+        Map<String, String> operatorKeys = ListenerSettings.operatorKeys(properties);
+        if (operatorKeys.equals(given)) {
+            return; // applied already, from DS's delivery or from Configuration Admin: an invalid edit is logged once
+        }
+        given = operatorKeys;
         ListenerSettings next;
         try {
             next = ListenerSettings.parse(name, properties);

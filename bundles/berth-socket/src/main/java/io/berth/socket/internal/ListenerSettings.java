@@ -146,6 +146,17 @@ final class ListenerSettings {
         return reusePort || workers > 0;
     }
 
+    /** The keys an operator wrote, with their values as text: what tells one edit from another. */
+    static Map<String, String> operatorKeys(Map<String, ?> config) {
+        Map<String, String> keys = new java.util.TreeMap<>();
+        config.forEach((key, value) -> {
+            if (FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
+                keys.put(key, String.valueOf(value));
+            }
+        });
+        return keys;
+    }
+
     /**
      * Reads and checks a listener's configuration.
      *
