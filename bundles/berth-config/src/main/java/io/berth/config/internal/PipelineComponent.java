@@ -86,6 +86,14 @@ public final class PipelineComponent {
     @Reference
     private PipelineRegistry registry;
 
+    public PipelineComponent() {
+    }
+
+    /** For tests: built without Declarative Services. */
+    PipelineComponent(PipelineRegistry registry) {
+        this.registry = registry;
+    }
+
     /** Set in activate(): DS binds the stage factories present first, so no pipeline starts out WAITING for nothing. */
     private BundleContext context;
     private String name;

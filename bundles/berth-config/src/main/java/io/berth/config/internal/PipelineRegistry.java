@@ -48,11 +48,38 @@ public final class PipelineRegistry implements ConfigurationListener {
     /** Pipelines holding their requests while a stage is updated; copied on write, read per request. */
     private volatile Map<String, Hold> holds = Map.of();
 
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "berth-pipelines");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Runs the registry's and the pipelines' timed tasks, one at a time. */
+    interface Scheduler {
+        /** Runs {@code task} after {@code delayMillis}; nothing when Berth is stopping. */
+        void schedule(Runnable task, long delayMillis);
+    }
+
+    /** The thread behind {@link #scheduler}, when it is the registry's own (null in tests). */
+    private final ScheduledExecutorService executor;
+    private final Scheduler scheduler;
+
+    public PipelineRegistry() {
+        ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "berth-pipelines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.executor = own;
+        this.scheduler = (task, delayMillis) -> {
+            try {
+                own.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // Berth is stopping: the pipelines unregister what they have themselves.
+            }
+        };
+    }
+
+    /** For tests: timed tasks run when the test says so. */
+    PipelineRegistry(ConfigurationAdmin configurationAdmin, Scheduler scheduler) {
+        this.configurationAdmin = configurationAdmin;
+        this.executor = null;
+        this.scheduler = scheduler;
+    }
 
     void added(String name, PipelineComponent pipeline) {
         pipelines.put(name, pipeline);
@@ -94,8 +121,10 @@ public final class PipelineRegistry implements ConfigurationListener {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+        if (executor != null) {
+            executor.shutdownNow();
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -214,10 +243,6 @@ public final class PipelineRegistry implements ConfigurationListener {
     }
 
     void schedule(Runnable task, long delayMillis) {
-        try {
-            executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            // Berth is stopping: the pipelines unregister what they have themselves.
-        }
+        scheduler.schedule(task, delayMillis);
     }
 }
