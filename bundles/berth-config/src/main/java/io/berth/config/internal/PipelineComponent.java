@@ -104,7 +104,7 @@ public final class PipelineComponent {
     private final List<Generation> retiring = new ArrayList<>();
     private int generations;
     /** The arrangement an edit asked for that cannot be served yet, logged once. */
-    private String pending;
+    private Arrangement pending;
     /** Requests wait at the gate for a stage of the live arrangement that went away (an update). */
     private boolean holding;
     /** Which hold a scheduled expiry belongs to: a later hold is not ended by an earlier one's timer. */
@@ -265,7 +265,7 @@ public final class PipelineComponent {
                     "Pipeline " + name + " is waiting for stages: " + stages, Pipeline.State.WAITING, "missing: " + stages);
             return;
         }
-        String arrangement = "live" + identity();
+        Arrangement arrangement = Arrangement.live(settings, factories());
         if (current != null && arrangement.equals(current.arrangement)) {
             return;
         }
@@ -284,7 +284,7 @@ public final class PipelineComponent {
                     "Pipeline " + name + " cannot build its stage " + stage);
             return;
         }
-        Generation next = new Generation(arrangement, factories());
+        Generation next = new Generation(arrangement);
         for (int i = 0; i < filters.size(); i++) {
             Dictionary<String, Object> props = next.select();
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_PATTERN, "/*");
@@ -313,7 +313,7 @@ public final class PipelineComponent {
         if (holding) {
             return true;
         }
-        if (holdSpent || current == null || current.factories == null || current.settings != settings
+        if (holdSpent || current == null || !current.arrangement.live() || !current.settings.equals(settings)
                 || settings.updateWaitMillis == 0) {
             return false;
         }
@@ -338,15 +338,6 @@ public final class PipelineComponent {
         registry.unhold(name);
     }
 
-    /** What the live arrangement is made of: these settings, these factories. */
-    private String identity() {
-        StringBuilder identity = new StringBuilder("@").append(System.identityHashCode(settings));
-        for (Object factory : factories()) {
-            identity.append(',').append(System.identityHashCode(factory));
-        }
-        return identity.toString();
-    }
-
     /** The factory of each stage of {@code settings}, in order (null where none is present). */
     private List<Object> factories() {
         return factories(settings);
@@ -357,7 +348,7 @@ public final class PipelineComponent {
         for (String stage : of.stages) {
             factories.add(middleware.containsKey(stage) ? middleware.get(stage) : apps.get(stage));
         }
-        return factories;
+        return java.util.Collections.unmodifiableList(factories);
     }
 
     private void unavailable(String logLine, String reason) {
@@ -365,11 +356,11 @@ public final class PipelineComponent {
     }
 
     private void unavailable(String logLine, String reason, Pipeline.State state, String why) {
-        String arrangement = "unavailable:" + reason + "@" + System.identityHashCode(settings);
+        Arrangement arrangement = Arrangement.unavailable(settings, reason);
         if (current != null && arrangement.equals(current.arrangement)) {
             return;
         }
-        if (current != null && current.settings != settings && current.intact()) {
+        if (current != null && !current.settings.equals(settings) && current.intact()) {
             // An edit that cannot be served yet: what serves keeps serving until it can.
             if (!arrangement.equals(pending)) {
                 pending = arrangement;
@@ -378,7 +369,7 @@ public final class PipelineComponent {
             return;
         }
         LOG.warn(logLine);
-        Generation next = new Generation(arrangement, null);
+        Generation next = new Generation(arrangement);
         Dictionary<String, Object> props = next.select();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, "/*");
         next.register(Servlet.class, new Unavailable(reason), props);
@@ -426,16 +417,37 @@ public final class PipelineComponent {
     }
 
     /**
+     * What a generation serves, compared by value: the app through these stage factories (compared
+     * by identity: a factory re-registered is new code) with these settings, or only a 503 with
+     * this reason. An edit or an event that leaves it equal changes nothing.
+     *
+     * @param factories the factory of each stage, in order; null while it only answers 503
+     * @param unavailable the 503's reason; null when it serves the app
+     */
+    private record Arrangement(PipelineSettings settings, List<Object> factories, String unavailable) {
+
+        static Arrangement live(PipelineSettings settings, List<Object> factories) {
+            return new Arrangement(settings, factories, null);
+        }
+
+        static Arrangement unavailable(PipelineSettings settings, String reason) {
+            return new Arrangement(settings, null, reason);
+        }
+
+        boolean live() {
+            return factories != null;
+        }
+    }
+
+    /**
      * One arrangement's servlet context and its registrations. As the context's helper it also
      * keeps the pipeline to its listeners and counts the requests it serves.
      */
     private final class Generation extends ServletContextHelper {
 
-        final String arrangement;
+        final Arrangement arrangement;
         final PipelineSettings settings;
         final AtomicInteger inFlight = new AtomicInteger();
-        /** The stage factories it was built with; null while it only answers 503. */
-        private final List<Object> factories;
         private final String contextName;
         private final ServiceRegistration<ServletContextHelper> registration;
         private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -462,11 +474,10 @@ public final class PipelineComponent {
             }
         };
 
-        Generation(String arrangement, List<Object> factories) {
+        Generation(Arrangement arrangement) {
             super(context.getBundle());
             this.arrangement = arrangement;
-            this.factories = factories;
-            this.settings = PipelineComponent.this.settings;
+            this.settings = arrangement.settings();
             int number = ++generations;
             this.contextName = "berth.pipeline." + name + "." + number;
             Dictionary<String, Object> props = new Hashtable<>();
@@ -480,7 +491,7 @@ public final class PipelineComponent {
 
         /** Whether it serves the app and every factory it was built with is still there. */
         boolean intact() {
-            return factories != null && factories.equals(factories(settings));
+            return arrangement.live() && arrangement.factories().equals(factories(settings));
         }
 
         Dictionary<String, Object> select() {

@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
  * One pipeline, read from {@code etc/berth.pipeline-NAME.cfg} and checked value by value: stage
  * names in order with the app last (paste.deploy's {@code [pipeline:main] pipeline = ...}), the
  * path it is mounted at, the listeners that serve it and each stage's settings
- * ({@code STAGE.KEY = value}). Immutable.
+ * ({@code STAGE.KEY = value}). Immutable, and compared by value: the same settings written
+ * differently (spacing, a trailing {@code /}, listeners in another order, {@code 2} or {@code 2.0}
+ * seconds) or with other framework keys ({@code felix.fileinstall.filename}) are equal, so that
+ * an edit that changes nothing rebuilds nothing.
  */
 final class PipelineSettings {
 
@@ -90,6 +93,30 @@ final class PipelineSettings {
             stageSettings.put(key.substring(dot + 1), String.valueOf(entry.getValue()).trim());
         }
         return new PipelineSettings(name, stages, path, listeners, updateWait, settings);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof PipelineSettings)) {
+            return false;
+        }
+        PipelineSettings that = (PipelineSettings) other;
+        return name.equals(that.name) && stages.equals(that.stages) && path.equals(that.path)
+                && listeners.equals(that.listeners) && updateWaitMillis == that.updateWaitMillis
+                && settings.equals(that.settings);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, stages, path, listeners, updateWaitMillis, settings);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + path + " " + stages;
     }
 
     /** A key ConfigAdmin, FileInstall or DS added, not the operator. */

@@ -54,6 +54,30 @@ class PipelineComponentTest {
         assertThat(whiteboard.get("/other", "main").status()).isEqualTo(404);
     }
 
+    @Test
+    void anEditThatChangesNothingKeepsTheArrangementAndItsStages() throws Exception {
+        Map<String, Object> settings = Map.of("pipeline", "tag-a tag-b hello", "path", "/v1/", "listeners", "main, admin",
+                "update_wait", "2", "tag-a.limit", "10");
+        PipelineComponent pipeline = pipeline("main", settings, "tag-a", "tag-b");
+
+        // FileInstall rewrites the file: its own keys change, the operator's do not.
+        pipeline.modified(with(configurationAdmin.store("main", settings), "felix.fileinstall.filename",
+                "file:/opt/berth/etc/berth.pipeline-main.cfg", "service.bundleLocation", "?"));
+        // The same values, written differently.
+        pipeline.modified(configurationAdmin.store("main", Map.of("pipeline", " tag-a  tag-b\thello ", "path", "/v1",
+                "listeners", "admin main", "update_wait", "2.0", "tag-a.limit", " 10 ")));
+        scheduler.advance(PipelineComponent.RETIRE_LIMIT_MS);
+
+        assertThat(whiteboard.contextsRegistered()).as("servlet contexts registered").isEqualTo(1);
+        assertThat(built.get("tag-a")).as("tag-a filters built").hasValue(1);
+        assertThat(whiteboard.get("/v1/x", "main").status()).isEqualTo(200);
+
+        pipeline.modified(configurationAdmin.store("main", with(settings, "tag-a.limit", "11")));
+
+        assertThat(whiteboard.contextsRegistered()).as("servlet contexts registered after a real change").isEqualTo(2);
+        assertThat(built.get("tag-a")).hasValue(2);
+    }
+
     /** A pipeline with the app {@code hello} and these middleware stages present, activated with {@code properties}. */
     PipelineComponent pipeline(String name, Map<String, Object> properties, String... stages) {
         PipelineComponent pipeline = new PipelineComponent(registry);
