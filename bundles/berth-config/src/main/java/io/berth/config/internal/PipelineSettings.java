@@ -42,7 +42,7 @@ final class PipelineSettings {
     final String name;
     final List<String> stages;
     final String path;
-    /** Empty: every listener. */
+    /** Empty: every Berth listener. */
     final Set<String> listeners;
     /** How long requests wait while a stage of the live arrangement is being updated; 0: not at all. */
     final long updateWaitMillis;
@@ -191,9 +191,13 @@ final class PipelineSettings {
                 + ") already; all listeners share one servlet whiteboard, so pipelines on different listeners need different paths";
     }
 
-    /** Whether a request that arrived through {@code listener} (null: not through a Berth listener) is this pipeline's. */
+    /**
+     * Whether a request that arrived through {@code listener} is this pipeline's. A request that
+     * came through no Berth listener (null: Felix's own connector, which cannot be switched off)
+     * is no pipeline's: nothing Berth serves is reachable past its listeners' limits.
+     */
     boolean servedOn(String listener) {
-        return listeners.isEmpty() || listener != null && listeners.contains(listener);
+        return listener != null && (listeners.isEmpty() || listeners.contains(listener));
     }
 
     private static List<String> stages(Object value) throws InvalidSettingException {

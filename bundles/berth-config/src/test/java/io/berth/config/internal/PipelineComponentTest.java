@@ -78,6 +78,18 @@ class PipelineComponentTest {
         assertThat(built.get("tag-a")).hasValue(2);
     }
 
+    @Test
+    void aRequestThatCameThroughNoBerthListenerFindsNoPipeline() throws Exception {
+        pipeline("everywhere", Map.of("pipeline", "tag-a hello"), "tag-a");
+
+        assertThat(whiteboard.get("/x", "main").status()).isEqualTo(200);
+        // Felix's own connector (127.0.0.1, a port the kernel picked) sets no listener attribute.
+        Exchange felix = whiteboard.get("/x", null);
+        assertThat(felix.status()).isEqualTo(404);
+        assertThat(felix.headers).doesNotContainKey("X-Stages");
+        assertThat(felix.body()).isEmpty();
+    }
+
     /** A pipeline with the app {@code hello} and these middleware stages present, activated with {@code properties}. */
     PipelineComponent pipeline(String name, Map<String, Object> properties, String... stages) {
         PipelineComponent pipeline = new PipelineComponent(registry);

@@ -110,7 +110,9 @@ class PipelineSettingsTest {
         assertThat(api.servedOn("main")).isTrue();
         assertThat(api.servedOn("admin")).isFalse();
         assertThat(api.servedOn(null)).isFalse();
-        assertThat(main.servedOn(null)).isTrue();
+        assertThat(main.servedOn("main")).isTrue();
+        // Not through a Berth listener (Felix's own connector): no pipeline is there.
+        assertThat(main.servedOn(null)).isFalse();
     }
 
     @Test
