@@ -314,12 +314,12 @@ public final class PipelineComponent {
             return true;
         }
         if (holdSpent || current == null || !current.arrangement.live() || !current.settings.equals(settings)
-                || settings.updateWaitMillis == 0) {
+                || settings.updateWaitMillis == 0 || settings.updateWaitRequests == 0) {
             return false;
         }
         holding = true;
         String stages = String.join(", ", missing);
-        registry.hold(name, stages, settings.updateWaitMillis);
+        registry.hold(name, stages, settings.updateWaitMillis, settings.updateWaitRequests);
         LOG.info("Berth pipeline {}: {} went away; its requests wait up to {} ms for it to come back (update_wait)",
                 name, stages, settings.updateWaitMillis);
         int hold = ++holds;

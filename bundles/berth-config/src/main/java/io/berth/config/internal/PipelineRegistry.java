@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
@@ -22,6 +23,8 @@ import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the pipelines share: which pipeline serves which path (a path belongs to one pipeline,
@@ -30,6 +33,8 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = {PipelineRegistry.class, ConfigurationListener.class})
 public final class PipelineRegistry implements ConfigurationListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
 
     /** How long after a configuration event the pipeline's settings are checked against Configuration Admin. */
     static final long RESYNC_MS = 250;
@@ -153,17 +158,61 @@ public final class PipelineRegistry implements ConfigurationListener {
         return null;
     }
 
-    /** A pipeline's requests waiting for a stage: released when it is back, or at the deadline. */
+    /**
+     * A pipeline's requests waiting for a stage: released when it is back, or at the deadline. At
+     * most {@code maxWaiting} wait at once, each holding a server thread; the others are refused.
+     */
     static final class Hold {
         final String pipeline;
         final String stages;
         final long deadlineNanos;
+        final int maxWaiting;
         private final CountDownLatch released = new CountDownLatch(1);
+        private final AtomicInteger waiting = new AtomicInteger();
+        private final AtomicInteger refused = new AtomicInteger();
 
-        Hold(String pipeline, String stages, long deadlineNanos) {
+        Hold(String pipeline, String stages, long deadlineNanos, int maxWaiting) {
             this.pipeline = pipeline;
             this.stages = stages;
             this.deadlineNanos = deadlineNanos;
+            this.maxWaiting = maxWaiting;
+        }
+
+        /**
+         * A request asks to wait: call {@link #await} then {@link #leave} if allowed.
+         *
+         * @return false when {@code maxWaiting} requests wait already: answer 503 at once
+         */
+        boolean enter() {
+            if (waiting.incrementAndGet() <= maxWaiting) {
+                return true;
+            }
+            waiting.decrementAndGet();
+            if (refused.getAndIncrement() == 0) {
+                LOG.warn("Berth pipeline {}: {} requests wait for {} already (update_wait_requests); "
+                        + "more are answered 503 until it is back", pipeline, maxWaiting, stages);
+            }
+            return false;
+        }
+
+        void leave() {
+            waiting.decrementAndGet();
+        }
+
+        /** @return requests waiting now */
+        int waiting() {
+            return waiting.get();
+        }
+
+        /** @return the 503's body for a request refused by {@link #enter} */
+        String refusal() {
+            return "Pipeline " + pipeline + " is waiting for " + stages + " to be updated, and " + maxWaiting
+                    + " requests wait already (update_wait_requests)";
+        }
+
+        /** @return seconds until the hold ends at the latest, at least 1: the 503's Retry-After */
+        long secondsLeft() {
+            return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadlineNanos - System.nanoTime() + 999_999_999L));
         }
 
         /** @return how long the caller waited, in nanoseconds */
@@ -175,9 +224,10 @@ public final class PipelineRegistry implements ConfigurationListener {
     }
 
     /** From now until {@link #release} or the deadline, requests for the pipeline's path wait at the gate. */
-    synchronized void hold(String pipeline, String stages, long waitMillis) {
+    synchronized void hold(String pipeline, String stages, long waitMillis, int maxWaiting) {
         Map<String, Hold> next = new HashMap<>(holds);
-        next.put(pipeline, new Hold(pipeline, stages, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis)));
+        next.put(pipeline, new Hold(pipeline, stages, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis),
+                maxWaiting));
         holds = Map.copyOf(next);
     }
 
@@ -191,30 +241,34 @@ public final class PipelineRegistry implements ConfigurationListener {
         next.remove(pipeline);
         holds = Map.copyOf(next);
         hold.released.countDown();
+        int refused = hold.refused.get();
+        if (refused > 0) {
+            LOG.info("Berth pipeline {}: {} requests were answered 503 while {} requests waited for {}", pipeline,
+                    refused, hold.maxWaiting, hold.stages);
+        }
     }
 
     /**
-     * The hold that applies to a request for {@code path}: that of the pipeline the whiteboard
-     * will resolve the path to (the longest path that matches), if it holds.
+     * The hold that applies to a request for {@code path} that came through {@code listener}: that
+     * of the pipeline the whiteboard will resolve the path to (the longest path that matches), if
+     * it holds and the request is the pipeline's (else it gets 404 at once: no point in waiting).
      */
-    Hold holdFor(String path) {
+    Hold holdFor(String path, String listener) {
         Map<String, Hold> now = holds;
         if (now.isEmpty()) {
             return null;
         }
-        String best = null;
-        int bestLength = -1;
+        PipelineSettings best = null;
         synchronized (this) {
             for (PipelineSettings claim : claims.values()) {
                 String mount = claim.path;
                 boolean matches = mount.equals("/") || path.equals(mount) || path.startsWith(mount + "/");
-                if (matches && mount.length() > bestLength) {
-                    best = claim.name;
-                    bestLength = mount.length();
+                if (matches && (best == null || mount.length() > best.path.length())) {
+                    best = claim;
                 }
             }
         }
-        return best == null ? null : now.get(best);
+        return best == null || !best.servedOn(listener) ? null : now.get(best.name);
     }
 
     /** The pipeline serves nothing any more: pipelines refused for its path try again. */

@@ -18,6 +18,22 @@ import java.util.regex.Pattern;
  * differently (spacing, a trailing {@code /}, listeners in another order, {@code 2} or {@code 2.0}
  * seconds) or with other framework keys ({@code felix.fileinstall.filename}) are equal, so that
  * an edit that changes nothing rebuilds nothing.
+ *
+ * <p>The pipeline's own keys (the others are {@code STAGE.KEY}):
+ * <ul>
+ * <li>{@code pipeline}: the stage names, separated by spaces, the app last. Required.</li>
+ * <li>{@code path}: where it is mounted; default {@code /}.</li>
+ * <li>{@code listeners}: the Berth listeners that serve it, separated by spaces or commas;
+ * default every Berth listener (never Felix's own connector).</li>
+ * <li>{@code update_wait}: seconds a request waits for a stage of the live arrangement that is
+ * being updated, instead of a 503; default {@value #DEFAULT_UPDATE_WAIT}, at most
+ * {@value #MAX_UPDATE_WAIT}, 0: not at all.</li>
+ * <li>{@code update_wait_requests}: how many requests may wait so at once; each holds a server
+ * thread meanwhile, so past this bound a request is answered 503 at once, with the reason, and
+ * an update under load cannot take the threads other pipelines need. Default
+ * {@value #DEFAULT_UPDATE_WAIT_REQUESTS}, 0 to {@value #MAX_UPDATE_WAIT_REQUESTS}; keep the sum
+ * over the pipelines well below the server's threads (Felix's Jetty: 200 by default).</li>
+ * </ul>
  */
 final class PipelineSettings {
 
@@ -26,10 +42,19 @@ final class PipelineSettings {
     static final String PATH = "path";
     static final String LISTENERS = "listeners";
     static final String UPDATE_WAIT = "update_wait";
+    static final String UPDATE_WAIT_REQUESTS = "update_wait_requests";
 
     /** How long requests wait for a stage being updated, by default (seconds), and at most. */
     static final double DEFAULT_UPDATE_WAIT = 2;
     static final double MAX_UPDATE_WAIT = 30;
+
+    /**
+     * How many requests may wait at once for a stage being updated, by default, and at most. Each
+     * holds a server thread (Felix's Jetty has 200 by default, shared by every pipeline): past the
+     * bound a request gets 503 at once, so that an update under load cannot take every thread.
+     */
+    static final int DEFAULT_UPDATE_WAIT_REQUESTS = 32;
+    static final int MAX_UPDATE_WAIT_REQUESTS = 10_000;
 
     /** What a stage name stands for, once a bundle provides it. */
     enum Kind { MIDDLEWARE, APP }
@@ -46,13 +71,16 @@ final class PipelineSettings {
     final Set<String> listeners;
     /** How long requests wait while a stage of the live arrangement is being updated; 0: not at all. */
     final long updateWaitMillis;
+    /** How many requests may wait at once meanwhile; more get 503 at once. */
+    final int updateWaitRequests;
     /** Per stage, its settings without the {@code STAGE.} prefix; every stage has an entry. */
     final Map<String, Map<String, String>> settings;
 
     private PipelineSettings(String name, List<String> stages, String path, Set<String> listeners,
-            long updateWaitMillis, Map<String, Map<String, String>> settings) {
+            long updateWaitMillis, int updateWaitRequests, Map<String, Map<String, String>> settings) {
         this.name = name;
         this.updateWaitMillis = updateWaitMillis;
+        this.updateWaitRequests = updateWaitRequests;
         this.stages = List.copyOf(stages);
         this.path = path;
         this.listeners = Collections.unmodifiableSet(listeners);
@@ -69,6 +97,7 @@ final class PipelineSettings {
         String path = path(config.get(PATH));
         Set<String> listeners = listeners(config.get(LISTENERS));
         long updateWait = updateWait(config.get(UPDATE_WAIT));
+        int updateWaitRequests = updateWaitRequests(config.get(UPDATE_WAIT_REQUESTS));
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         for (String stage : stages) {
             settings.put(stage, new LinkedHashMap<>());
@@ -76,13 +105,13 @@ final class PipelineSettings {
         for (Map.Entry<String, ?> entry : new java.util.TreeMap<>(config).entrySet()) {
             String key = entry.getKey();
             if (key.equals(PIPELINE) || key.equals(PATH) || key.equals(LISTENERS) || key.equals(UPDATE_WAIT)
-                    || frameworkKey(key)) {
+                    || key.equals(UPDATE_WAIT_REQUESTS) || frameworkKey(key)) {
                 continue;
             }
             int dot = key.indexOf('.');
             if (dot <= 0 || dot == key.length() - 1) {
                 throw new InvalidSettingException(key, "unknown key; a pipeline has pipeline, path, listeners, "
-                        + "update_wait and STAGE.KEY settings for its stages");
+                        + "update_wait, update_wait_requests and STAGE.KEY settings for its stages");
             }
             String stage = key.substring(0, dot);
             Map<String, String> stageSettings = settings.get(stage);
@@ -92,7 +121,7 @@ final class PipelineSettings {
             }
             stageSettings.put(key.substring(dot + 1), String.valueOf(entry.getValue()).trim());
         }
-        return new PipelineSettings(name, stages, path, listeners, updateWait, settings);
+        return new PipelineSettings(name, stages, path, listeners, updateWait, updateWaitRequests, settings);
     }
 
     @Override
@@ -106,12 +135,12 @@ final class PipelineSettings {
         PipelineSettings that = (PipelineSettings) other;
         return name.equals(that.name) && stages.equals(that.stages) && path.equals(that.path)
                 && listeners.equals(that.listeners) && updateWaitMillis == that.updateWaitMillis
-                && settings.equals(that.settings);
+                && updateWaitRequests == that.updateWaitRequests && settings.equals(that.settings);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(name, stages, path, listeners, updateWaitMillis, settings);
+        return java.util.Objects.hash(name, stages, path, listeners, updateWaitMillis, updateWaitRequests, settings);
     }
 
     @Override
@@ -246,6 +275,23 @@ final class PipelineSettings {
                     + (int) MAX_UPDATE_WAIT + " seconds");
         }
         return (long) (seconds * 1000);
+    }
+
+    private static int updateWaitRequests(Object value) throws InvalidSettingException {
+        if (value == null || value.toString().isBlank()) {
+            return DEFAULT_UPDATE_WAIT_REQUESTS;
+        }
+        int requests;
+        try {
+            requests = Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(UPDATE_WAIT_REQUESTS, "'" + value + "' is not a whole number of requests");
+        }
+        if (requests < 0 || requests > MAX_UPDATE_WAIT_REQUESTS) {
+            throw new InvalidSettingException(UPDATE_WAIT_REQUESTS, "'" + value + "' is not between 0 and "
+                    + MAX_UPDATE_WAIT_REQUESTS);
+        }
+        return requests;
     }
 
     private static Set<String> listeners(Object value) throws InvalidSettingException {

@@ -47,6 +47,7 @@ class PipelineSettingsTest {
         assertThat(p.path).isEqualTo("/");
         assertThat(p.listeners).isEmpty();
         assertThat(p.updateWaitMillis).isEqualTo(2000);
+        assertThat(p.updateWaitRequests).isEqualTo(32);
         assertThat(PipelineSettings.parse("main", Map.of("pipeline", "hello", "update_wait", "0.5")).updateWaitMillis)
                 .isEqualTo(500);
         assertThat(p.missing(INSTALLED::get)).isEmpty();
@@ -62,10 +63,13 @@ class PipelineSettingsTest {
         "path     | /v1/../admin             | path: '/v1/../admin' is not a plain path (no *, ?, #, ;, spaces, // or . segments)",
         "listeners | main;admin              | listeners: 'main;admin' is not a listener name",
         "ratelimit.max_rate | 10             | ratelimit.max_rate: no stage 'ratelimit' in this pipeline (catch_errors hello)",
-        "timeout  | 5                        | timeout: unknown key; a pipeline has pipeline, path, listeners, update_wait and STAGE.KEY settings for its stages",
+        "timeout  | 5                        | timeout: unknown key; a pipeline has pipeline, path, listeners, update_wait, update_wait_requests and STAGE.KEY settings for its stages",
         "update_wait | soon                  | update_wait: 'soon' is not a number of seconds",
         "update_wait | 31                    | update_wait: '31' is not between 0 and 30 seconds",
         "update_wait | -1                    | update_wait: '-1' is not between 0 and 30 seconds",
+        "update_wait_requests | some         | update_wait_requests: 'some' is not a whole number of requests",
+        "update_wait_requests | -1           | update_wait_requests: '-1' is not between 0 and 10000",
+        "update_wait_requests | 10001        | update_wait_requests: '10001' is not between 0 and 10000",
     })
     void eachInvalidValueNamesItsKeyAndWhy(String key, String value, String message) {
         Map<String, Object> config = new HashMap<>(Map.of("pipeline", "catch_errors hello"));
