@@ -128,11 +128,18 @@ public final class PipelineComponent {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Pipeline.NAME_PROPERTY, name);
         status = bundleContext.registerService(Pipeline.class, new Status(), props);
+        registry.resync(String.valueOf(properties.get(Constants.SERVICE_PID)));
     }
 
     @Modified
     synchronized void modified(Map<String, Object> properties) {
-        apply(properties);
+        // The registry's read of Configuration Admin may have applied these already: once is enough
+        // (an invalid edit is logged once).
+        if (!operatorKeys(properties).equals(configured)) {
+            apply(properties);
+        }
+        // DS may have handed over older properties than Configuration Admin holds (see PipelineRegistry).
+        registry.resync(String.valueOf(properties.get(Constants.SERVICE_PID)));
     }
 
     @Deactivate
@@ -190,7 +197,8 @@ public final class PipelineComponent {
             current.put(key, properties.get(key));
         }
         if (active && !operatorKeys(current).equals(configured)) {
-            LOG.info("Berth pipeline {}: applying its latest configuration (an update was not delivered)", name);
+            // Often simply ahead of DS's own delivery of the same update; the apply logs what changes.
+            LOG.debug("Berth pipeline {}: applying the configuration Configuration Admin holds now", name);
             apply(current);
         }
     }

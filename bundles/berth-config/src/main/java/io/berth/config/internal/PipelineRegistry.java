@@ -36,9 +36,6 @@ public final class PipelineRegistry implements ConfigurationListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
 
-    /** How long after a configuration event the pipeline's settings are checked against Configuration Admin. */
-    static final long RESYNC_MS = 250;
-
     @Reference
     private ConfigurationAdmin configurationAdmin;
 
@@ -97,31 +94,39 @@ public final class PipelineRegistry implements ConfigurationListener {
     /**
      * Declarative Services can miss the last of two quick updates of one configuration (it reads
      * a configuration's properties and its change count separately, so it may record the newer
-     * count with the older properties, then skip the newer event). A moment after every update,
-     * each pipeline concerned compares what it runs with what Configuration Admin holds.
+     * count with the older properties, then skip the newer event), and deliver those older
+     * properties after the events were handled. So a pipeline's configuration is read again
+     * from Configuration Admin at once after every event for it, and after every delivery DS
+     * makes ({@link #resync}): whichever comes last, a read of what Configuration Admin holds
+     * follows it. Reads run one at a time on the registry's thread; a pipeline applies what it
+     * reads only when it differs from what it was last given, and equal settings rebuild nothing.
      */
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (event.getType() != ConfigurationEvent.CM_UPDATED || !PipelineSettings.FACTORY_PID.equals(event.getFactoryPid())) {
+        if (event.getType() == ConfigurationEvent.CM_UPDATED && PipelineSettings.FACTORY_PID.equals(event.getFactoryPid())) {
+            resync(event.getPid());
+        }
+    }
+
+    /** Reads the pipeline's configuration again, at once, and has the pipeline apply it if it missed it. */
+    void resync(String pid) {
+        schedule(() -> reread(pid), 0);
+    }
+
+    private void reread(String pid) {
+        PipelineComponent pipeline = pipelines.get(PipelineSettings.nameOf(Map.of("service.pid", pid)));
+        if (pipeline == null) {
             return;
         }
-        String pid = event.getPid();
-        String name = PipelineSettings.nameOf(Map.of("service.pid", pid));
-        schedule(() -> {
-            PipelineComponent pipeline = pipelines.get(name);
-            if (pipeline == null) {
-                return;
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + pid + ")");
+            Dictionary<String, Object> properties = found == null ? null : found[0].getProperties();
+            if (properties != null) {
+                pipeline.resync(properties);
             }
-            try {
-                Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + pid + ")");
-                Dictionary<String, Object> properties = found == null ? null : found[0].getProperties();
-                if (properties != null) {
-                    pipeline.resync(properties);
-                }
-            } catch (IOException | InvalidSyntaxException e) {
-                // Configuration Admin is going away: so is the pipeline.
-            }
-        }, RESYNC_MS);
+        } catch (IOException | InvalidSyntaxException e) {
+            // Configuration Admin is going away: so is the pipeline.
+        }
     }
 
     @Deactivate
