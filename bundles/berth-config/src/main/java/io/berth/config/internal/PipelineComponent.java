@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -39,6 +43,7 @@ import org.slf4j.LoggerFactory;
 
 import io.berth.api.AppFactory;
 import io.berth.api.Berth;
+import io.berth.api.Listener;
 import io.berth.api.Pipeline;
 import io.berth.api.StageFactory;
 
@@ -55,6 +60,11 @@ import io.berth.api.StageFactory;
  * servlet; until its servlet is there the whiteboard still resolves the path to the old one — and
  * the old generation is unregistered once the requests it took have finished. So an edit
  * never answers a request with a half-built pipeline or cuts one in flight.
+ *
+ * <p>The listeners a pipeline names are checked against the Berth listeners there are
+ * ({@link Listener} services): one that has not appeared within {@value #LISTENER_GRACE_MS} ms is
+ * named once in the log, and while none of them is there the shell shows the pipeline
+ * {@code WAITING (no listener NAME)}.
  */
 @Component(configurationPid = PipelineSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -75,6 +85,12 @@ public final class PipelineComponent {
     static final long RETIRE_LIMIT_MS = 60_000;
 
     private static final long RETIRE_POLL_MS = 50;
+
+    /**
+     * How long a listener the pipeline names may be absent before the log says so: at start the
+     * listeners' bundle may come up after this one, and an update of it takes them away briefly.
+     */
+    static final long LISTENER_GRACE_MS = 10_000;
 
     /** Request attributes: when the pipeline took the request (System.nanoTime()), and that it was counted. */
     private static final String STARTED = "io.berth.pipeline.started";
@@ -111,6 +127,11 @@ public final class PipelineComponent {
     private int holds;
     /** The hold ran out without the stage coming back: fail closed until the pipeline is live again. */
     private boolean holdSpent;
+
+    /** The Berth listeners there are ({@link Listener} services, whatever their state), by name; guarded by this. */
+    private final Map<String, Integer> listenersThere = new HashMap<>();
+    /** Listeners the pipeline names that the log said were missing; guarded by this. */
+    private final Set<String> listenersMissed = new HashSet<>();
 
     private final PipelineStats stats = new PipelineStats();
     private volatile Pipeline.State state = Pipeline.State.WAITING;
@@ -182,6 +203,60 @@ public final class PipelineComponent {
         reconcile();
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void addListener(Listener listener, Map<String, Object> properties) {
+        String listenerName = String.valueOf(properties.get(Listener.NAME_PROPERTY));
+        listenersThere.merge(listenerName, 1, Integer::sum);
+        if (listenersMissed.remove(listenerName)) {
+            LOG.info("Berth pipeline {}: listener {} is there now, and serves it", name, listenerName);
+        }
+    }
+
+    synchronized void removeListener(Listener listener, Map<String, Object> properties) {
+        String listenerName = String.valueOf(properties.get(Listener.NAME_PROPERTY));
+        listenersThere.computeIfPresent(listenerName, (key, count) -> count == 1 ? null : count - 1);
+        if (!missingListeners().isEmpty()) {
+            registry.schedule(this::checkListeners, LISTENER_GRACE_MS);
+        }
+    }
+
+    /** The listeners the settings name that are not there, in the order named. */
+    private List<String> missingListeners() {
+        List<String> missing = new ArrayList<>();
+        if (active && settings != null) {
+            for (String listener : settings.listeners) {
+                if (!listenersThere.containsKey(listener)) {
+                    missing.add(listener);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** Says, once per listener, that a listener the pipeline names has not appeared. */
+    private synchronized void checkListeners() {
+        listenersMissed.retainAll(missingListeners());
+        List<String> missing = missingListeners();
+        missing.removeAll(listenersMissed);
+        if (missing.isEmpty()) {
+            return;
+        }
+        listenersMissed.addAll(missing);
+        boolean nowhere = settings.listeners.stream().noneMatch(listenersThere::containsKey);
+        LOG.warn("Berth pipeline {} names listener{} {}, but there {} ({}): {}", name,
+                missing.size() == 1 ? "" : "s", String.join(", ", missing),
+                missing.size() == 1 ? "is no such listener" : "are no such listeners",
+                missing.stream().map(each -> "etc/berth.listener-" + each + ".cfg").collect(Collectors.joining(", ")),
+                nowhere ? "it is served nowhere" : "it is not served there");
+    }
+
+    /** @return "no listener NAME, ..." while none of the listeners the pipeline names is there, else null */
+    private synchronized String servedNowhere() {
+        List<String> missing = missingListeners();
+        return missing.isEmpty() || missing.size() < settings.listeners.size() ? null
+                : "no listener " + String.join(", ", missing);
+    }
+
     private static String stageName(Map<String, Object> properties) {
         return String.valueOf(properties.get(Berth.STAGE_PROPERTY));
     }
@@ -228,6 +303,9 @@ public final class PipelineComponent {
             return;
         }
         settings = next;
+        if (!missingListeners().isEmpty()) {
+            registry.schedule(this::checkListeners, LISTENER_GRACE_MS);
+        }
         reconcile();
     }
 
@@ -590,12 +668,14 @@ public final class PipelineComponent {
 
         @Override
         public State state() {
-            return state;
+            State now = state;
+            return now == State.LIVE && servedNowhere() != null ? State.WAITING : now;
         }
 
         @Override
         public String reason() {
-            return reason;
+            String nowhere = state == State.LIVE ? servedNowhere() : null;
+            return nowhere != null ? nowhere : reason;
         }
 
         @Override

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.berth.api.AppFactory;
+import io.berth.api.Listener;
+import io.berth.api.Pipeline;
 import io.berth.api.StageFactory;
 
 /**
@@ -139,6 +141,63 @@ class PipelineComponentTest {
         assertThat(whiteboard.get("/x", "main").status()).isEqualTo(200);
     }
 
+    @Test
+    void aListenerThatDoesNotExistIsNamedOnceInTheLogAndInTheStatus() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            pipeline("api", Map.of("pipeline", "tag-a hello", "listeners", "nosuchlistener"), "tag-a");
+            scheduler.advance(60_000);
+            scheduler.advance(60_000);
+
+            assertThat(log.lines("WARN")).containsExactly("[main] WARN io.berth.config.internal.PipelineComponent - "
+                    + "Berth pipeline api names listener nosuchlistener, but there is no such listener "
+                    + "(etc/berth.listener-nosuchlistener.cfg): it is served nowhere");
+        }
+        Pipeline status = status("api");
+        assertThat(status.state()).isEqualTo(Pipeline.State.WAITING);
+        assertThat(status.reason()).isEqualTo("no listener nosuchlistener");
+    }
+
+    @Test
+    void aListenerThatComesAfterThePipelineIsNoCauseForAWarning() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            PipelineComponent pipeline = pipeline("api", Map.of("pipeline", "tag-a hello", "listeners", "late"), "tag-a");
+            assertThat(status("api").state()).isEqualTo(Pipeline.State.WAITING);
+            scheduler.advance(1_000);
+            pipeline.addListener(null, Map.of(Listener.NAME_PROPERTY, "late"));
+            scheduler.advance(60_000);
+
+            assertThat(log.lines("WARN")).isEmpty();
+        }
+        assertThat(status("api").state()).isEqualTo(Pipeline.State.LIVE);
+        assertThat(status("api").reason()).isNull();
+    }
+
+    @Test
+    void aListenerThatComesAfterTheWarningIsAnnouncedAndOneThatGoesIsWarnedAbout() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            PipelineComponent pipeline = pipeline("api", Map.of("pipeline", "tag-a hello", "listeners", "main slow"),
+                    "tag-a");
+            scheduler.advance(60_000);
+            assertThat(log.lines("WARN")).containsExactly("[main] WARN io.berth.config.internal.PipelineComponent - "
+                    + "Berth pipeline api names listener slow, but there is no such listener "
+                    + "(etc/berth.listener-slow.cfg): it is not served there");
+            assertThat(status("api").state()).isEqualTo(Pipeline.State.LIVE);
+
+            pipeline.addListener(null, Map.of(Listener.NAME_PROPERTY, "slow"));
+            assertThat(log.lines("INFO io.berth.config.internal.PipelineComponent - Berth pipeline api: listener slow"))
+                    .containsExactly("[main] INFO io.berth.config.internal.PipelineComponent - Berth pipeline api: "
+                            + "listener slow is there now, and serves it");
+
+            pipeline.removeListener(null, Map.of(Listener.NAME_PROPERTY, "slow"));
+            pipeline.removeListener(null, Map.of(Listener.NAME_PROPERTY, "main"));
+            scheduler.advance(60_000);
+            assertThat(log.lines("WARN")).hasSize(2).last().asString()
+                    .endsWith("names listeners main, slow, but there are no such listeners "
+                            + "(etc/berth.listener-main.cfg, etc/berth.listener-slow.cfg): it is served nowhere");
+        }
+        assertThat(status("api").reason()).isEqualTo("no listener main, slow");
+    }
+
     /** A pipeline with the app {@code hello} and these middleware stages present, activated with {@code properties}. */
     PipelineComponent pipeline(String name, Map<String, Object> properties, String... stages) {
         PipelineComponent pipeline = new PipelineComponent(registry);
@@ -146,6 +205,9 @@ class PipelineComponentTest {
             pipeline.addStageFactory(tagStage(stage), FakeWhiteboard.stage(stage));
         }
         pipeline.addAppFactory(hello(), FakeWhiteboard.stage("hello"));
+        // The distribution's listeners, as their bundle registers them.
+        pipeline.addListener(null, Map.of(Listener.NAME_PROPERTY, "main"));
+        pipeline.addListener(null, Map.of(Listener.NAME_PROPERTY, "admin"));
         pipeline.activate(whiteboard.context, configurationAdmin.store(name, properties));
         active.add(pipeline);
         return pipeline;
@@ -172,6 +234,12 @@ class PipelineComponentTest {
                 response.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
             }
         };
+    }
+
+    /** The pipeline's status service, as the shell reads it. */
+    Pipeline status(String name) {
+        return whiteboard.live(Pipeline.class).stream().map(r -> (Pipeline) r.service)
+                .filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
     static Map<String, Object> with(Map<String, Object> properties, Object... more) {
