@@ -1,8 +1,10 @@
 package io.berth.config.internal;
 
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,6 +13,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
 
 /** Configuration Admin holding factory configurations by PID, each with the properties last stored. */
+@SuppressWarnings("unchecked")
 final class FakeConfigurationAdmin {
 
     private final Map<String, Dictionary<String, Object>> stored = new ConcurrentHashMap<>();
@@ -24,26 +27,34 @@ final class FakeConfigurationAdmin {
                         throw new UnsupportedOperationException(method.getName());
                     }
                     String filter = (String) args[0];
-                    String prefix = "(service.pid=";
-                    if (filter == null || !filter.startsWith(prefix)) {
+                    String byPid = "(service.pid=";
+                    String byFactory = "(service.factoryPid=" + PipelineSettings.FACTORY_PID + ")";
+                    List<Configuration> found = new ArrayList<>();
+                    if (filter != null && filter.startsWith(byPid)) {
+                        String pid = filter.substring(byPid.length(), filter.length() - 1);
+                        if (stored.containsKey(pid)) {
+                            found.add(configuration(pid));
+                        }
+                    } else if (byFactory.equals(filter)) {
+                        stored.keySet().forEach(pid -> found.add(configuration(pid)));
+                    } else {
                         throw new UnsupportedOperationException(filter);
                     }
-                    String pid = filter.substring(prefix.length(), filter.length() - 1);
-                    Dictionary<String, Object> properties = stored.get(pid);
-                    if (properties == null) {
-                        return null;
+                    return found.isEmpty() ? null : found.toArray(new Configuration[0]);
+                });
+    }
+
+    private Configuration configuration(String pid) {
+        return (Configuration) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Configuration.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getProperties":
+                            return new Hashtable<>((Hashtable<String, Object>) stored.get(pid));
+                        case "getPid":
+                            return pid;
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
                     }
-                    return new Configuration[] {(Configuration) Proxy.newProxyInstance(loader,
-                            new Class<?>[] {Configuration.class}, (p, m, a) -> {
-                                switch (m.getName()) {
-                                    case "getProperties":
-                                        return new Hashtable<>((Hashtable<String, Object>) properties);
-                                    case "getPid":
-                                        return pid;
-                                    default:
-                                        throw new UnsupportedOperationException(m.getName());
-                                }
-                            })};
                 });
     }
 

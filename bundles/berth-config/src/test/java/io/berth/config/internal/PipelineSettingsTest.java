@@ -123,4 +123,39 @@ class PipelineSettingsTest {
     void theNameComesFromTheFileInstallPid() {
         assertThat(PipelineSettings.nameOf(Map.of("service.pid", "berth.pipeline~main"))).isEqualTo("main");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "UTF-16LE with BOM | FFFE     | UTF-16LE | not a text file in UTF-8 or ISO-8859-1: UTF-16 byte order mark at the start",
+        "UTF-16BE with BOM | FEFF     | UTF-16BE | not a text file in UTF-8 or ISO-8859-1: UTF-16 byte order mark at the start",
+        "UTF-32LE with BOM | FFFE0000 | UTF-32LE | not a text file in UTF-8 or ISO-8859-1: UTF-32 byte order mark at the start",
+        "UTF-16LE          | ''       | UTF-16LE | not a text file in UTF-8 or ISO-8859-1: NUL characters (UTF-16 or UTF-32 without a byte order mark, or not text at all)",
+        "UTF-8 with BOM    | EFBBBF   | UTF-8    | a UTF-8 byte order mark at the start, read as part of the first key: save the file without it",
+    })
+    void aCfgFileThatIsNotTextIsNamedNotItsGarbledKeys(String what, String bom, String charset, String problem)
+            throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < bom.length(); i += 2) {
+            bytes.write(Integer.parseInt(bom.substring(i, i + 2), 16));
+        }
+        bytes.write("pipeline = catch_errors hello\npath = /v1\n".getBytes(java.nio.charset.Charset.forName(charset)));
+        // As FileInstall reads a .cfg file: a properties file in ISO-8859-1.
+        java.util.Properties read = new java.util.Properties();
+        read.load(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        Map<String, Object> config = new HashMap<>();
+        read.forEach((key, value) -> config.put((String) key, value));
+        config.put("felix.fileinstall.filename", "file:/opt/berth/etc/berth.pipeline-api.cfg");
+
+        assertThatThrownBy(() -> PipelineSettings.parse("api", config)).isInstanceOf(InvalidSettingException.class)
+                .hasMessage("/opt/berth/etc/berth.pipeline-api.cfg: " + problem);
+    }
+
+    @Test
+    void aByteOrderMarkReadAsUtf8IsNamedToo() {
+        Map<String, Object> config = Map.of("\uFEFFpipeline", "hello");
+
+        assertThatThrownBy(() -> PipelineSettings.parse("api", config)).isInstanceOf(InvalidSettingException.class)
+                .hasMessage("etc/berth.pipeline-api.cfg: a UTF-8 byte order mark at the start, read as part of the first "
+                        + "key: save the file without it");
+    }
 }
