@@ -3,6 +3,7 @@ package io.berth.config.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -434,7 +435,7 @@ public final class PipelineComponent {
         for (String stage : of.stages) {
             factories.add(middleware.containsKey(stage) ? middleware.get(stage) : apps.get(stage));
         }
-        return java.util.Collections.unmodifiableList(factories);
+        return Collections.unmodifiableList(factories);
     }
 
     private void unavailable(String logLine, String reason) {

@@ -65,6 +65,9 @@ class PipelineComponentTest {
         // FileInstall rewrites the file: its own keys change, the operator's do not.
         pipeline.modified(with(configurationAdmin.store("main", settings), "felix.fileinstall.filename",
                 "file:/opt/berth/etc/berth.pipeline-main.cfg", "service.bundleLocation", "?"));
+        // The paste importer re-tags its pipelines when the set of watched files changes.
+        pipeline.modified(with(configurationAdmin.store("main", settings), PasteImporter.SOURCE,
+                "config dirs: /etc/berth/conf.d/a.ini /etc/berth/conf.d/b.ini"));
         // The same values, written differently.
         pipeline.modified(configurationAdmin.store("main", Map.of("pipeline", " tag-a  tag-b\thello ", "path", "/v1",
                 "listeners", "admin main", "update_wait", "2.0", "tag-a.limit", " 10 ")));
