@@ -84,6 +84,9 @@ public abstract class BerthTestSupport {
     }
 
     private Option[] options(String httpPort) throws IOException {
+        // Felix's own connector (127.0.0.1, port 0 in the distribution) on a port the tests know,
+        // so that they can check nothing of Berth's is served through it.
+        String felixPort = freePort();
         return new Option[] {
             karafDistributionConfiguration()
                     .frameworkUrl(new File(System.getProperty("berth.assembly")).toURI().toString())
@@ -109,6 +112,8 @@ public abstract class BerthTestSupport {
             editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot",
                     "(" + assemblyBootFeatures() + ")"),
             systemProperty("berth.test.http.port").value(httpPort),
+            editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.osgi.service.http.port", felixPort),
+            systemProperty("berth.test.felix.port").value(felixPort),
             systemProperty("berth.itest.updates").value(System.getProperty("berth.itest.updates", "20")),
             systemProperty("berth.example.stage.jar").value(System.getProperty("berth.example.stage.jar", "")),
             // Berth's config directory (what /etc/berth/conf.d is in production), for the paste import tests.
@@ -118,6 +123,11 @@ public abstract class BerthTestSupport {
 
     protected static int mainPort() {
         return Integer.parseInt(System.getProperty("berth.test.http.port"));
+    }
+
+    /** The port of Felix's own connector: not a Berth listener. */
+    protected static int felixPort() {
+        return Integer.parseInt(System.getProperty("berth.test.felix.port"));
     }
 
     /** Creates or replaces {@code etc/berth.listener-NAME.cfg}, as an operator would. */

@@ -377,4 +377,15 @@ public class PipelinesTest extends BerthTestSupport {
             tag.unregister();
         }
     }
+
+    @Test
+    public void felixsOwnConnectorReachesNoPipeline() throws Exception {
+        // The distribution's pipeline main names no listeners: every Berth listener serves it.
+        assertEquals("Hello from Berth", awaitStatus("/hello", 200).body());
+
+        HttpResponse<String> direct = get(URI.create("http://127.0.0.1:" + felixPort() + "/hello"));
+
+        assertEquals("Felix's connector, past every listener's limits: " + direct.body(), 404, direct.statusCode());
+        assertTrue(direct.body(), !direct.body().contains("Hello from Berth"));
+    }
 }

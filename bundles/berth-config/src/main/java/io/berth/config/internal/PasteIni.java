@@ -1,6 +1,11 @@
 package io.berth.config.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,15 +69,85 @@ final class PasteIni {
     static PasteIni read(List<Path> files) throws PasteException {
         PasteIni ini = new PasteIni();
         for (Path file : files) {
-            String text;
+            byte[] bytes;
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+                bytes = Files.readAllBytes(file);
             } catch (IOException e) {
                 throw new PasteException(file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
             }
-            ini.parse(file, text);
+            ini.parse(file, text(file, bytes));
         }
         return ini;
+    }
+
+    /**
+     * A file's text as paste.deploy reads it: UTF-8 (a UTF-8 byte order mark is skipped, as
+     * Python's utf-8-sig does). Anything else (UTF-16 or UTF-32, a file in a legacy encoding, a
+     * binary file) would be read as garbled keys, or not at all: it is named instead.
+     *
+     * @throws PasteException {@code FILE: not a text file in UTF-8: WHAT}, one line
+     */
+    static String text(Path file, byte[] bytes) throws PasteException {
+        String problem = notText(bytes);
+        if (problem != null) {
+            throw new PasteException(file + ": not a text file in UTF-8: " + problem);
+        }
+        int start = startsWith(bytes, 0xEF, 0xBB, 0xBF) ? 3 : 0;
+        return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
+    }
+
+    /** @return what shows the bytes are not UTF-8 text, or null */
+    private static String notText(byte[] bytes) {
+        // UTF-32's marks first: UTF-32LE's starts with UTF-16LE's.
+        if (startsWith(bytes, 0xFF, 0xFE, 0x00, 0x00) || startsWith(bytes, 0x00, 0x00, 0xFE, 0xFF)) {
+            return "UTF-32 byte order mark at the start";
+        }
+        if (startsWith(bytes, 0xFF, 0xFE) || startsWith(bytes, 0xFE, 0xFF)) {
+            return "UTF-16 byte order mark at the start";
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xFF;
+            if (b == 0) {
+                return "a NUL byte at line " + line(bytes, i)
+                        + " (UTF-16 or UTF-32 without a byte order mark, or not text at all)";
+            }
+            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' || b == 0x7F) {
+                return String.format("control character 0x%02X at line %d (not text?)", b, line(bytes, i));
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            return String.format("byte 0x%02X at line %d is not UTF-8 (saved as ISO-8859-1 or Windows-1252?)",
+                    bytes[at] & 0xFF, line(bytes, at));
+        }
+        return null;
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xFF) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int line(byte[] bytes, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
     }
 
     /** Adds one file's sections to this model. */

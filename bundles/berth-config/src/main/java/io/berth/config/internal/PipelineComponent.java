@@ -3,13 +3,18 @@ package io.berth.config.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -39,6 +44,7 @@ import org.slf4j.LoggerFactory;
 
 import io.berth.api.AppFactory;
 import io.berth.api.Berth;
+import io.berth.api.Listener;
 import io.berth.api.Pipeline;
 import io.berth.api.StageFactory;
 
@@ -55,6 +61,11 @@ import io.berth.api.StageFactory;
  * servlet; until its servlet is there the whiteboard still resolves the path to the old one — and
  * the old generation is unregistered once the requests it took have finished. So an edit
  * never answers a request with a half-built pipeline or cuts one in flight.
+ *
+ * <p>The listeners a pipeline names are checked against the Berth listeners there are
+ * ({@link Listener} services): one that has not appeared within {@value #LISTENER_GRACE_MS} ms is
+ * named once in the log, and while none of them is there the shell shows the pipeline
+ * {@code WAITING (no listener NAME)}.
  */
 @Component(configurationPid = PipelineSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -76,6 +87,12 @@ public final class PipelineComponent {
 
     private static final long RETIRE_POLL_MS = 50;
 
+    /**
+     * How long a listener the pipeline names may be absent before the log says so: at start the
+     * listeners' bundle may come up after this one, and an update of it takes them away briefly.
+     */
+    static final long LISTENER_GRACE_MS = 10_000;
+
     /** Request attributes: when the pipeline took the request (System.nanoTime()), and that it was counted. */
     private static final String STARTED = "io.berth.pipeline.started";
     private static final String COUNTED = "io.berth.pipeline.counted";
@@ -85,6 +102,14 @@ public final class PipelineComponent {
 
     @Reference
     private PipelineRegistry registry;
+
+    public PipelineComponent() {
+    }
+
+    /** For tests: built without Declarative Services. */
+    PipelineComponent(PipelineRegistry registry) {
+        this.registry = registry;
+    }
 
     /** Set in activate(): DS binds the stage factories present first, so no pipeline starts out WAITING for nothing. */
     private BundleContext context;
@@ -96,13 +121,18 @@ public final class PipelineComponent {
     private final List<Generation> retiring = new ArrayList<>();
     private int generations;
     /** The arrangement an edit asked for that cannot be served yet, logged once. */
-    private String pending;
+    private Arrangement pending;
     /** Requests wait at the gate for a stage of the live arrangement that went away (an update). */
     private boolean holding;
     /** Which hold a scheduled expiry belongs to: a later hold is not ended by an earlier one's timer. */
     private int holds;
     /** The hold ran out without the stage coming back: fail closed until the pipeline is live again. */
     private boolean holdSpent;
+
+    /** The Berth listeners there are ({@link Listener} services, whatever their state), by name; guarded by this. */
+    private final Map<String, Integer> listenersThere = new HashMap<>();
+    /** Listeners the pipeline names that the log said were missing; guarded by this. */
+    private final Set<String> listenersMissed = new HashSet<>();
 
     private final PipelineStats stats = new PipelineStats();
     private volatile Pipeline.State state = Pipeline.State.WAITING;
@@ -120,11 +150,18 @@ public final class PipelineComponent {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Pipeline.NAME_PROPERTY, name);
         status = bundleContext.registerService(Pipeline.class, new Status(), props);
+        registry.resync(String.valueOf(properties.get(Constants.SERVICE_PID)));
     }
 
     @Modified
     synchronized void modified(Map<String, Object> properties) {
-        apply(properties);
+        // The registry's read of Configuration Admin may have applied these already: once is enough
+        // (an invalid edit is logged once).
+        if (!operatorKeys(properties).equals(configured)) {
+            apply(properties);
+        }
+        // DS may have handed over older properties than Configuration Admin holds (see PipelineRegistry).
+        registry.resync(String.valueOf(properties.get(Constants.SERVICE_PID)));
     }
 
     @Deactivate
@@ -167,6 +204,60 @@ public final class PipelineComponent {
         reconcile();
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void addListener(Listener listener, Map<String, Object> properties) {
+        String listenerName = String.valueOf(properties.get(Listener.NAME_PROPERTY));
+        listenersThere.merge(listenerName, 1, Integer::sum);
+        if (listenersMissed.remove(listenerName)) {
+            LOG.info("Berth pipeline {}: listener {} is there now, and serves it", name, listenerName);
+        }
+    }
+
+    synchronized void removeListener(Listener listener, Map<String, Object> properties) {
+        String listenerName = String.valueOf(properties.get(Listener.NAME_PROPERTY));
+        listenersThere.computeIfPresent(listenerName, (key, count) -> count == 1 ? null : count - 1);
+        if (!missingListeners().isEmpty()) {
+            registry.schedule(this::checkListeners, LISTENER_GRACE_MS);
+        }
+    }
+
+    /** The listeners the settings name that are not there, in the order named. */
+    private List<String> missingListeners() {
+        List<String> missing = new ArrayList<>();
+        if (active && settings != null) {
+            for (String listener : settings.listeners) {
+                if (!listenersThere.containsKey(listener)) {
+                    missing.add(listener);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** Says, once per listener, that a listener the pipeline names has not appeared. */
+    private synchronized void checkListeners() {
+        listenersMissed.retainAll(missingListeners());
+        List<String> missing = missingListeners();
+        missing.removeAll(listenersMissed);
+        if (missing.isEmpty()) {
+            return;
+        }
+        listenersMissed.addAll(missing);
+        boolean nowhere = settings.listeners.stream().noneMatch(listenersThere::containsKey);
+        LOG.warn("Berth pipeline {} names listener{} {}, but there {} ({}): {}", name,
+                missing.size() == 1 ? "" : "s", String.join(", ", missing),
+                missing.size() == 1 ? "is no such listener" : "are no such listeners",
+                missing.stream().map(each -> "etc/berth.listener-" + each + ".cfg").collect(Collectors.joining(", ")),
+                nowhere ? "it is served nowhere" : "it is not served there");
+    }
+
+    /** @return "no listener NAME, ..." while none of the listeners the pipeline names is there, else null */
+    private synchronized String servedNowhere() {
+        List<String> missing = missingListeners();
+        return missing.isEmpty() || missing.size() < settings.listeners.size() ? null
+                : "no listener " + String.join(", ", missing);
+    }
+
     private static String stageName(Map<String, Object> properties) {
         return String.valueOf(properties.get(Berth.STAGE_PROPERTY));
     }
@@ -182,7 +273,8 @@ public final class PipelineComponent {
             current.put(key, properties.get(key));
         }
         if (active && !operatorKeys(current).equals(configured)) {
-            LOG.info("Berth pipeline {}: applying its latest configuration (an update was not delivered)", name);
+            // Often simply ahead of DS's own delivery of the same update; the apply logs what changes.
+            LOG.debug("Berth pipeline {}: applying the configuration Configuration Admin holds now", name);
             apply(current);
         }
     }
@@ -212,6 +304,9 @@ public final class PipelineComponent {
             return;
         }
         settings = next;
+        if (!missingListeners().isEmpty()) {
+            registry.schedule(this::checkListeners, LISTENER_GRACE_MS);
+        }
         reconcile();
     }
 
@@ -257,7 +352,7 @@ public final class PipelineComponent {
                     "Pipeline " + name + " is waiting for stages: " + stages, Pipeline.State.WAITING, "missing: " + stages);
             return;
         }
-        String arrangement = "live" + identity();
+        Arrangement arrangement = Arrangement.live(settings, factories());
         if (current != null && arrangement.equals(current.arrangement)) {
             return;
         }
@@ -276,7 +371,7 @@ public final class PipelineComponent {
                     "Pipeline " + name + " cannot build its stage " + stage);
             return;
         }
-        Generation next = new Generation(arrangement, factories());
+        Generation next = new Generation(arrangement);
         for (int i = 0; i < filters.size(); i++) {
             Dictionary<String, Object> props = next.select();
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_PATTERN, "/*");
@@ -305,13 +400,13 @@ public final class PipelineComponent {
         if (holding) {
             return true;
         }
-        if (holdSpent || current == null || current.factories == null || current.settings != settings
-                || settings.updateWaitMillis == 0) {
+        if (holdSpent || current == null || !current.arrangement.live() || !current.settings.equals(settings)
+                || settings.updateWaitMillis == 0 || settings.updateWaitRequests == 0) {
             return false;
         }
         holding = true;
         String stages = String.join(", ", missing);
-        registry.hold(name, stages, settings.updateWaitMillis);
+        registry.hold(name, stages, settings.updateWaitMillis, settings.updateWaitRequests);
         LOG.info("Berth pipeline {}: {} went away; its requests wait up to {} ms for it to come back (update_wait)",
                 name, stages, settings.updateWaitMillis);
         int hold = ++holds;
@@ -330,15 +425,6 @@ public final class PipelineComponent {
         registry.unhold(name);
     }
 
-    /** What the live arrangement is made of: these settings, these factories. */
-    private String identity() {
-        StringBuilder identity = new StringBuilder("@").append(System.identityHashCode(settings));
-        for (Object factory : factories()) {
-            identity.append(',').append(System.identityHashCode(factory));
-        }
-        return identity.toString();
-    }
-
     /** The factory of each stage of {@code settings}, in order (null where none is present). */
     private List<Object> factories() {
         return factories(settings);
@@ -349,7 +435,7 @@ public final class PipelineComponent {
         for (String stage : of.stages) {
             factories.add(middleware.containsKey(stage) ? middleware.get(stage) : apps.get(stage));
         }
-        return factories;
+        return Collections.unmodifiableList(factories);
     }
 
     private void unavailable(String logLine, String reason) {
@@ -357,11 +443,11 @@ public final class PipelineComponent {
     }
 
     private void unavailable(String logLine, String reason, Pipeline.State state, String why) {
-        String arrangement = "unavailable:" + reason + "@" + System.identityHashCode(settings);
+        Arrangement arrangement = Arrangement.unavailable(settings, reason);
         if (current != null && arrangement.equals(current.arrangement)) {
             return;
         }
-        if (current != null && current.settings != settings && current.intact()) {
+        if (current != null && !current.settings.equals(settings) && current.intact()) {
             // An edit that cannot be served yet: what serves keeps serving until it can.
             if (!arrangement.equals(pending)) {
                 pending = arrangement;
@@ -370,7 +456,7 @@ public final class PipelineComponent {
             return;
         }
         LOG.warn(logLine);
-        Generation next = new Generation(arrangement, null);
+        Generation next = new Generation(arrangement);
         Dictionary<String, Object> props = next.select();
         props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, "/*");
         next.register(Servlet.class, new Unavailable(reason), props);
@@ -418,16 +504,37 @@ public final class PipelineComponent {
     }
 
     /**
+     * What a generation serves, compared by value: the app through these stage factories (compared
+     * by identity: a factory re-registered is new code) with these settings, or only a 503 with
+     * this reason. An edit or an event that leaves it equal changes nothing.
+     *
+     * @param factories the factory of each stage, in order; null while it only answers 503
+     * @param unavailable the 503's reason; null when it serves the app
+     */
+    private record Arrangement(PipelineSettings settings, List<Object> factories, String unavailable) {
+
+        static Arrangement live(PipelineSettings settings, List<Object> factories) {
+            return new Arrangement(settings, factories, null);
+        }
+
+        static Arrangement unavailable(PipelineSettings settings, String reason) {
+            return new Arrangement(settings, null, reason);
+        }
+
+        boolean live() {
+            return factories != null;
+        }
+    }
+
+    /**
      * One arrangement's servlet context and its registrations. As the context's helper it also
      * keeps the pipeline to its listeners and counts the requests it serves.
      */
     private final class Generation extends ServletContextHelper {
 
-        final String arrangement;
+        final Arrangement arrangement;
         final PipelineSettings settings;
         final AtomicInteger inFlight = new AtomicInteger();
-        /** The stage factories it was built with; null while it only answers 503. */
-        private final List<Object> factories;
         private final String contextName;
         private final ServiceRegistration<ServletContextHelper> registration;
         private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -454,11 +561,10 @@ public final class PipelineComponent {
             }
         };
 
-        Generation(String arrangement, List<Object> factories) {
+        Generation(Arrangement arrangement) {
             super(context.getBundle());
             this.arrangement = arrangement;
-            this.factories = factories;
-            this.settings = PipelineComponent.this.settings;
+            this.settings = arrangement.settings();
             int number = ++generations;
             this.contextName = "berth.pipeline." + name + "." + number;
             Dictionary<String, Object> props = new Hashtable<>();
@@ -472,7 +578,7 @@ public final class PipelineComponent {
 
         /** Whether it serves the app and every factory it was built with is still there. */
         boolean intact() {
-            return factories != null && factories.equals(factories(settings));
+            return arrangement.live() && arrangement.factories().equals(factories(settings));
         }
 
         Dictionary<String, Object> select() {
@@ -563,12 +669,14 @@ public final class PipelineComponent {
 
         @Override
         public State state() {
-            return state;
+            State now = state;
+            return now == State.LIVE && servedNowhere() != null ? State.WAITING : now;
         }
 
         @Override
         public String reason() {
-            return reason;
+            String nowhere = state == State.LIVE ? servedNowhere() : null;
+            return nowhere != null ? nowhere : reason;
         }
 
         @Override

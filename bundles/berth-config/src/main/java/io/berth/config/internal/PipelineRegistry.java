@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
@@ -22,6 +23,8 @@ import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the pipelines share: which pipeline serves which path (a path belongs to one pipeline,
@@ -31,8 +34,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = {PipelineRegistry.class, ConfigurationListener.class})
 public final class PipelineRegistry implements ConfigurationListener {
 
-    /** How long after a configuration event the pipeline's settings are checked against Configuration Admin. */
-    static final long RESYNC_MS = 250;
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRegistry.class);
 
     @Reference
     private ConfigurationAdmin configurationAdmin;
@@ -48,11 +50,38 @@ public final class PipelineRegistry implements ConfigurationListener {
     /** Pipelines holding their requests while a stage is updated; copied on write, read per request. */
     private volatile Map<String, Hold> holds = Map.of();
 
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "berth-pipelines");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Runs the registry's and the pipelines' timed tasks, one at a time. */
+    interface Scheduler {
+        /** Runs {@code task} after {@code delayMillis}; nothing when Berth is stopping. */
+        void schedule(Runnable task, long delayMillis);
+    }
+
+    /** The thread behind {@link #scheduler}, when it is the registry's own (null in tests). */
+    private final ScheduledExecutorService executor;
+    private final Scheduler scheduler;
+
+    public PipelineRegistry() {
+        ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "berth-pipelines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.executor = own;
+        this.scheduler = (task, delayMillis) -> {
+            try {
+                own.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // Berth is stopping: the pipelines unregister what they have themselves.
+            }
+        };
+    }
+
+    /** For tests: timed tasks run when the test says so. */
+    PipelineRegistry(ConfigurationAdmin configurationAdmin, Scheduler scheduler) {
+        this.configurationAdmin = configurationAdmin;
+        this.executor = null;
+        this.scheduler = scheduler;
+    }
 
     void added(String name, PipelineComponent pipeline) {
         pipelines.put(name, pipeline);
@@ -65,37 +94,47 @@ public final class PipelineRegistry implements ConfigurationListener {
     /**
      * Declarative Services can miss the last of two quick updates of one configuration (it reads
      * a configuration's properties and its change count separately, so it may record the newer
-     * count with the older properties, then skip the newer event). A moment after every update,
-     * each pipeline concerned compares what it runs with what Configuration Admin holds.
+     * count with the older properties, then skip the newer event), and deliver those older
+     * properties after the events were handled. So a pipeline's configuration is read again
+     * from Configuration Admin at once after every event for it, and after every delivery DS
+     * makes ({@link #resync}): whichever comes last, a read of what Configuration Admin holds
+     * follows it. Reads run one at a time on the registry's thread; a pipeline applies what it
+     * reads only when it differs from what it was last given, and equal settings rebuild nothing.
      */
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (event.getType() != ConfigurationEvent.CM_UPDATED || !PipelineSettings.FACTORY_PID.equals(event.getFactoryPid())) {
+        if (event.getType() == ConfigurationEvent.CM_UPDATED && PipelineSettings.FACTORY_PID.equals(event.getFactoryPid())) {
+            resync(event.getPid());
+        }
+    }
+
+    /** Reads the pipeline's configuration again, at once, and has the pipeline apply it if it missed it. */
+    void resync(String pid) {
+        schedule(() -> reread(pid), 0);
+    }
+
+    private void reread(String pid) {
+        PipelineComponent pipeline = pipelines.get(PipelineSettings.nameOf(Map.of("service.pid", pid)));
+        if (pipeline == null) {
             return;
         }
-        String pid = event.getPid();
-        String name = PipelineSettings.nameOf(Map.of("service.pid", pid));
-        schedule(() -> {
-            PipelineComponent pipeline = pipelines.get(name);
-            if (pipeline == null) {
-                return;
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + pid + ")");
+            Dictionary<String, Object> properties = found == null ? null : found[0].getProperties();
+            if (properties != null) {
+                pipeline.resync(properties);
             }
-            try {
-                Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + pid + ")");
-                Dictionary<String, Object> properties = found == null ? null : found[0].getProperties();
-                if (properties != null) {
-                    pipeline.resync(properties);
-                }
-            } catch (IOException | InvalidSyntaxException e) {
-                // Configuration Admin is going away: so is the pipeline.
-            }
-        }, RESYNC_MS);
+        } catch (IOException | InvalidSyntaxException e) {
+            // Configuration Admin is going away: so is the pipeline.
+        }
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+        if (executor != null) {
+            executor.shutdownNow();
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -124,17 +163,61 @@ public final class PipelineRegistry implements ConfigurationListener {
         return null;
     }
 
-    /** A pipeline's requests waiting for a stage: released when it is back, or at the deadline. */
+    /**
+     * A pipeline's requests waiting for a stage: released when it is back, or at the deadline. At
+     * most {@code maxWaiting} wait at once, each holding a server thread; the others are refused.
+     */
     static final class Hold {
         final String pipeline;
         final String stages;
         final long deadlineNanos;
+        final int maxWaiting;
         private final CountDownLatch released = new CountDownLatch(1);
+        private final AtomicInteger waiting = new AtomicInteger();
+        private final AtomicInteger refused = new AtomicInteger();
 
-        Hold(String pipeline, String stages, long deadlineNanos) {
+        Hold(String pipeline, String stages, long deadlineNanos, int maxWaiting) {
             this.pipeline = pipeline;
             this.stages = stages;
             this.deadlineNanos = deadlineNanos;
+            this.maxWaiting = maxWaiting;
+        }
+
+        /**
+         * A request asks to wait: call {@link #await} then {@link #leave} if allowed.
+         *
+         * @return false when {@code maxWaiting} requests wait already: answer 503 at once
+         */
+        boolean enter() {
+            if (waiting.incrementAndGet() <= maxWaiting) {
+                return true;
+            }
+            waiting.decrementAndGet();
+            if (refused.getAndIncrement() == 0) {
+                LOG.warn("Berth pipeline {}: {} requests wait for {} already (update_wait_requests); "
+                        + "more are answered 503 until it is back", pipeline, maxWaiting, stages);
+            }
+            return false;
+        }
+
+        void leave() {
+            waiting.decrementAndGet();
+        }
+
+        /** @return requests waiting now */
+        int waiting() {
+            return waiting.get();
+        }
+
+        /** @return the 503's body for a request refused by {@link #enter} */
+        String refusal() {
+            return "Pipeline " + pipeline + " is waiting for " + stages + " to be updated, and " + maxWaiting
+                    + " requests wait already (update_wait_requests)";
+        }
+
+        /** @return seconds until the hold ends at the latest, at least 1: the 503's Retry-After */
+        long secondsLeft() {
+            return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadlineNanos - System.nanoTime() + 999_999_999L));
         }
 
         /** @return how long the caller waited, in nanoseconds */
@@ -146,9 +229,10 @@ public final class PipelineRegistry implements ConfigurationListener {
     }
 
     /** From now until {@link #release} or the deadline, requests for the pipeline's path wait at the gate. */
-    synchronized void hold(String pipeline, String stages, long waitMillis) {
+    synchronized void hold(String pipeline, String stages, long waitMillis, int maxWaiting) {
         Map<String, Hold> next = new HashMap<>(holds);
-        next.put(pipeline, new Hold(pipeline, stages, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis)));
+        next.put(pipeline, new Hold(pipeline, stages, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis),
+                maxWaiting));
         holds = Map.copyOf(next);
     }
 
@@ -162,30 +246,34 @@ public final class PipelineRegistry implements ConfigurationListener {
         next.remove(pipeline);
         holds = Map.copyOf(next);
         hold.released.countDown();
+        int refused = hold.refused.get();
+        if (refused > 0) {
+            LOG.info("Berth pipeline {}: {} requests were answered 503 while {} requests waited for {}", pipeline,
+                    refused, hold.maxWaiting, hold.stages);
+        }
     }
 
     /**
-     * The hold that applies to a request for {@code path}: that of the pipeline the whiteboard
-     * will resolve the path to (the longest path that matches), if it holds.
+     * The hold that applies to a request for {@code path} that came through {@code listener}: that
+     * of the pipeline the whiteboard will resolve the path to (the longest path that matches), if
+     * it holds and the request is the pipeline's (else it gets 404 at once: no point in waiting).
      */
-    Hold holdFor(String path) {
+    Hold holdFor(String path, String listener) {
         Map<String, Hold> now = holds;
         if (now.isEmpty()) {
             return null;
         }
-        String best = null;
-        int bestLength = -1;
+        PipelineSettings best = null;
         synchronized (this) {
             for (PipelineSettings claim : claims.values()) {
                 String mount = claim.path;
                 boolean matches = mount.equals("/") || path.equals(mount) || path.startsWith(mount + "/");
-                if (matches && mount.length() > bestLength) {
-                    best = claim.name;
-                    bestLength = mount.length();
+                if (matches && (best == null || mount.length() > best.path.length())) {
+                    best = claim;
                 }
             }
         }
-        return best == null ? null : now.get(best);
+        return best == null || !best.servedOn(listener) ? null : now.get(best.name);
     }
 
     /** The pipeline serves nothing any more: pipelines refused for its path try again. */
@@ -214,10 +302,6 @@ public final class PipelineRegistry implements ConfigurationListener {
     }
 
     void schedule(Runnable task, long delayMillis) {
-        try {
-            executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            // Berth is stopping: the pipelines unregister what they have themselves.
-        }
+        scheduler.schedule(task, delayMillis);
     }
 }

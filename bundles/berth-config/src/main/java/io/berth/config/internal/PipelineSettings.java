@@ -14,7 +14,26 @@ import java.util.regex.Pattern;
  * One pipeline, read from {@code etc/berth.pipeline-NAME.cfg} and checked value by value: stage
  * names in order with the app last (paste.deploy's {@code [pipeline:main] pipeline = ...}), the
  * path it is mounted at, the listeners that serve it and each stage's settings
- * ({@code STAGE.KEY = value}). Immutable.
+ * ({@code STAGE.KEY = value}). Immutable, and compared by value: the same settings written
+ * differently (spacing, a trailing {@code /}, listeners in another order, {@code 2} or {@code 2.0}
+ * seconds) or with other framework keys ({@code felix.fileinstall.filename}) are equal, so that
+ * an edit that changes nothing rebuilds nothing.
+ *
+ * <p>The pipeline's own keys (the others are {@code STAGE.KEY}):
+ * <ul>
+ * <li>{@code pipeline}: the stage names, separated by spaces, the app last. Required.</li>
+ * <li>{@code path}: where it is mounted; default {@code /}.</li>
+ * <li>{@code listeners}: the Berth listeners that serve it, separated by spaces or commas;
+ * default every Berth listener (never Felix's own connector).</li>
+ * <li>{@code update_wait}: seconds a request waits for a stage of the live arrangement that is
+ * being updated, instead of a 503; default {@value #DEFAULT_UPDATE_WAIT}, at most
+ * {@value #MAX_UPDATE_WAIT}, 0: not at all.</li>
+ * <li>{@code update_wait_requests}: how many requests may wait so at once; each holds a server
+ * thread meanwhile, so past this bound a request is answered 503 at once, with the reason, and
+ * an update under load cannot take the threads other pipelines need. Default
+ * {@value #DEFAULT_UPDATE_WAIT_REQUESTS}, 0 to {@value #MAX_UPDATE_WAIT_REQUESTS}; keep the sum
+ * over the pipelines well below the server's threads (Felix's Jetty: 200 by default).</li>
+ * </ul>
  */
 final class PipelineSettings {
 
@@ -23,10 +42,19 @@ final class PipelineSettings {
     static final String PATH = "path";
     static final String LISTENERS = "listeners";
     static final String UPDATE_WAIT = "update_wait";
+    static final String UPDATE_WAIT_REQUESTS = "update_wait_requests";
 
     /** How long requests wait for a stage being updated, by default (seconds), and at most. */
     static final double DEFAULT_UPDATE_WAIT = 2;
     static final double MAX_UPDATE_WAIT = 30;
+
+    /**
+     * How many requests may wait at once for a stage being updated, by default, and at most. Each
+     * holds a server thread (Felix's Jetty has 200 by default, shared by every pipeline): past the
+     * bound a request gets 503 at once, so that an update under load cannot take every thread.
+     */
+    static final int DEFAULT_UPDATE_WAIT_REQUESTS = 32;
+    static final int MAX_UPDATE_WAIT_REQUESTS = 10_000;
 
     /** What a stage name stands for, once a bundle provides it. */
     enum Kind { MIDDLEWARE, APP }
@@ -39,17 +67,20 @@ final class PipelineSettings {
     final String name;
     final List<String> stages;
     final String path;
-    /** Empty: every listener. */
+    /** Empty: every Berth listener. */
     final Set<String> listeners;
     /** How long requests wait while a stage of the live arrangement is being updated; 0: not at all. */
     final long updateWaitMillis;
+    /** How many requests may wait at once meanwhile; more get 503 at once. */
+    final int updateWaitRequests;
     /** Per stage, its settings without the {@code STAGE.} prefix; every stage has an entry. */
     final Map<String, Map<String, String>> settings;
 
     private PipelineSettings(String name, List<String> stages, String path, Set<String> listeners,
-            long updateWaitMillis, Map<String, Map<String, String>> settings) {
+            long updateWaitMillis, int updateWaitRequests, Map<String, Map<String, String>> settings) {
         this.name = name;
         this.updateWaitMillis = updateWaitMillis;
+        this.updateWaitRequests = updateWaitRequests;
         this.stages = List.copyOf(stages);
         this.path = path;
         this.listeners = Collections.unmodifiableSet(listeners);
@@ -62,10 +93,15 @@ final class PipelineSettings {
      * @throws InvalidSettingException naming the key whose value is wrong, and why
      */
     static PipelineSettings parse(String name, Map<String, ?> config) throws InvalidSettingException {
+        String notText = notText(config);
+        if (notText != null) {
+            throw new InvalidSettingException(file(name, config), notText);
+        }
         List<String> stages = stages(config.get(PIPELINE));
         String path = path(config.get(PATH));
         Set<String> listeners = listeners(config.get(LISTENERS));
         long updateWait = updateWait(config.get(UPDATE_WAIT));
+        int updateWaitRequests = updateWaitRequests(config.get(UPDATE_WAIT_REQUESTS));
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         for (String stage : stages) {
             settings.put(stage, new LinkedHashMap<>());
@@ -73,13 +109,13 @@ final class PipelineSettings {
         for (Map.Entry<String, ?> entry : new java.util.TreeMap<>(config).entrySet()) {
             String key = entry.getKey();
             if (key.equals(PIPELINE) || key.equals(PATH) || key.equals(LISTENERS) || key.equals(UPDATE_WAIT)
-                    || frameworkKey(key)) {
+                    || key.equals(UPDATE_WAIT_REQUESTS) || frameworkKey(key)) {
                 continue;
             }
             int dot = key.indexOf('.');
             if (dot <= 0 || dot == key.length() - 1) {
                 throw new InvalidSettingException(key, "unknown key; a pipeline has pipeline, path, listeners, "
-                        + "update_wait and STAGE.KEY settings for its stages");
+                        + "update_wait, update_wait_requests and STAGE.KEY settings for its stages");
             }
             String stage = key.substring(0, dot);
             Map<String, String> stageSettings = settings.get(stage);
@@ -89,7 +125,82 @@ final class PipelineSettings {
             }
             stageSettings.put(key.substring(dot + 1), String.valueOf(entry.getValue()).trim());
         }
-        return new PipelineSettings(name, stages, path, listeners, updateWait, settings);
+        return new PipelineSettings(name, stages, path, listeners, updateWait, updateWaitRequests, settings);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof PipelineSettings)) {
+            return false;
+        }
+        PipelineSettings that = (PipelineSettings) other;
+        return name.equals(that.name) && stages.equals(that.stages) && path.equals(that.path)
+                && listeners.equals(that.listeners) && updateWaitMillis == that.updateWaitMillis
+                && updateWaitRequests == that.updateWaitRequests && settings.equals(that.settings);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, stages, path, listeners, updateWaitMillis, updateWaitRequests, settings);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + path + " " + stages;
+    }
+
+    /**
+     * FileInstall reads a {@code .cfg} file as text whatever it holds: a file in UTF-16 or UTF-32,
+     * or not text at all, arrives as keys full of NULs or control characters, and a byte order
+     * mark as part of the first key. Then the file is named, not its garbled keys.
+     *
+     * @return what is wrong, or null
+     */
+    private static String notText(Map<String, ?> config) {
+        String notText = "not a text file in UTF-8 or ISO-8859-1: ";
+        // The first key carries the byte order mark, if any: look for it before anything else.
+        for (String key : config.keySet()) {
+            // As ISO-8859-1 (FileInstall's default) or as UTF-8.
+            if (key.startsWith("\u00ff\u00fe\u0000\u0000") || key.startsWith("\u0000\u0000\u00fe\u00ff")) {
+                return notText + "UTF-32 byte order mark at the start";
+            }
+            if (key.startsWith("\u00ff\u00fe") || key.startsWith("\u00fe\u00ff")) {
+                return notText + "UTF-16 byte order mark at the start";
+            }
+            if (key.startsWith("\u00ef\u00bb\u00bf") || key.startsWith("\ufeff")) {
+                return "a UTF-8 byte order mark at the start, read as part of the first key: save the file without it";
+            }
+        }
+        for (Map.Entry<String, ?> entry : config.entrySet()) {
+            String key = entry.getKey();
+            if (frameworkKey(key)) {
+                continue;
+            }
+            String text = key + "=" + entry.getValue();
+            if (text.indexOf('\0') >= 0) {
+                return notText + "NUL characters (UTF-16 or UTF-32 without a byte order mark, or not text at all)";
+            }
+            if (text.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' || c == 0x7f)) {
+                return notText + "control characters (not text at all?)";
+            }
+        }
+        return null;
+    }
+
+    /** The file the configuration came from, as FileInstall names it, or as it would be named. */
+    private static String file(String name, Map<String, ?> config) {
+        Object url = config.get("felix.fileinstall.filename");
+        if (url != null) {
+            try {
+                return java.nio.file.Paths.get(java.net.URI.create(url.toString())).toString();
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                return url.toString();
+            }
+        }
+        return "etc/" + FACTORY_PID + "-" + name + ".cfg";
     }
 
     /** A key ConfigAdmin, FileInstall or DS added, not the operator. */
@@ -164,9 +275,13 @@ final class PipelineSettings {
                 + ") already; all listeners share one servlet whiteboard, so pipelines on different listeners need different paths";
     }
 
-    /** Whether a request that arrived through {@code listener} (null: not through a Berth listener) is this pipeline's. */
+    /**
+     * Whether a request that arrived through {@code listener} is this pipeline's. A request that
+     * came through no Berth listener (null: Felix's own connector, which cannot be switched off)
+     * is no pipeline's: nothing Berth serves is reachable past its listeners' limits.
+     */
     boolean servedOn(String listener) {
-        return listeners.isEmpty() || listener != null && listeners.contains(listener);
+        return listener != null && (listeners.isEmpty() || listeners.contains(listener));
     }
 
     private static List<String> stages(Object value) throws InvalidSettingException {
@@ -215,6 +330,23 @@ final class PipelineSettings {
                     + (int) MAX_UPDATE_WAIT + " seconds");
         }
         return (long) (seconds * 1000);
+    }
+
+    private static int updateWaitRequests(Object value) throws InvalidSettingException {
+        if (value == null || value.toString().isBlank()) {
+            return DEFAULT_UPDATE_WAIT_REQUESTS;
+        }
+        int requests;
+        try {
+            requests = Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(UPDATE_WAIT_REQUESTS, "'" + value + "' is not a whole number of requests");
+        }
+        if (requests < 0 || requests > MAX_UPDATE_WAIT_REQUESTS) {
+            throw new InvalidSettingException(UPDATE_WAIT_REQUESTS, "'" + value + "' is not between 0 and "
+                    + MAX_UPDATE_WAIT_REQUESTS);
+        }
+        return requests;
     }
 
     private static Set<String> listeners(Object value) throws InvalidSettingException {

@@ -47,6 +47,7 @@ class PipelineSettingsTest {
         assertThat(p.path).isEqualTo("/");
         assertThat(p.listeners).isEmpty();
         assertThat(p.updateWaitMillis).isEqualTo(2000);
+        assertThat(p.updateWaitRequests).isEqualTo(32);
         assertThat(PipelineSettings.parse("main", Map.of("pipeline", "hello", "update_wait", "0.5")).updateWaitMillis)
                 .isEqualTo(500);
         assertThat(p.missing(INSTALLED::get)).isEmpty();
@@ -62,10 +63,13 @@ class PipelineSettingsTest {
         "path     | /v1/../admin             | path: '/v1/../admin' is not a plain path (no *, ?, #, ;, spaces, // or . segments)",
         "listeners | main;admin              | listeners: 'main;admin' is not a listener name",
         "ratelimit.max_rate | 10             | ratelimit.max_rate: no stage 'ratelimit' in this pipeline (catch_errors hello)",
-        "timeout  | 5                        | timeout: unknown key; a pipeline has pipeline, path, listeners, update_wait and STAGE.KEY settings for its stages",
+        "timeout  | 5                        | timeout: unknown key; a pipeline has pipeline, path, listeners, update_wait, update_wait_requests and STAGE.KEY settings for its stages",
         "update_wait | soon                  | update_wait: 'soon' is not a number of seconds",
         "update_wait | 31                    | update_wait: '31' is not between 0 and 30 seconds",
         "update_wait | -1                    | update_wait: '-1' is not between 0 and 30 seconds",
+        "update_wait_requests | some         | update_wait_requests: 'some' is not a whole number of requests",
+        "update_wait_requests | -1           | update_wait_requests: '-1' is not between 0 and 10000",
+        "update_wait_requests | 10001        | update_wait_requests: '10001' is not between 0 and 10000",
     })
     void eachInvalidValueNamesItsKeyAndWhy(String key, String value, String message) {
         Map<String, Object> config = new HashMap<>(Map.of("pipeline", "catch_errors hello"));
@@ -110,11 +114,48 @@ class PipelineSettingsTest {
         assertThat(api.servedOn("main")).isTrue();
         assertThat(api.servedOn("admin")).isFalse();
         assertThat(api.servedOn(null)).isFalse();
-        assertThat(main.servedOn(null)).isTrue();
+        assertThat(main.servedOn("main")).isTrue();
+        // Not through a Berth listener (Felix's own connector): no pipeline is there.
+        assertThat(main.servedOn(null)).isFalse();
     }
 
     @Test
     void theNameComesFromTheFileInstallPid() {
         assertThat(PipelineSettings.nameOf(Map.of("service.pid", "berth.pipeline~main"))).isEqualTo("main");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "UTF-16LE with BOM | FFFE     | UTF-16LE | not a text file in UTF-8 or ISO-8859-1: UTF-16 byte order mark at the start",
+        "UTF-16BE with BOM | FEFF     | UTF-16BE | not a text file in UTF-8 or ISO-8859-1: UTF-16 byte order mark at the start",
+        "UTF-32LE with BOM | FFFE0000 | UTF-32LE | not a text file in UTF-8 or ISO-8859-1: UTF-32 byte order mark at the start",
+        "UTF-16LE          | ''       | UTF-16LE | not a text file in UTF-8 or ISO-8859-1: NUL characters (UTF-16 or UTF-32 without a byte order mark, or not text at all)",
+        "UTF-8 with BOM    | EFBBBF   | UTF-8    | a UTF-8 byte order mark at the start, read as part of the first key: save the file without it",
+    })
+    void aCfgFileThatIsNotTextIsNamedNotItsGarbledKeys(String what, String bom, String charset, String problem)
+            throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < bom.length(); i += 2) {
+            bytes.write(Integer.parseInt(bom.substring(i, i + 2), 16));
+        }
+        bytes.write("pipeline = catch_errors hello\npath = /v1\n".getBytes(java.nio.charset.Charset.forName(charset)));
+        // As FileInstall reads a .cfg file: a properties file in ISO-8859-1.
+        java.util.Properties read = new java.util.Properties();
+        read.load(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        Map<String, Object> config = new HashMap<>();
+        read.forEach((key, value) -> config.put((String) key, value));
+        config.put("felix.fileinstall.filename", "file:/opt/berth/etc/berth.pipeline-api.cfg");
+
+        assertThatThrownBy(() -> PipelineSettings.parse("api", config)).isInstanceOf(InvalidSettingException.class)
+                .hasMessage("/opt/berth/etc/berth.pipeline-api.cfg: " + problem);
+    }
+
+    @Test
+    void aByteOrderMarkReadAsUtf8IsNamedToo() {
+        Map<String, Object> config = Map.of("\uFEFFpipeline", "hello");
+
+        assertThatThrownBy(() -> PipelineSettings.parse("api", config)).isInstanceOf(InvalidSettingException.class)
+                .hasMessage("etc/berth.pipeline-api.cfg: a UTF-8 byte order mark at the start, read as part of the first "
+                        + "key: save the file without it");
     }
 }

@@ -24,7 +24,9 @@ import io.berth.api.Berth;
  * {@code X-Openstack-Request-Id}) and turns any exception escaping the stages after it into
  * {@code 500 An error occurred}. The client never sees the exception; the log has it, under the
  * transaction id the client was given. A client that hung up mid request is no error: it is
- * logged at INFO as {@code 499}, and nothing is written to its closed connection.
+ * logged at INFO as {@code 499}, one line without a stack trace, at most
+ * {@value LogBudget#LINES} a minute (then one line says how many were left out; proxy_logging's
+ * access log has every one), and nothing is written to its closed connection.
  */
 public final class CatchErrorsFilter implements Filter {
 
@@ -49,8 +51,16 @@ public final class CatchErrorsFilter implements Filter {
     }
 
     private final String suffix;
+    /** Bounds the lines for clients that hung up; shared by the stage's filters, so it outlives a pipeline's rebuild. */
+    private final LogBudget disconnects;
 
+    /** With a budget of its own: for tests. */
     CatchErrorsFilter(Config config) {
+        this(config, new LogBudget());
+    }
+
+    CatchErrorsFilter(Config config, LogBudget disconnects) {
+        this.disconnects = disconnects;
         String value = config.trans__id__suffix();
         if (value.length() > MAX_SUFFIX_LENGTH) {
             throw new IllegalArgumentException("trans_id_suffix: " + value.length()
@@ -79,8 +89,16 @@ public final class CatchErrorsFilter implements Filter {
                 // Nobody is left to read a 500, and a client hanging up is no error of ours: one
                 // line, as Swift's proxy logs it (499), and the exception back to the container,
                 // which knows its own end-of-file exception and closes the connection quietly.
-                LOG.info("Client disconnected: 499 (transaction {}, {} {}, client {})", transId,
-                        request.getMethod(), request.getRequestURI(), request.getRemoteAddr());
+                // Clients can hang up by the thousand: a bounded number of lines, then how many were left out.
+                long leftOut = disconnects.take();
+                if (leftOut > 0) {
+                    LOG.info("Client disconnected: {} more not logged (at most {} such lines in {} s)", leftOut,
+                            disconnects.lines(), disconnects.windowSeconds());
+                }
+                if (leftOut != LogBudget.LEAVE_OUT) {
+                    LOG.info("Client disconnected: 499 (transaction {}, {} {}, client {})", transId,
+                            request.getMethod(), request.getRequestURI(), request.getRemoteAddr());
+                }
                 throw e;
             }
             // Everything but the JVM failing for good (OutOfMemoryError, InternalError) is a
