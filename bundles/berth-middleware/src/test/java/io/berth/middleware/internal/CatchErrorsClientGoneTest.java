@@ -61,6 +61,40 @@ class CatchErrorsClientGoneTest {
         }
     }
 
+    @Test
+    void aClientHangingUpDoesNotReachTheContainerAsAnError() throws Exception {
+        // Felix's dispatcher logs every exception out of the filter chain at ERROR with its stack
+        // trace (about 90 lines for Jetty's EofException): this filter stands where it does.
+        java.util.List<Throwable> escaped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        jakarta.servlet.Filter dispatcher = (request, response, chain) -> {
+            try {
+                chain.doFilter(request, response);
+            } catch (IOException | jakarta.servlet.ServletException | RuntimeException e) {
+                escaped.add(e);
+                throw e;
+            }
+        };
+        CatchErrorsFilter filter = new CatchErrorsFilter(
+                StageSettings.of(CatchErrorsFilter.Config.class, "catch_errors", Map.of()),
+                new LogBudget(LogBudget.LINES, LogBudget.WINDOW_NANOS, clock::get));
+        ServletContextHandler context = Jetty.context("/", dispatcher, filter);
+        Jetty.serve(context, "/*", new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                throw new IOException("wrapped by the app", new EofException("Connection reset by peer"));
+            }
+        });
+        try (Jetty jetty = Jetty.start(context); StderrCapture log = new StderrCapture()) {
+            send(jetty, "/gone");
+            send(jetty, "/gone-again");
+
+            assertThat(escaped).as("exceptions out of catch_errors").isEmpty();
+            assertThat(log.lines("Client disconnected: 499")).hasSize(2);
+        }
+    }
+
     private void send(Jetty jetty, String path) throws InterruptedException {
         try {
             client.send(HttpRequest.newBuilder(URI.create(jetty.base() + path)).build(),
