@@ -3,7 +3,6 @@ package io.berth.socket.internal;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpParser;
@@ -35,8 +34,6 @@ final class HeadTimedConnectionFactory extends HttpConnectionFactory {
 
     private final long headTimeoutMs;
     private final long clientTimeoutMs;
-    /** Heads cut at header_timeout, for the listener's status. */
-    final LongAdder cut = new LongAdder();
 
     HeadTimedConnectionFactory(HttpConfiguration config, Duration headerTimeout, Duration clientTimeout) {
         super(config);
@@ -97,14 +94,19 @@ final class HeadTimedConnectionFactory extends HttpConnectionFactory {
         @Override
         public boolean onIdleExpired(TimeoutException timeout) {
             long due = deadline;
-            if (due != 0 && System.nanoTime() - due >= 0 && getHttpChannel().getRequest() == null) {
+            if (due != 0 && getHttpChannel().getRequest() == null) {
+                // A head under way: the idle timeout was what was left of header_timeout (it may
+                // fire a little early: under TLS the idle clock starts when the bytes arrive, the
+                // parse comes after), or client_timeout if that is shorter.
                 deadline = 0;
-                cut.increment();
+                boolean headerTimeout = headTimeoutMs <= clientTimeoutMs;
                 EndPoint endPoint = getEndPoint();
                 endPoint.write(Callback.from(endPoint::close, failure -> endPoint.close()),
-                        ListenerErrors.closingResponse(HttpStatus.REQUEST_TIMEOUT_408,
-                                "the request's head did not arrive within header_timeout ("
-                                        + ListenerSettings.format(headTimeoutMs / 1000.0) + " s)"));
+                        ListenerErrors.closingResponse(HttpStatus.REQUEST_TIMEOUT_408, headerTimeout
+                                ? "the request's head did not arrive within header_timeout ("
+                                        + ListenerSettings.format(headTimeoutMs / 1000.0) + " s)"
+                                : "the connection was idle for client_timeout ("
+                                        + ListenerSettings.format(clientTimeoutMs / 1000.0) + " s) in the middle of a request's head"));
                 return false;
             }
             return super.onIdleExpired(timeout);

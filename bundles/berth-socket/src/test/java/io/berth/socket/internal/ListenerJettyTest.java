@@ -190,29 +190,52 @@ class ListenerJettyTest {
         listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "client_timeout", "5", "header_timeout", "1"));
 
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            long start = System.nanoTime();
-            // One byte every 100 ms, never a pause near client_timeout: only header_timeout can end it
-            CompletableFuture<Void> slowloris = CompletableFuture.runAsync(() -> {
-                try {
-                    OutputStream out = socket.getOutputStream();
-                    for (byte b : "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: abcdefghijklmnopqrstuvwxyz0123456789\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
-                        out.write(b);
-                        out.flush();
-                        Thread.sleep(100);
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // cut by the server, as it should be
-                }
-            });
-            String response = readAll(socket.getInputStream());
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(response).startsWith("HTTP/1.1 408 Request Timeout").contains("X-Trans-Id: tx")
-                    .contains("Connection: close").contains("Content-Type: text/plain")
-                    .endsWith("Request Timeout: the request's head did not arrive within header_timeout (1 s)\n");
-            assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
-            slowloris.cancel(true);
+            assertCutAtOneSecond(socket);
         }
+    }
+
+    @Test
+    void aHeadTricklingInOverTlsIsCutToo() throws Exception {
+        Certificates certificates = new Certificates(dir);
+        int port = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "client_timeout", "5", "header_timeout", "1",
+                "cert_file", certificates.certFile.toString(), "key_file", certificates.keyFile.toString()));
+
+        try (SSLSocket socket = (SSLSocket) certificates.clientContext("TLS").getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.startHandshake();
+            assertCutAtOneSecond(socket);
+        }
+    }
+
+    /** One byte every 100 ms, never a pause near client_timeout: only header_timeout (1 s) can end it. */
+    private static void assertCutAtOneSecond(Socket socket) throws Exception {
+        socket.setSoTimeout(10_000);
+        long start = System.nanoTime();
+        CompletableFuture<Void> slowloris = CompletableFuture.runAsync(() -> {
+            try {
+                OutputStream out = socket.getOutputStream();
+                for (byte b : "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: abcdefghijklmnopqrstuvwxyz0123456789\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                // cut by the server, as it should be
+            }
+        });
+        String response;
+        try {
+            response = readAll(socket.getInputStream());
+        } catch (SSLException closedWithoutCloseNotify) {
+            response = closedWithoutCloseNotify.toString();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(response).startsWith("HTTP/1.1 408 Request Timeout").contains("X-Trans-Id: tx")
+                .contains("Connection: close").contains("Content-Type: text/plain")
+                .endsWith("Request Timeout: the request's head did not arrive within header_timeout (1 s)\n");
+        assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+        slowloris.cancel(true);
     }
 
     @Test
