@@ -934,7 +934,13 @@ final class ObjectsServlet extends HttpServlet {
         }
         String contentRange = response.getHeader("Content-Range");
         response.reset();
-        upstream.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        // reset() puts back what Jetty 12 gives every response from its start (Date, Server), and
+        // the stages' headers were read after that: adding those again would send two Dates.
+        upstream.forEach((name, values) -> {
+            if (!response.containsHeader(name)) {
+                values.forEach(value -> response.addHeader(name, value));
+            }
+        });
         if (!unreadBodyDrained(request, status)) {
             // The rest of the body is not worth reading: say the connection ends here, or Jetty
             // closes it after a response that said nothing, and a client reusing it fails.

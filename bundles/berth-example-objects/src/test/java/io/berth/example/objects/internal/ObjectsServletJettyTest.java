@@ -69,6 +69,16 @@ class ObjectsServletJettyTest {
     }
 
     @Test
+    void anErrorAnswerHasOneDateAndOneServerHeader() throws Exception {
+        HttpResponse<String> missing = send("GET", A + "/c/missing", null);
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().allValues("Date")).hasSize(1);
+        assertThat(missing.headers().allValues("Server")).hasSize(1);
+        assertThat(missing.headers().allValues(ObjectsJetty.STAGE_HEADER)).containsExactly("set by a stage");
+    }
+
+    @Test
     void otherPathsAre404AndBadEncodingIs400() throws Exception {
         assertThat(send("GET", "/nothing", null).statusCode()).isEqualTo(404);
         assertThat(send("GET", "/v1/", null).statusCode()).isEqualTo(404);
