@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.ObjectStore.Attributes;
-import io.berth.example.objects.internal.ObjectStore.ClientGoneException;
+import io.berth.example.objects.internal.ObjectStore.BodyReadException;
 import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.Entry;
 import io.berth.example.objects.internal.ObjectStore.Opened;
@@ -90,7 +90,7 @@ final class ObjectsServlet extends HttpServlet {
             }
         } catch (SwiftException e) {
             error(request, response, upstream, e.status, e.getMessage());
-        } catch (ClientGoneException e) {
+        } catch (BodyReadException e) {
             // Nothing was stored; the client is probably not there to read this.
             LOG.debug("{} {}: {}", method, path, e.getMessage());
             error(request, response, upstream, 499, "Client Disconnect: " + e.getMessage());
