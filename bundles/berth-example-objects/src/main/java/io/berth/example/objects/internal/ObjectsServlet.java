@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import jakarta.servlet.ServletInputStream;
@@ -89,11 +90,9 @@ final class ObjectsServlet extends HttpServlet {
                 object(request, response, target);
             }
         } catch (SwiftException e) {
-            error(request, response, upstream, e.status, e.getMessage());
+            error(request, response, upstream, e.status, e.getMessage(), false);
         } catch (BodyReadException e) {
-            // Nothing was stored; the client is probably not there to read this.
-            LOG.debug("{} {}: {}", method, path, e.getMessage());
-            error(request, response, upstream, 499, "Client Disconnect: " + e.getMessage());
+            unreadableBody(request, response, upstream, method, path, e);
         } catch (IOException | RuntimeException e) {
             if (response.isCommitted()) {
                 // Mid-body (a disk error, a DLO segment replaced, or the client gone): only cutting the response is honest.
@@ -102,8 +101,36 @@ final class ObjectsServlet extends HttpServlet {
             }
             LOG.error("{} {} failed: {}", method, path, e.toString());
             LOG.debug("{} {} failed", method, path, e);
-            error(request, response, upstream, 500, "Internal Server Error: the object store failed; the server log has the details");
+            error(request, response, upstream, 500, "Internal Server Error: the object store failed; the server log has the details",
+                    false);
         }
+    }
+
+    /**
+     * A request body that could not be read; nothing was stored. A client that stopped sending
+     * until the idle timeout gets 408, as Swift answers it.
+     */
+    private static void unreadableBody(HttpServletRequest request, HttpServletResponse response,
+            Map<String, List<String>> upstream, String method, String path, BodyReadException e) throws IOException {
+        LOG.debug("{} {}: {}", method, path, e.getMessage());
+        if (causedBy(e, TimeoutException.class)) {
+            error(request, response, upstream, 408, "Request Timeout: no more of the body came after " + e.bytesRead
+                    + " bytes, for longer than the server waits on an idle connection; nothing was stored", true);
+            return;
+        }
+        error(request, response, upstream, 499, "Client Disconnect: " + e.getMessage(), true);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        Throwable cause = failure;
+        // Bounded: a cause chain can be a cycle.
+        for (int depth = 0; cause != null && depth < 16; depth++) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+            cause = cause.getCause();
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ /info
@@ -927,8 +954,9 @@ final class ObjectsServlet extends HttpServlet {
         return headers;
     }
 
+    /** @param bodyUnreadable reading the request body failed: it cannot be drained, and the connection ends with this answer */
     private static void error(HttpServletRequest request, HttpServletResponse response, Map<String, List<String>> upstream,
-            int status, String message) throws IOException {
+            int status, String message, boolean bodyUnreadable) throws IOException {
         if (response.isCommitted()) {
             return;
         }
@@ -941,7 +969,7 @@ final class ObjectsServlet extends HttpServlet {
                 values.forEach(value -> response.addHeader(name, value));
             }
         });
-        if (!unreadBodyDrained(request, status)) {
+        if (bodyUnreadable || !unreadBodyDrained(request)) {
             // The rest of the body is not worth reading: say the connection ends here, or Jetty
             // closes it after a response that said nothing, and a client reusing it fails.
             response.setHeader("Connection", "close");
@@ -953,10 +981,7 @@ final class ObjectsServlet extends HttpServlet {
     }
 
     /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */
-    private static boolean unreadBodyDrained(HttpServletRequest request, int status) {
-        if (status == 499) {
-            return false;
-        }
+    private static boolean unreadBodyDrained(HttpServletRequest request) {
         try {
             ServletInputStream in = request.getInputStream();
             if (in.isFinished()) {

@@ -2,6 +2,7 @@ package io.berth.example.objects.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +41,15 @@ final class ObjectsJetty implements AutoCloseable {
     static final String STAGE_HEADER = "X-Trans-Id";
 
     private final Server server;
+    private final ServerConnector connector;
     final ObjectsServlet servlet;
     final int port;
     final String contextPath;
 
-    private ObjectsJetty(Server server, ObjectsServlet servlet, int port, String contextPath) {
+    private ObjectsJetty(Server server, ServerConnector connector, ObjectsServlet servlet,
+            int port, String contextPath) {
         this.server = server;
+        this.connector = connector;
         this.servlet = servlet;
         this.port = port;
         this.contextPath = contextPath;
@@ -94,11 +98,16 @@ final class ObjectsJetty implements AutoCloseable {
         }
         server.setHandler(context);
         server.start();
-        return new ObjectsJetty(server, servlet, connector.getLocalPort(), contextPath.equals("/") ? "" : contextPath);
+        return new ObjectsJetty(server, connector, servlet, connector.getLocalPort(), contextPath.equals("/") ? "" : contextPath);
     }
 
     String base() {
         return "http://127.0.0.1:" + port + contextPath;
+    }
+
+    /** How long a connection may send nothing, for the connections opened from now on. */
+    void idleTimeout(Duration timeout) {
+        connector.setIdleTimeout(timeout.toMillis());
     }
 
     @Override

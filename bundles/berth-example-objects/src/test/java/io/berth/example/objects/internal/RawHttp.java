@@ -130,6 +130,11 @@ final class RawHttp implements Closeable {
             return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst();
         }
 
+        /** Every value of a header, in order: a header sent twice shows twice. */
+        List<String> headers(String name) {
+            return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).toList();
+        }
+
         List<String> headerNames() {
             return headers.stream().map(h -> h[0].toLowerCase(Locale.ROOT)).toList();
         }
