@@ -92,6 +92,7 @@ final class ObjectsServlet extends HttpServlet {
         } catch (SwiftException e) {
             error(request, response, upstream, e.status, e.getMessage(), false);
         } catch (BodyReadException e) {
+            // Only the request's body: copy() turns a failure to read its source into an IOException.
             unreadableBody(request, response, upstream, method, path, e);
         } catch (IOException | RuntimeException e) {
             if (response.isCommitted()) {
@@ -531,7 +532,12 @@ final class ObjectsServlet extends HttpServlet {
             String type = request.getHeader("Content-Type");
             String contentType = type == null || type.isBlank() ? from.contentType() : type.trim();
             Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null);
-            stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false, limits);
+            try {
+                stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false, limits);
+            } catch (BodyReadException e) {
+                // The body was our own file or a DLO's segments, not the client's: a failure of the store.
+                throw new IOException("Copying '" + fromContainer + "/" + fromObject + "' failed: " + e.getMessage(), e);
+            }
             response.setHeader("X-Copied-From", Requests.quote(fromContainer) + "/" + Requests.quote(fromObject));
             response.setHeader("X-Copied-From-Last-Modified", Long.toString(Times.lastModifiedSeconds(content.timestamp())));
         }
