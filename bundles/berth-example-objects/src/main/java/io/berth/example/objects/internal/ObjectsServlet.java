@@ -108,18 +108,40 @@ final class ObjectsServlet extends HttpServlet {
     }
 
     /**
-     * A request body that could not be read; nothing was stored. A client that stopped sending
-     * until the idle timeout gets 408, as Swift answers it.
+     * A request body that could not be read; nothing was stored, and the connection closes with
+     * the answer, the rest of the body unread.
+     * <ul>
+     * <li>The client stopped sending until the idle timeout: 408, as Swift answers it.
+     * <li>A chunked body: 400, malformed. Jetty 12.0 reports a chunked body it cannot parse (a
+     * chunk size that is not hexadecimal, is negative or too large) exactly as a connection that
+     * ended mid-body: an EofException "Early EOF", its parser's reason logged at DEBUG only. So
+     * the answer names both.
+     * <li>A body of declared length has no framing to get wrong: it ended with the connection.
+     * </ul>
+     * A client that hung up reads none of this, but it is still answered, never left to the
+     * container: out of the app, Felix's dispatcher logs an exception at ERROR with its stack
+     * trace and answers 500, and a response left empty goes out as 200. 499 is a status for the
+     * log only (proxy_logging writes it for a body that could not be read), never an answer.
      */
     private static void unreadableBody(HttpServletRequest request, HttpServletResponse response,
             Map<String, List<String>> upstream, String method, String path, BodyReadException e) throws IOException {
         LOG.debug("{} {}: {}", method, path, e.getMessage());
+        String message;
+        int status = 400;
+        long length = request.getContentLengthLong();
         if (causedBy(e, TimeoutException.class)) {
-            error(request, response, upstream, 408, "Request Timeout: no more of the body came after " + e.bytesRead
-                    + " bytes, for longer than the server waits on an idle connection; nothing was stored", true);
-            return;
+            status = 408;
+            message = "Request Timeout: no more of the body came after " + e.bytesRead
+                    + " bytes, for longer than the server waits on an idle connection";
+        } else if (length < 0) {
+            message = "Bad Request: malformed chunked body: it broke off after " + e.bytesRead + " bytes, where a chunk"
+                    + " size or the end of a chunk belongs (a size that is not hexadecimal, is negative or too large,"
+                    + " or a connection that ended before the last chunk)";
+        } else {
+            message = "Bad Request: the body ended after " + e.bytesRead + " of its " + length
+                    + " bytes (Content-Length), with the connection";
         }
-        error(request, response, upstream, 499, "Client Disconnect: " + e.getMessage(), true);
+        error(request, response, upstream, status, message + "; nothing was stored", true);
     }
 
     private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

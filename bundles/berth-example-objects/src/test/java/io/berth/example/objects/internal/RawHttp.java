@@ -55,6 +55,12 @@ final class RawHttp implements Closeable {
         return send("0\r\n\r\n");
     }
 
+    /** Ends what this client sends (a half close): the server reads the end of the stream, as from a client that hung up. */
+    RawHttp shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
     /** Reads one response: status, headers, and its body (by length, chunks, or up to the close). */
     Response read() throws IOException {
         return read(false);

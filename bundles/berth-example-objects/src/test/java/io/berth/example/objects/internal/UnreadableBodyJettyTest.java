@@ -1,6 +1,7 @@
 package io.berth.example.objects.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +14,15 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A PUT whose body cannot be read: a client that stops sending it. Raw sockets, since no HTTP
- * client does that on purpose.
+ * A PUT whose body cannot be read: a chunked body Jetty refuses as malformed, a client that hangs
+ * up halfway or stops sending. Raw sockets, since no HTTP client does any of that on purpose.
  */
 @Timeout(30)
 class UnreadableBodyJettyTest {
@@ -30,10 +32,12 @@ class UnreadableBodyJettyTest {
     @TempDir
     Path dir;
 
+    private StderrCapture log;
     private ObjectsJetty jetty;
 
     @BeforeEach
     void start() throws Exception {
+        log = new StderrCapture();
         jetty = ObjectsJetty.start(dir, Map.of());
         try (RawHttp raw = new RawHttp(jetty.port)) {
             assertThat(raw.send("PUT /v1/AUTH_test/c HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").read().status())
@@ -44,6 +48,75 @@ class UnreadableBodyJettyTest {
     @AfterEach
     void stop() throws Exception {
         jetty.close();
+        log.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "zz", "ffffffffffffffffff"})
+    void aMalformedChunkSizeIs400WithTheReasonAndNothingIsStored(String size) throws Exception {
+        try (RawHttp raw = new RawHttp(jetty.port)) {
+            raw.send("PUT " + OBJECT + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .chunk("hello".getBytes(StandardCharsets.US_ASCII))
+                    .send(size + "\r\nworld\r\n0\r\n\r\n");
+            RawHttp.Response refused = raw.read();
+
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.headers("Date")).hasSize(1);
+            assertThat(refused.header("Connection")).hasValue("close");
+            assertThat(refused.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+            assertThat(refused.body()).startsWith("Bad Request: malformed chunked body").contains("nothing was stored")
+                    .doesNotContainIgnoringCase("exception").doesNotContainIgnoringCase("jetty").doesNotContain("EOF");
+            assertThat(refused.header(ObjectsJetty.STAGE_HEADER)).hasValue("set by a stage");
+            assertThat(raw.closedByServer()).isTrue();
+        }
+        assertThat(get(OBJECT).status()).isEqualTo(404);
+        assertThat(tmpFiles()).isEmpty();
+        assertThat(jetty.escaped()).isEmpty();
+
+        try (RawHttp raw = new RawHttp(jetty.port)) {
+            raw.send("PUT " + OBJECT + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .chunk("served".getBytes(StandardCharsets.US_ASCII)).lastChunk();
+            assertThat(raw.read().status()).isEqualTo(201);
+        }
+        assertThat(get(OBJECT).body()).isEqualTo("served");
+    }
+
+    @Test
+    void aClientThatHalfClosesMidBodyIs400NeverA499AndNothingIsStored() throws Exception {
+        try (RawHttp raw = new RawHttp(jetty.port)) {
+            raw.send("PUT " + OBJECT + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + "x".repeat(50)).shutdownOutput();
+            RawHttp.Response cut = raw.read();
+
+            // It sends no more but may still read: it learns what came of its request.
+            assertThat(cut.status()).as(cut.body()).isEqualTo(400);
+            assertThat(cut.headers("Date")).hasSize(1);
+            assertThat(cut.header("Connection")).hasValue("close");
+            assertThat(cut.body()).startsWith("Bad Request: the body ended after 50 of its 100 bytes")
+                    .contains("nothing was stored");
+        }
+        assertThat(get(OBJECT).status()).isEqualTo(404);
+        assertThat(tmpFiles()).isEmpty();
+        assertThat(jetty.escaped()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Length: 100", "Transfer-Encoding: chunked"})
+    void aClientThatHangsUpHalfwayLeavesNothingStoredAndNoStackInTheLog(String framing) throws Exception {
+        int done = jetty.requestsDone();
+        try (RawHttp raw = new RawHttp(jetty.port)) {
+            raw.send("PUT " + OBJECT + " HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n\r\n");
+            if (framing.endsWith("chunked")) {
+                raw.chunk("x".repeat(50).getBytes(StandardCharsets.US_ASCII));
+            } else {
+                raw.send("x".repeat(50));
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> jetty.requestsDone() > done);
+
+        assertThat(get(OBJECT).status()).isEqualTo(404);
+        assertThat(tmpFiles()).isEmpty();
+        assertThat(log.lines(line -> line.contains("Exception") || line.startsWith("\tat "))).isEmpty();
+        assertThat(jetty.escaped()).as("exceptions out of the app, which Felix would log with their stack").isEmpty();
     }
 
     @ParameterizedTest
