@@ -1005,7 +1005,14 @@ final class ObjectsServlet extends HttpServlet {
         if (status == 416 && contentRange != null) {
             response.setHeader("Content-Range", contentRange);
         }
-        body(response, status, TEXT, message + "\n");
+        try {
+            body(response, status, TEXT, message + "\n");
+        } catch (IOException gone) {
+            // The client went away before its answer (a reset connection fails the write at once).
+            // Out of the app this would be an error: Felix's dispatcher logs it with its stack trace.
+            LOG.debug("{} {}: the {} answer found the client gone: {}", request.getMethod(), request.getRequestURI(),
+                    status, gone.toString());
+        }
     }
 
     /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */

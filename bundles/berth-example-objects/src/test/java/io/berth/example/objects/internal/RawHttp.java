@@ -61,6 +61,12 @@ final class RawHttp implements Closeable {
         return this;
     }
 
+    /** Closes the connection with a reset (RST), not the orderly end of stream of {@link #close()}. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     /** Reads one response: status, headers, and its body (by length, chunks, or up to the close). */
     Response read() throws IOException {
         return read(false);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -100,8 +101,9 @@ class UnreadableBodyJettyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Content-Length: 100", "Transfer-Encoding: chunked"})
-    void aClientThatHangsUpHalfwayLeavesNothingStoredAndNoStackInTheLog(String framing) throws Exception {
+    @CsvSource({"Content-Length: 100, close", "Transfer-Encoding: chunked, close", "Content-Length: 100, reset",
+        "Transfer-Encoding: chunked, reset"})
+    void aClientThatHangsUpHalfwayLeavesNothingStoredAndNoStackInTheLog(String framing, String hangUp) throws Exception {
         int done = jetty.requestsDone();
         try (RawHttp raw = new RawHttp(jetty.port)) {
             raw.send("PUT " + OBJECT + " HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n\r\n");
@@ -109,6 +111,9 @@ class UnreadableBodyJettyTest {
                 raw.chunk("x".repeat(50).getBytes(StandardCharsets.US_ASCII));
             } else {
                 raw.send("x".repeat(50));
+            }
+            if (hangUp.equals("reset")) {
+                raw.reset();
             }
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> jetty.requestsDone() > done);
