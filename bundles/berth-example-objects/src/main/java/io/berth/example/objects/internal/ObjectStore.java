@@ -319,8 +319,8 @@ final class ObjectStore {
      * @param mustNotExist If-None-Match: *
      * @param limits the size and count limits of the generation that takes the PUT
      * @throws SwiftException 413 over max_file_size or max_container_objects, 422 for a wrong ETag,
-     *         412 if the object exists and must not, 404 if the container went away, 499 for a short body
-     * @throws ClientGoneException when reading the body failed: the client went away
+     *         412 if the object exists and must not, 404 if the container went away
+     * @throws BodyReadException when reading the body failed or it ended short of its length; nothing was stored
      */
     StoredObject put(Container container, String name, InputStream body, long length, String expectedEtag,
             Attributes attributes, boolean mustNotExist, Limits limits) throws IOException {
@@ -341,8 +341,8 @@ final class ObjectStore {
                     try {
                         n = body.read(buffer);
                     } catch (IOException e) {
-                        throw new ClientGoneException("Reading the body of '" + name + "' failed after " + size
-                                + " bytes: " + e.getMessage(), e);
+                        throw new BodyReadException("Reading the body of '" + name + "' failed after " + size
+                                + " bytes: " + e.getMessage(), size, e);
                     }
                     if (n < 0) {
                         break;
@@ -358,8 +358,8 @@ final class ObjectStore {
                     }
                 }
                 if (length >= 0 && size != length) {
-                    throw new ClientGoneException("The body of '" + name + "' ended after " + size + " of "
-                            + length + " bytes", null);
+                    throw new BodyReadException("The body of '" + name + "' ended after " + size + " of "
+                            + length + " bytes", size, null);
                 }
                 out.force(true);
             }
@@ -739,12 +739,20 @@ final class ObjectStore {
                 + " objects, the most this store keeps in one container (max_container_objects " + limits.maxContainerObjects() + ")");
     }
 
-    /** Reading a request body failed: the client went away or sent less than it declared. */
-    static final class ClientGoneException extends IOException {
+    /**
+     * Reading a body failed, or it ended short of its declared length. What that means (a client
+     * gone or too slow, a malformed request, a source that changed) only the caller can tell: it
+     * knows where the body came from.
+     */
+    static final class BodyReadException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        ClientGoneException(String message, Throwable cause) {
+        /** The bytes read before the failure. */
+        final long bytesRead;
+
+        BodyReadException(String message, long bytesRead, Throwable cause) {
             super(message, cause);
+            this.bytesRead = bytesRead;
         }
     }
 }

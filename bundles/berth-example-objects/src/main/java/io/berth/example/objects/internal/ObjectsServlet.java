@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import jakarta.servlet.ServletInputStream;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.ObjectStore.Attributes;
-import io.berth.example.objects.internal.ObjectStore.ClientGoneException;
+import io.berth.example.objects.internal.ObjectStore.BodyReadException;
 import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.Entry;
 import io.berth.example.objects.internal.ObjectStore.Opened;
@@ -89,11 +90,10 @@ final class ObjectsServlet extends HttpServlet {
                 object(request, response, target);
             }
         } catch (SwiftException e) {
-            error(request, response, upstream, e.status, e.getMessage());
-        } catch (ClientGoneException e) {
-            // Nothing was stored; the client is probably not there to read this.
-            LOG.debug("{} {}: {}", method, path, e.getMessage());
-            error(request, response, upstream, 499, "Client Disconnect: " + e.getMessage());
+            error(request, response, upstream, e.status, e.getMessage(), false);
+        } catch (BodyReadException e) {
+            // Only the request's body: copy() turns a failure to read its source into an IOException.
+            unreadableBody(request, response, upstream, method, path, e);
         } catch (IOException | RuntimeException e) {
             if (response.isCommitted()) {
                 // Mid-body (a disk error, a DLO segment replaced, or the client gone): only cutting the response is honest.
@@ -102,8 +102,58 @@ final class ObjectsServlet extends HttpServlet {
             }
             LOG.error("{} {} failed: {}", method, path, e.toString());
             LOG.debug("{} {} failed", method, path, e);
-            error(request, response, upstream, 500, "Internal Server Error: the object store failed; the server log has the details");
+            error(request, response, upstream, 500, "Internal Server Error: the object store failed; the server log has the details",
+                    false);
         }
+    }
+
+    /**
+     * A request body that could not be read; nothing was stored, and the connection closes with
+     * the answer, the rest of the body unread.
+     * <ul>
+     * <li>The client stopped sending until the idle timeout: 408, as Swift answers it.
+     * <li>A chunked body: 400, malformed. Jetty 12.0 reports a chunked body it cannot parse (a
+     * chunk size that is not hexadecimal, is negative or too large) exactly as a connection that
+     * ended mid-body: an EofException "Early EOF", its parser's reason logged at DEBUG only. So
+     * the answer names both.
+     * <li>A body of declared length has no framing to get wrong: it ended with the connection.
+     * </ul>
+     * A client that hung up reads none of this, but it is still answered, never left to the
+     * container: out of the app, Felix's dispatcher logs an exception at ERROR with its stack
+     * trace and answers 500, and a response left empty goes out as 200. 499 is a status for the
+     * log only (proxy_logging writes it for a body that could not be read), never an answer.
+     */
+    private static void unreadableBody(HttpServletRequest request, HttpServletResponse response,
+            Map<String, List<String>> upstream, String method, String path, BodyReadException e) throws IOException {
+        LOG.debug("{} {}: {}", method, path, e.getMessage());
+        String message;
+        int status = 400;
+        long length = request.getContentLengthLong();
+        if (causedBy(e, TimeoutException.class)) {
+            status = 408;
+            message = "Request Timeout: no more of the body came after " + e.bytesRead
+                    + " bytes, for longer than the server waits on an idle connection";
+        } else if (length < 0) {
+            message = "Bad Request: malformed chunked body: it broke off after " + e.bytesRead + " bytes, where a chunk"
+                    + " size or the end of a chunk belongs (a size that is not hexadecimal, is negative or too large,"
+                    + " or a connection that ended before the last chunk)";
+        } else {
+            message = "Bad Request: the body ended after " + e.bytesRead + " of its " + length
+                    + " bytes (Content-Length), with the connection";
+        }
+        error(request, response, upstream, status, message + "; nothing was stored", true);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        Throwable cause = failure;
+        // Bounded: a cause chain can be a cycle.
+        for (int depth = 0; cause != null && depth < 16; depth++) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+            cause = cause.getCause();
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ /info
@@ -504,7 +554,12 @@ final class ObjectsServlet extends HttpServlet {
             String type = request.getHeader("Content-Type");
             String contentType = type == null || type.isBlank() ? from.contentType() : type.trim();
             Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null);
-            stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false, limits);
+            try {
+                stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false, limits);
+            } catch (BodyReadException e) {
+                // The body was our own file or a DLO's segments, not the client's: a failure of the store.
+                throw new IOException("Copying '" + fromContainer + "/" + fromObject + "' failed: " + e.getMessage(), e);
+            }
             response.setHeader("X-Copied-From", Requests.quote(fromContainer) + "/" + Requests.quote(fromObject));
             response.setHeader("X-Copied-From-Last-Modified", Long.toString(Times.lastModifiedSeconds(content.timestamp())));
         }
@@ -927,15 +982,22 @@ final class ObjectsServlet extends HttpServlet {
         return headers;
     }
 
+    /** @param bodyUnreadable reading the request body failed: it cannot be drained, and the connection ends with this answer */
     private static void error(HttpServletRequest request, HttpServletResponse response, Map<String, List<String>> upstream,
-            int status, String message) throws IOException {
+            int status, String message, boolean bodyUnreadable) throws IOException {
         if (response.isCommitted()) {
             return;
         }
         String contentRange = response.getHeader("Content-Range");
         response.reset();
-        upstream.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
-        if (!unreadBodyDrained(request, status)) {
+        // reset() puts back what Jetty 12 gives every response from its start (Date, Server), and
+        // the stages' headers were read after that: adding those again would send two Dates.
+        upstream.forEach((name, values) -> {
+            if (!response.containsHeader(name)) {
+                values.forEach(value -> response.addHeader(name, value));
+            }
+        });
+        if (bodyUnreadable || !unreadBodyDrained(request)) {
             // The rest of the body is not worth reading: say the connection ends here, or Jetty
             // closes it after a response that said nothing, and a client reusing it fails.
             response.setHeader("Connection", "close");
@@ -943,14 +1005,18 @@ final class ObjectsServlet extends HttpServlet {
         if (status == 416 && contentRange != null) {
             response.setHeader("Content-Range", contentRange);
         }
-        body(response, status, TEXT, message + "\n");
+        try {
+            body(response, status, TEXT, message + "\n");
+        } catch (IOException gone) {
+            // The client went away before its answer (a reset connection fails the write at once).
+            // Out of the app this would be an error: Felix's dispatcher logs it with its stack trace.
+            LOG.debug("{} {}: the {} answer found the client gone: {}", request.getMethod(), request.getRequestURI(),
+                    status, gone.toString());
+        }
     }
 
     /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */
-    private static boolean unreadBodyDrained(HttpServletRequest request, int status) {
-        if (status == 499) {
-            return false;
-        }
+    private static boolean unreadBodyDrained(HttpServletRequest request) {
         try {
             ServletInputStream in = request.getInputStream();
             if (in.isFinished()) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.berth.example.objects.internal.ObjectStore.Attributes;
-import io.berth.example.objects.internal.ObjectStore.ClientGoneException;
+import io.berth.example.objects.internal.ObjectStore.BodyReadException;
 import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.Limits;
 import io.berth.example.objects.internal.ObjectStore.Opened;
@@ -107,7 +107,8 @@ class ObjectStoreTest {
         };
 
         assertThatThrownBy(() -> store.put(c, "obj", breaking, 200_000, null, PLAIN, false, LIMITS))
-                .isInstanceOf(ClientGoneException.class).hasMessageContaining("after");
+                .isInstanceOf(BodyReadException.class).hasMessageContaining("after")
+                .satisfies(e -> assertThat(((BodyReadException) e).bytesRead).isEqualTo(100_000));
 
         assertThat(read(store, c, "obj")).isEqualTo("old");
         assertThat(tmpFiles()).isEmpty();
@@ -120,7 +121,8 @@ class ObjectStoreTest {
         Container c = container(store, "acct", "c");
 
         assertThatThrownBy(() -> store.put(c, "obj", bytes("only this"), 100, null, PLAIN, false, LIMITS))
-                .isInstanceOf(ClientGoneException.class).hasMessageContaining("9 of 100 bytes");
+                .isInstanceOf(BodyReadException.class).hasMessageContaining("9 of 100 bytes")
+                .satisfies(e -> assertThat(((BodyReadException) e).bytesRead).isEqualTo(9));
 
         assertThat(store.head(c, "obj")).isNull();
         assertThat(c.objects).isEmpty();

@@ -2,9 +2,11 @@ package io.berth.example.objects.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -23,6 +25,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 
 /**
  * The objects app in embedded Jetty 12 (ee10), mounted as Felix's whiteboard mounts a
@@ -40,12 +43,19 @@ final class ObjectsJetty implements AutoCloseable {
     static final String STAGE_HEADER = "X-Trans-Id";
 
     private final Server server;
+    private final StatisticsHandler statistics;
+    private final ServerConnector connector;
+    private final Escaped escaped;
     final ObjectsServlet servlet;
     final int port;
     final String contextPath;
 
-    private ObjectsJetty(Server server, ObjectsServlet servlet, int port, String contextPath) {
+    private ObjectsJetty(Server server, StatisticsHandler statistics, ServerConnector connector, Escaped escaped,
+            ObjectsServlet servlet, int port, String contextPath) {
         this.server = server;
+        this.statistics = statistics;
+        this.connector = connector;
+        this.escaped = escaped;
         this.servlet = servlet;
         this.port = port;
         this.contextPath = contextPath;
@@ -87,23 +97,58 @@ final class ObjectsJetty implements AutoCloseable {
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(contextPath);
+        Escaped escaped = new Escaped();
+        context.addFilter(new FilterHolder(escaped), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new TestAuth()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(servlet), "/*");
         if (compliance != null) {
             context.getServletHandler().setDecodeAmbiguousURIs(true);
         }
-        server.setHandler(context);
+        StatisticsHandler statistics = new StatisticsHandler();
+        statistics.setHandler(context);
+        server.setHandler(statistics);
         server.start();
-        return new ObjectsJetty(server, servlet, connector.getLocalPort(), contextPath.equals("/") ? "" : contextPath);
+        return new ObjectsJetty(server, statistics, connector, escaped, servlet, connector.getLocalPort(), contextPath.equals("/") ? "" : contextPath);
     }
 
     String base() {
         return "http://127.0.0.1:" + port + contextPath;
     }
 
+    /** How long a connection may send nothing, for the connections opened from now on. */
+    void idleTimeout(Duration timeout) {
+        connector.setIdleTimeout(timeout.toMillis());
+    }
+
+    /** Requests Jetty has finished with, the response sent or the connection given up: something to wait on. */
+    int requestsDone() {
+        return statistics.getRequests() - statistics.getRequestsActive();
+    }
+
+    /** What the app let escape: Felix's dispatcher would log each at ERROR with its stack trace, and answer 500. */
+    List<Throwable> escaped() {
+        return List.copyOf(escaped.failures);
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();
+    }
+
+    /** Stands where Felix's dispatcher calls the pipeline: records what comes out of it, then lets it go on to Jetty. */
+    static final class Escaped implements Filter {
+        final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            try {
+                chain.doFilter(request, response);
+            } catch (IOException | ServletException | RuntimeException e) {
+                failures.add(e);
+                throw e;
+            }
+        }
     }
 
     /** Stands for tempauth: wraps the request with the user and roles the test headers name. */

@@ -10,9 +10,11 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +68,16 @@ class ObjectsServletJettyTest {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.headers().firstValue(ObjectsJetty.STAGE_HEADER)).hasValue("set by a stage");
         assertThat(send("GET", A + "/c/o", null).headers().firstValue(ObjectsJetty.STAGE_HEADER)).hasValue("set by a stage");
+    }
+
+    @Test
+    void anErrorAnswerHasOneDateAndOneServerHeader() throws Exception {
+        HttpResponse<String> missing = send("GET", A + "/c/missing", null);
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().allValues("Date")).hasSize(1);
+        assertThat(missing.headers().allValues("Server")).hasSize(1);
+        assertThat(missing.headers().allValues(ObjectsJetty.STAGE_HEADER)).containsExactly("set by a stage");
     }
 
     @Test
@@ -377,6 +389,23 @@ class ObjectsServletJettyTest {
                 BodyHandlers.ofString()).statusCode()).isEqualTo(412);
         assertThat(client.send(request(A + "/c/src").header("Destination", "nowhere/x").method("COPY", BodyPublishers.noBody())
                 .build(), BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aCopyWhoseSourceCannotBeReadIs500TheServersFailureNotTheClients() throws Exception {
+        put("/c", "");
+        put("/c/src", "0123456789");
+        // The disk lost part of the source's bytes: the store's own damage.
+        try (Stream<Path> files = Files.walk(dir.resolve("a"))) {
+            Path data = files.filter(f -> f.toString().endsWith(".data")).findFirst().orElseThrow();
+            Files.writeString(data, "01234");
+        }
+
+        HttpResponse<String> copy = client.send(request(A + "/c/src").header("Destination", "c/copy")
+                .method("COPY", BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+
+        assertThat(copy.statusCode()).as(copy.body()).isEqualTo(500);
+        assertThat(send("HEAD", A + "/c/copy", null).statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -55,6 +55,18 @@ final class RawHttp implements Closeable {
         return send("0\r\n\r\n");
     }
 
+    /** Ends what this client sends (a half close): the server reads the end of the stream, as from a client that hung up. */
+    RawHttp shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
+    /** Closes the connection with a reset (RST), not the orderly end of stream of {@link #close()}. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     /** Reads one response: status, headers, and its body (by length, chunks, or up to the close). */
     Response read() throws IOException {
         return read(false);
@@ -128,6 +140,11 @@ final class RawHttp implements Closeable {
 
         Optional<String> header(String name) {
             return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst();
+        }
+
+        /** Every value of a header, in order: a header sent twice shows twice. */
+        List<String> headers(String name) {
+            return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).toList();
         }
 
         List<String> headerNames() {
