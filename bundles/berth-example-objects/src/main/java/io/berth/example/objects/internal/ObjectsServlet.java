@@ -95,8 +95,14 @@ final class ObjectsServlet extends HttpServlet {
             // Only the request's body: copy() turns a failure to read its source into an IOException.
             unreadableBody(request, response, upstream, method, path, e);
         } catch (IOException | RuntimeException e) {
+            if (response.isCommitted() && clientGone(e)) {
+                // A download the client dropped: no fault of the server's, and clients do it by the
+                // hundred. Jetty finds the connection gone and gives the response up.
+                LOG.debug("{} {}: the client went away during the response: {}", method, path, e.toString());
+                return;
+            }
             if (response.isCommitted()) {
-                // Mid-body (a disk error, a DLO segment replaced, or the client gone): only cutting the response is honest.
+                // Mid-body (a disk error, a DLO segment replaced): only cutting the response is honest.
                 LOG.warn("{} {} failed after the response began: {}", method, path, e.toString());
                 throw e instanceof IOException ? (IOException) e : new IOException(e);
             }
@@ -1013,6 +1019,18 @@ final class ObjectsServlet extends HttpServlet {
             LOG.debug("{} {}: the {} answer found the client gone: {}", request.getMethod(), request.getRequestURI(),
                     status, gone.toString());
         }
+    }
+
+    /** Whether the failure is Jetty saying the client closed or reset the connection (its EofException). */
+    private static boolean clientGone(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < 16; depth++) {
+            if (cause instanceof java.io.EOFException) {
+                return true;
+            }
+            cause = cause.getCause();
+        }
+        return false;
     }
 
     /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */

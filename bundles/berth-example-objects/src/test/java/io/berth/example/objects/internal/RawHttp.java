@@ -67,6 +67,11 @@ final class RawHttp implements Closeable {
         socket.close();
     }
 
+    /** The first bytes the server sent, as text: for a client that reads a little and goes. */
+    String readSome(int bytes) throws IOException {
+        return new String(in.readNBytes(bytes), StandardCharsets.ISO_8859_1);
+    }
+
     /** Reads one response: status, headers, and its body (by length, chunks, or up to the close). */
     Response read() throws IOException {
         return read(false);

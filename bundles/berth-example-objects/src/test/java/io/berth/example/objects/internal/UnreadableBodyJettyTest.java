@@ -124,6 +124,27 @@ class UnreadableBodyJettyTest {
         assertThat(jetty.escaped()).as("exceptions out of the app, which Felix would log with their stack").isEmpty();
     }
 
+    @Test
+    void aClientThatDropsADownloadHalfwayLeavesNoWarningAndNothingEscapes() throws Exception {
+        byte[] big = new byte[8 * 1024 * 1024];
+        try (RawHttp raw = new RawHttp(jetty.port)) {
+            raw.send("PUT " + OBJECT + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + big.length + "\r\n\r\n");
+            raw.send(new String(big, StandardCharsets.ISO_8859_1));
+            assertThat(raw.read().status()).isEqualTo(201);
+        }
+        int done = jetty.requestsDone();
+        try (RawHttp raw = new RawHttp(jetty.port)) {
+            raw.send("GET " + OBJECT + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(raw.readSome(16)).startsWith("HTTP/1.1 200");
+            raw.reset();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> jetty.requestsDone() > done);
+
+        // Clients drop downloads all the time: no WARN per hang-up, no stack, nothing for Felix to log
+        assertThat(log.lines(line -> line.contains("WARN") || line.contains("ERROR") || line.startsWith("\tat "))).isEmpty();
+        assertThat(jetty.escaped()).as("exceptions out of the app, which Felix would log with their stack").isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Content-Length: 100", "Transfer-Encoding: chunked"})
     void aBodyThatStopsComingIs408AtTheIdleTimeoutAndNothingIsStored(String framing) throws Exception {
