@@ -49,6 +49,14 @@ public final class Berth {
     public static final String DRAINING_ATTRIBUTE = "io.berth.draining";
 
     /**
+     * Request attribute holding a {@link java.io.Closeable} that closes the request's connection at
+     * once, set by the listener before any stage runs: for a stage that finds the client gone
+     * before anything was answered, so that no status is sent to a client that may still be
+     * reading (a half-closed one would otherwise read a response the app never gave).
+     */
+    public static final String CONNECTION_ATTRIBUTE = "io.berth.connection";
+
+    /**
      * Request attribute holding notes for the access log's {@code log_info} field (a
      * {@link String}, Swift's {@code swift.log_info}): Berth notes there how long a request waited
      * for a stage that was being updated ({@code waited 412 ms for ratelimit}).

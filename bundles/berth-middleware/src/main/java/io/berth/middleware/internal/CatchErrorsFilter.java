@@ -1,5 +1,6 @@
 package io.berth.middleware.internal;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -99,6 +100,11 @@ public final class CatchErrorsFilter implements Filter {
                 if (leftOut != LogBudget.LEAVE_OUT) {
                     LOG.info("Client disconnected: 499 (transaction {}, {} {}, client {})", transId,
                             request.getMethod(), request.getRequestURI(), request.getRemoteAddr());
+                }
+                if (!response.isCommitted() && request.getAttribute(Berth.CONNECTION_ATTRIBUTE) instanceof Closeable) {
+                    // Returning would have the container answer 200 for a request the app never
+                    // finished, to a client that may still read (a half close): the connection ends instead.
+                    ((Closeable) request.getAttribute(Berth.CONNECTION_ATTRIBUTE)).close();
                 }
                 return;
             }

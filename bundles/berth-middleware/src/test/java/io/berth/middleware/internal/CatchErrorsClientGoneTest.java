@@ -95,6 +95,39 @@ class CatchErrorsClientGoneTest {
         }
     }
 
+    @Test
+    void aHalfClosedClientWhoseRequestFailedReadsNoStatusTheAppNeverGave() throws Exception {
+        // What Berth's listener sets: the request's connection, to close with no response.
+        jakarta.servlet.Filter listener = (request, response, chain) -> {
+            org.eclipse.jetty.io.EndPoint endPoint = org.eclipse.jetty.ee10.servlet.ServletContextRequest
+                    .getServletContextRequest(request).getConnectionMetaData().getConnection().getEndPoint();
+            request.setAttribute(io.berth.api.Berth.CONNECTION_ATTRIBUTE, endPoint);
+            chain.doFilter(request, response);
+        };
+        CatchErrorsFilter filter = new CatchErrorsFilter(
+                StageSettings.of(CatchErrorsFilter.Config.class, "catch_errors", Map.of()),
+                new LogBudget(LogBudget.LINES, LogBudget.WINDOW_NANOS, clock::get));
+        ServletContextHandler context = Jetty.context("/", listener, filter);
+        Jetty.serve(context, "/*", new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                request.getInputStream().readAllBytes(); // the body ends early: the client half-closed
+            }
+        });
+        try (Jetty jetty = Jetty.start(context);
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", java.net.URI.create(jetty.base()).getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+                    + "x".repeat(50)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+
+            assertThat(new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .as("what the client read").doesNotContain("HTTP/1.1 200");
+        }
+    }
+
     private void send(Jetty jetty, String path) throws InterruptedException {
         try {
             client.send(HttpRequest.newBuilder(URI.create(jetty.base() + path)).build(),

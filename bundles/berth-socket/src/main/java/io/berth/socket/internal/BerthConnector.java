@@ -187,6 +187,8 @@ final class BerthConnector extends ServerConnector {
             endPoint.setIdleTimeout(getIdleTimeout());
         }
         request.setAttribute(Berth.LISTENER_ATTRIBUTE, settings.name);
+        // The socket's endpoint is Closeable: closing it ends the connection without a response.
+        request.setAttribute(Berth.CONNECTION_ATTRIBUTE, endPoint);
         if (listener.outOfService) {
             request.setAttribute(Berth.DRAINING_ATTRIBUTE, Boolean.TRUE);
         }

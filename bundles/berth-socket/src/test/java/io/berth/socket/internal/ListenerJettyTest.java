@@ -77,11 +77,11 @@ class ListenerJettyTest {
         ListenerRuntime listener = listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port));
         String name = "test";
 
-        assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=null");
+        assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=null closeable=true");
         listener.outOfService(true);
-        assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=true");
+        assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=true closeable=true");
         listener.outOfService(false);
-        assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=null");
+        assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=null closeable=true");
     }
 
     @Test

@@ -74,7 +74,8 @@ final class TestServer implements AutoCloseable {
                 String body;
                 if (path.equals("/attributes")) {
                     body = "listener=" + request.getAttribute(Berth.LISTENER_ATTRIBUTE)
-                            + " draining=" + request.getAttribute(Berth.DRAINING_ATTRIBUTE);
+                            + " draining=" + request.getAttribute(Berth.DRAINING_ATTRIBUTE)
+                            + " closeable=" + (request.getAttribute(Berth.CONNECTION_ATTRIBUTE) instanceof java.io.Closeable);
                 } else if (path.equals("/socket")) {
                     SocketChannel channel = (SocketChannel) request.getConnectionMetaData().getConnection()
                             .getEndPoint().getTransport();
