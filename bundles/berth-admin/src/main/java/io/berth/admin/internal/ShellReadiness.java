@@ -140,6 +140,14 @@ public final class ShellReadiness {
         } catch (LinkageError e) {
             ready("unusable", "berth-admin was resolved without Apache SSHD, so it cannot check bin/client's login ("
                     + e + "): bundle:refresh io.berth.admin");
+        } catch (IllegalStateException e) {
+            synchronized (lock) {
+                if (!stopped) {
+                    throw e;
+                }
+            }
+            // The bundle stopped while an attempt outlasted deactivate's wait: nothing to tell.
+            LOG.debug("Stopped while checking bin/client's login", e);
         }
     }
 
