@@ -4,8 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,10 +17,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
@@ -30,16 +35,55 @@ import org.junit.FixMethodOrder;
 
 /**
  * The distribution as an operator runs it: {@code bin/karaf server} in a process of its own (a
- * copy of karaf-assembly's target/assembly, on free ports), {@code bin/client}, {@code ss}, and
- * SIGTERM at the end.
+ * copy of karaf-assembly's target/assembly, on free ports, with a stand-in for systemd's
+ * notification socket), {@code bin/client}, {@code ss}, and SIGTERM at the end.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class DistributionProcessTest {
 
     private static final long PATIENCE_MS = 120_000;
 
+    /** What a script runs first once Berth answers: Berth's own command, through Karaf's SSH server. */
+    private static final String FIRST_COMMAND = "berth:listeners";
+
+    /**
+     * Stands in for systemd's notification socket, as systemd would let {@code ExecStartPost=} run:
+     * at READY=1 it notes whether etc/berth-client.key and etc/host.key exist, runs
+     * {@code bin/client -b} at once (on another thread, so that systemd-notify's BARRIER=1 is taken
+     * meanwhile) and prints the datagram, the keys' existence, bin/client's output (base64) and
+     * its exit status.
+     */
+    private static final String SYSTEMD = String.join("\n",
+            "import base64, os, socket, subprocess, sys, threading",
+            "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)",
+            "s.bind(sys.argv[1])",
+            "print('bound', flush=True)",
+            "def client(datagram, keys):",
+            "    run = subprocess.run([sys.argv[2], '-b'], input=sys.argv[3] + '\\n', text=True,",
+            "                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)",
+            "    print(datagram.replace('\\n', '|'), flush=True)",
+            "    print(keys, flush=True)",
+            "    print(base64.b64encode(run.stdout.encode()).decode(), flush=True)",
+            "    print('exit %d' % run.returncode, flush=True)",
+            "ready = False",
+            "while True:",
+            "    datagram = s.recv(65536).decode()",
+            "    if not ready and 'READY=1' in datagram.split('\\n'):",
+            "        ready = True",
+            "        keys = [os.path.exists(os.path.join(sys.argv[4], k)) for k in ('berth-client.key', 'host.key')]",
+            "        threading.Thread(target=client, args=(datagram, keys)).start()",
+            "");
+
     private static Path home;
     private static Process karaf;
+    private static Process systemd;
+    /** Lines systemd's stand-in printed after READY=1: the datagram, the keys, bin/client's output, its exit status. */
+    private static final List<String> afterReady = new CopyOnWriteArrayList<>();
+    /** bin/client's output and exit status when run at once after the first 200. */
+    private static String clientAtFirst200;
+    private static int exitAtFirst200;
+    /** Whether etc/berth-client.key and etc/host.key existed when the first 200 came. */
+    private static List<Boolean> keysAtFirst200;
     private static int httpPort;
     private static int sshPort;
     private static int rmiRegistryPort;
@@ -55,6 +99,8 @@ public class DistributionProcessTest {
         copyTree(assembly, home);
         deleteTree(home.resolve("data"));
         Files.deleteIfExists(home.resolve("etc/berth-client.key"));
+        Files.deleteIfExists(home.resolve("etc/host.key"));
+        Files.deleteIfExists(home.resolve("etc/host.key.pub"));
         httpPort = freePort();
         sshPort = freePort();
         rmiRegistryPort = freePort();
@@ -64,20 +110,65 @@ public class DistributionProcessTest {
         replace("etc/org.apache.karaf.management.cfg", "rmiRegistryPort = 1099", "rmiRegistryPort = " + rmiRegistryPort);
         replace("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + rmiServerPort);
 
-        karaf = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+        Path notifySocket = home.resolveSibling("notify.sock");
+        Path script = Files.writeString(home.resolveSibling("systemd.py"), SYSTEMD);
+        systemd = new ProcessBuilder("python3", script.toString(), notifySocket.toString(),
+                home.resolve("bin/client").toString(), FIRST_COMMAND, home.resolve("etc").toString())
+                .redirectErrorStream(true).start();
+        BufferedReader notified = new BufferedReader(new InputStreamReader(systemd.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("bound", notified.readLine());
+        Thread reader = new Thread(() -> notified.lines().forEach(afterReady::add), "systemd-stand-in");
+        reader.setDaemon(true);
+        reader.start();
+
+        ProcessBuilder start = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .redirectErrorStream(true)
-                .redirectOutput(home.resolve("console.out").toFile())
-                .start();
+                .redirectOutput(home.resolve("console.out").toFile());
+        start.environment().put("NOTIFY_SOCKET", notifySocket.toString());
+        karaf = start.start();
+        // A script's way to wait for Berth: the first 200, then bin/client at once.
         await("GET /hello answers 200", () -> get("/hello").startsWith("HTTP/1.1 200"));
+        keysAtFirst200 = List.of(Files.exists(home.resolve("etc/berth-client.key")), Files.exists(home.resolve("etc/host.key")));
+        clientAtFirst200 = client(FIRST_COMMAND);
+        exitAtFirst200 = lastExit;
     }
 
     @AfterClass
     public static void stopBerth() throws Exception {
+        if (systemd != null) {
+            systemd.destroyForcibly();
+        }
         if (karaf != null && karaf.isAlive()) {
             karaf.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             karaf.destroyForcibly();
             karaf.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    public void a_binClientWorksAsSoonAsTheFirstRequestIsAnswered() {
+        // Not only did bin/client get in, it could have at the very moment of the first 200 (the
+        // client's JVM takes a second or two to start, which hides a race): the client key was
+        // there, and Karaf had made its host key, which it does at the first SSH connection.
+        assertEquals("etc/berth-client.key and etc/host.key exist at the first 200", List.of(true, true), keysAtFirst200);
+        // The client key and Karaf's SSH server are part of ready: no "console is null", no
+        // "Connection refused", no waiting for the key file.
+        assertTrue(clientAtFirst200, listenersTable().matcher(clientAtFirst200).matches());
+        assertEquals(clientAtFirst200, 0, exitAtFirst200);
+    }
+
+    @Test
+    public void a_binClientWorksAsSoonAsSystemdHearsReady() {
+        await("bin/client ran after READY=1", () -> afterReady.size() >= 4);
+        assertTrue(afterReady.get(0), List.of(afterReady.get(0).split("\\|")).contains("READY=1"));
+        assertEquals("etc/berth-client.key and etc/host.key exist at READY=1", "[True, True]", afterReady.get(1));
+        String output = new String(Base64.getDecoder().decode(afterReady.get(2)), StandardCharsets.UTF_8);
+        assertTrue(output, listenersTable().matcher(output).matches());
+        assertEquals(output, "exit 0", afterReady.get(3));
+    }
+
+    private static Pattern listenersTable() {
+        return Pattern.compile("(?s)Name +\\| Address .*\nmain +\\| 0\\.0\\.0\\.0:" + httpPort + " +\\| no +\\| SERVING +\\| .*");
     }
 
     @Test
@@ -108,8 +199,6 @@ public class DistributionProcessTest {
 
     @Test
     public void b_binClientLogsInWithTheFirstStartKeyAndKarafKarafDoesNot() throws Exception {
-        await("the client key exists", () -> Files.exists(home.resolve("etc/berth-client.key")));
-
         String listed = client("feature:list -i");
         assertTrue(listed, listed.matches("(?s).*\\bberth\\s+\\|.*Started.*"));
 
@@ -120,7 +209,6 @@ public class DistributionProcessTest {
     @Test
     public void bc_berthCommandsWorkThroughBinClient() throws Exception {
         // After bb_ (names run in order): the commands came back with feature berth, as its conditional bundle.
-        await("the client key exists", () -> Files.exists(home.resolve("etc/berth-client.key")));
         get("/hello");
 
         String tables = client("berth:listeners\nberth:pipelines\nberth:stages hello");
@@ -146,7 +234,6 @@ public class DistributionProcessTest {
 
     @Test
     public void bb_berthUninstallsAndInstallsAtRunTimeStoppingNothingElse() throws Exception {
-        await("the client key exists", () -> Files.exists(home.resolve("etc/berth-client.key")));
         Path log = home.resolve("data/log/karaf.log");
         long offset = Files.size(log);
 
@@ -176,6 +263,25 @@ public class DistributionProcessTest {
                 && !name.startsWith("org.apache.felix.http") && !name.startsWith("org.apache.commons.commons-")).toList();
         assertEquals("bundles stopped or refreshed besides Berth's: " + touched, List.of(), others);
         assertTrue("the uninstall stopped Berth's bundles: " + touched, touched.contains("io.berth.socket"));
+    }
+
+    @Test
+    public void bd_binClientWithoutAKeyOrATerminalSaysWhatIsMissingInOneLine() throws Exception {
+        Path key = home.resolve("etc/berth-client.key");
+        Path aside = home.resolve("etc/berth-client.key.aside");
+        Files.move(key, aside);
+        try {
+            String noKey = client("bundle:list");
+            assertEquals("bin/client: no key " + key + " and no terminal to ask for a password: start Berth once so "
+                    + "that it writes its client key, or run bin/client -u USER in a terminal\n", noKey);
+            assertEquals(1, lastExit);
+        } finally {
+            Files.move(aside, key);
+        }
+        String noPassword = client("bundle:list", "-u", "alice");
+        assertEquals("bin/client: no password or key for alice and no terminal to ask for a password: pass -p PASSWORD "
+                + "or -k KEYFILE, or run bin/client in a terminal\n", noPassword);
+        assertEquals(1, lastExit);
     }
 
     @Test

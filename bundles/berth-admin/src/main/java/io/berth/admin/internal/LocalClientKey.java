@@ -8,37 +8,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * Gives the machine's own administrator a way into the Karaf shell that involves no password:
- * on first start it generates an RSA key pair, keeps the private key in
- * {@code etc/berth-client.key} (readable by the owner only) and lets its public key log in as
- * {@code karaf} through Karaf's {@code etc/keys.properties}. {@code bin/client} uses the key
- * (see the assembly's {@code bin/setenv}). Nothing is generated while the key file exists;
- * delete it to have a new key made on the next start.
+ * The machine's own administrator's way into the Karaf shell that involves no password: an RSA
+ * key pair whose private key is kept in {@code etc/berth-client.key} (readable by the owner only)
+ * and whose public key lets {@code karaf} log in through Karaf's {@code etc/keys.properties}.
+ * {@code bin/client} uses the key (see the assembly's {@code bin/setenv}). {@link ShellReadiness}
+ * makes it on first start; nothing is generated while the key file exists, so deleting it has a
+ * new one made on the next start.
  */
-@Component(service = {}, immediate = true)
-public final class LocalClientKey {
+final class LocalClientKey {
 
     static final String USER = "karaf";
     static final String KEY_FILE = "berth-client.key";
@@ -46,22 +43,13 @@ public final class LocalClientKey {
     static final String ADMIN_GROUP_LINE = "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh";
 
     private static final int RSA_BITS = 3072;
+    private static final String PEM_BEGIN = "-----BEGIN PRIVATE KEY-----";
+    private static final String PEM_END = "-----END PRIVATE KEY-----";
     private static final Pattern USER_LINE = Pattern.compile("^\\s*" + USER + "\\s*[=:].*");
     private static final Pattern ADMIN_GROUP = Pattern.compile("^\\s*_g_\\\\:admingroup\\s*[=:].*");
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final Logger LOG = LoggerFactory.getLogger(LocalClientKey.class);
 
-    @Activate
-    public LocalClientKey(BundleContext context) throws IOException, GeneralSecurityException {
-        String etc = context.getProperty("karaf.etc");
-        if (etc == null) {
-            LOG.info("Not running in Karaf (no karaf.etc): no local client key is made");
-            return;
-        }
-        Path key = Paths.get(etc, KEY_FILE);
-        if (ensure(Paths.get(etc))) {
-            LOG.info("Generated {} for bin/client: it logs in as '{}' by key; no password is enabled", key, USER);
-        }
+    private LocalClientKey() {
     }
 
     /**
@@ -89,6 +77,27 @@ public final class LocalClientKey {
         authorize(etc.resolve(KEYS_PROPERTIES), (RSAPublicKey) pair.getPublic());
         Files.move(pending, key, StandardCopyOption.ATOMIC_MOVE);
         return true;
+    }
+
+    /**
+     * Reads the key pair back from the key file, as {@code bin/client -k} will.
+     *
+     * @throws GeneralSecurityException if the file holds no unencrypted PKCS#8 RSA key
+     */
+    static KeyPair read(Path keyFile) throws IOException, GeneralSecurityException {
+        String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
+        int begin = pem.indexOf(PEM_BEGIN);
+        int end = pem.indexOf(PEM_END);
+        if (begin < 0 || end < begin) {
+            throw new GeneralSecurityException("not a PEM private key (" + PEM_BEGIN + ")");
+        }
+        byte[] pkcs8 = Base64.getMimeDecoder().decode(pem.substring(begin + PEM_BEGIN.length(), end));
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        if (!(rsa.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)) instanceof RSAPrivateCrtKey privateKey)) {
+            throw new GeneralSecurityException("an RSA key without its public exponent");
+        }
+        PublicKey publicKey = rsa.generatePublic(new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
+        return new KeyPair(publicKey, privateKey);
     }
 
     /** Replaces the user's entry in keys.properties, keeping everything else in the file. */
@@ -140,9 +149,9 @@ public final class LocalClientKey {
     }
 
     static String pem(byte[] pkcs8) {
-        return "-----BEGIN PRIVATE KEY-----\n"
+        return PEM_BEGIN + "\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n";
+                + "\n" + PEM_END + "\n";
     }
 
     private static void createOwnerOnly(Path file) throws IOException {

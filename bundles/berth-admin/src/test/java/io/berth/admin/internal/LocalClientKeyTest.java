@@ -1,6 +1,7 @@
 package io.berth.admin.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -9,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyPair;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
@@ -64,6 +68,27 @@ class LocalClientKeyTest {
         LocalClientKey.ensure(etc);
 
         assertThat(Files.readAllLines(etc.resolve("keys.properties"))).contains(LocalClientKey.ADMIN_GROUP_LINE);
+    }
+
+    @Test
+    void readsTheKeyPairBackAsBinClientWill() throws Exception {
+        LocalClientKey.ensure(etc);
+
+        KeyPair pair = LocalClientKey.read(etc.resolve("berth-client.key"));
+
+        RSAPrivateCrtKey privateKey = readPem(Files.readString(etc.resolve("berth-client.key")));
+        assertThat(pair.getPrivate()).isEqualTo(privateKey);
+        RSAPublicKey publicKey = (RSAPublicKey) pair.getPublic();
+        assertThat(publicKey.getModulus()).isEqualTo(privateKey.getModulus());
+        assertThat(publicKey.getPublicExponent()).isEqualTo(privateKey.getPublicExponent());
+    }
+
+    @Test
+    void aKeyFileThatIsNotAPemPrivateKeyIsRefusedInWords() throws Exception {
+        Path key = Files.writeString(etc.resolve("berth-client.key"), "ssh-rsa AAAA... someone@somewhere\n");
+
+        assertThatThrownBy(() -> LocalClientKey.read(key)).isInstanceOf(GeneralSecurityException.class)
+                .hasMessage("not a PEM private key (-----BEGIN PRIVATE KEY-----)");
     }
 
     private static RSAPrivateCrtKey readPem(String pem) throws Exception {

@@ -123,6 +123,15 @@ public final class ListenerComponent implements Listener {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
+    /**
+     * berth-admin's marker service, there once bin/client can log in (its key written, Karaf's SSH
+     * server accepting it): until then new connections wait in the backlog, so the first 200 means
+     * the shell is usable too.
+     */
+    @Reference(service = Object.class, target = "(berth.ready=shell)", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Object shellReady;
+
     /** Quiet time of the whiteboard's change count after which its servlets count as registered. */
     static final long WHITEBOARD_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -164,7 +173,7 @@ public final class ListenerComponent implements Listener {
             if (events != null) {
                 events.postEvent(new Event(topic, eventProperties));
             }
-        }, () -> whiteboard && System.nanoTime() - whiteboardChanged > WHITEBOARD_SETTLE_NANOS);
+        }, () -> shellReady != null && whiteboard && System.nanoTime() - whiteboardChanged > WHITEBOARD_SETTLE_NANOS);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(NAME_PROPERTY, name);
         this.status = context.registerService(Listener.class, this, props);

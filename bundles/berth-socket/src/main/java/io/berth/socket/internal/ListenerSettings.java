@@ -56,6 +56,9 @@ final class ListenerSettings {
     /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
 
+    /** Keys DS adds for ListenerComponent's references with a target filter ({@code NAME.target}). */
+    private static final List<String> REFERENCE_TARGETS = List.of("shellReady.target");
+
     final String name;
     final String bindIp;
     final InetAddress address;
@@ -94,7 +97,7 @@ final class ListenerSettings {
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
         for (String key : config.keySet()) {
-            if (!KEYS.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
+            if (!KEYS.contains(key) && !REFERENCE_TARGETS.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
                 throw new InvalidSettingException(key, "unknown key; the keys are " + String.join(", ", KEYS.stream().sorted().toList()));
             }
         }
@@ -150,7 +153,7 @@ final class ListenerSettings {
     static Map<String, String> operatorKeys(Map<String, ?> config) {
         Map<String, String> keys = new java.util.TreeMap<>();
         config.forEach((key, value) -> {
-            if (FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
+            if (!REFERENCE_TARGETS.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
                 keys.put(key, String.valueOf(value));
             }
         });

@@ -2,6 +2,7 @@ package io.berth.supervisor.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -24,6 +25,9 @@ import io.berth.api.Supervisor;
 /**
  * Reloads listeners on request and on SIGHUP (Swift reloads on SIGUSR1; a JVM cannot take that
  * one, and SIGHUP would otherwise stop it). A reload is seamless: see {@link Listener#reload()}.
+ * Tells systemd READY=1 once every listener serves and the Karaf shell is usable (berth-admin's
+ * service {@code (berth.ready=shell)}), so that {@code bin/client} works as soon as
+ * {@code systemctl start} returns.
  */
 @Component(service = {Supervisor.class, EventHandler.class}, immediate = true,
         property = EventConstants.EVENT_TOPIC + "=" + Lifecycle.TOPIC_PREFIX + "*")
@@ -31,11 +35,19 @@ public final class SupervisorComponent implements Supervisor, EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SupervisorComponent.class);
 
+    /** Selects the service berth-admin registers once bin/client can log in (or never will). */
+    static final String SHELL_READY = "(berth.ready=shell)";
+    /** Properties of that service: {@code usable}, {@code none} or {@code unusable}, and why. */
+    static final String SHELL_STATE = "berth.shell.state";
+    static final String SHELL_REASON = "berth.shell.reason";
+
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Hangup hangup;
     private final SystemdNotify systemd;
     /** Guarded by this: READY=1 is due once every listener serves (again, after a reload). */
     private boolean readyDue = true;
+    /** The properties of berth-admin's service, once the shell is usable; they say how. */
+    private volatile Map<String, Object> shell;
 
     @Activate
     public SupervisorComponent() {
@@ -75,8 +87,15 @@ public final class SupervisorComponent implements Supervisor, EventHandler {
         }
     }
 
-    /** READY=1 once every listener serves (a FAILED one does not hold the others back; STATUS says so). */
+    /**
+     * READY=1 once every listener serves (a FAILED one does not hold the others back; STATUS says
+     * so) and the shell is usable (or berth-admin gave up on it: STATUS says so too).
+     */
     void checkReady() {
+        Map<String, Object> shell = this.shell;
+        if (shell == null) {
+            return;
+        }
         List<String> states = new ArrayList<>();
         for (Listener listener : listeners) {
             if (listener.state() == Listener.State.STARTING) {
@@ -93,7 +112,20 @@ public final class SupervisorComponent implements Supervisor, EventHandler {
             }
             readyDue = false;
         }
-        systemd.send("READY=1", "STATUS=Serving: " + String.join(", ", states));
+        Object unusable = "unusable".equals(shell.get(SHELL_STATE)) ? shell.get(SHELL_REASON) : null;
+        systemd.send("READY=1", "STATUS=Serving: " + String.join(", ", states)
+                + (unusable == null ? "" : "; the Karaf shell is not usable: " + unusable));
+    }
+
+    /** A marker service, hence {@code Object}: see berth-admin's ShellReadiness. */
+    @Reference(service = Object.class, target = SHELL_READY, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindShell(Map<String, Object> properties) {
+        shell = properties;
+        checkReady();
+    }
+
+    void unbindShell(Map<String, Object> properties) {
+        shell = null;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

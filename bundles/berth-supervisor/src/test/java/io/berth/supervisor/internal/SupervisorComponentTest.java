@@ -91,6 +91,7 @@ class SupervisorComponentTest {
             assertThat(datagrams.readLine()).isEqualTo("bound");
             SupervisorComponent notifying = new SupervisorComponent(
                     new SystemdNotify(Map.of("NOTIFY_SOCKET", socket.toString()), 4242, "systemd-notify"));
+            notifying.bindShell(Map.of(SupervisorComponent.SHELL_STATE, "usable"));
             FakeListener starting = new FakeListener("main", Listener.State.STARTING);
             notifying.addListener(starting);
 
@@ -107,6 +108,34 @@ class SupervisorComponentTest {
 
             notifying.deactivate();
             assertThat(nextDatagram(datagrams)).contains("STOPPING=1");
+        } finally {
+            receiver.destroyForcibly();
+        }
+    }
+
+    @Test
+    void readyWaitsForTheShellAndSaysWhenItIsNotUsable(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("notify.sock");
+        Path script = dir.resolve("notify-socket.py");
+        try (InputStream in = getClass().getResourceAsStream("/notify-socket.py")) {
+            Files.copy(in, script);
+        }
+        Process receiver = new ProcessBuilder("python3", script.toString(), socket.toString()).start();
+        try {
+            BufferedReader datagrams = new BufferedReader(new InputStreamReader(receiver.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(datagrams.readLine()).isEqualTo("bound");
+            SupervisorComponent notifying = new SupervisorComponent(
+                    new SystemdNotify(Map.of("NOTIFY_SOCKET", socket.toString()), 4242, "systemd-notify"));
+
+            notifying.addListener(main); // serves, but bin/client cannot log in yet: no READY=1
+            notifying.handleEvent(new Event(Lifecycle.STARTED, Map.of(Lifecycle.LISTENER, "main")));
+            notifying.bindShell(Map.of(SupervisorComponent.SHELL_STATE, "unusable",
+                    SupervisorComponent.SHELL_REASON, "nothing answers on 127.0.0.1:8101"));
+
+            // The first datagram is the one sent once berth-admin said the shell is ready.
+            assertThat(nextDatagram(datagrams)).contains("READY=1",
+                    "STATUS=Serving: main SERVING; the Karaf shell is not usable: nothing answers on 127.0.0.1:8101");
+            notifying.deactivate();
         } finally {
             receiver.destroyForcibly();
         }
