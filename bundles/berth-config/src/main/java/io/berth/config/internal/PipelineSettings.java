@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import io.berth.api.ConfigurationText;
+
 /**
  * One pipeline, read from {@code etc/berth.pipeline-NAME.cfg} and checked value by value: stage
  * names in order with the app last (paste.deploy's {@code [pipeline:main] pipeline = ...}), the
@@ -93,9 +95,9 @@ final class PipelineSettings {
      * @throws InvalidSettingException naming the key whose value is wrong, and why
      */
     static PipelineSettings parse(String name, Map<String, ?> config) throws InvalidSettingException {
-        String notText = notText(config);
+        String notText = ConfigurationText.whyNotText(config, PipelineSettings::frameworkKey);
         if (notText != null) {
-            throw new InvalidSettingException(file(name, config), notText);
+            throw new InvalidSettingException(ConfigurationText.fileOf(config, "etc/" + FACTORY_PID + "-" + name + ".cfg"), notText);
         }
         List<String> stages = stages(config.get(PIPELINE));
         String path = path(config.get(PATH));
@@ -150,57 +152,6 @@ final class PipelineSettings {
     @Override
     public String toString() {
         return name + " " + path + " " + stages;
-    }
-
-    /**
-     * FileInstall reads a {@code .cfg} file as text whatever it holds: a file in UTF-16 or UTF-32,
-     * or not text at all, arrives as keys full of NULs or control characters, and a byte order
-     * mark as part of the first key. Then the file is named, not its garbled keys.
-     *
-     * @return what is wrong, or null
-     */
-    private static String notText(Map<String, ?> config) {
-        String notText = "not a text file in UTF-8 or ISO-8859-1: ";
-        // The first key carries the byte order mark, if any: look for it before anything else.
-        for (String key : config.keySet()) {
-            // As ISO-8859-1 (FileInstall's default) or as UTF-8.
-            if (key.startsWith("\u00ff\u00fe\u0000\u0000") || key.startsWith("\u0000\u0000\u00fe\u00ff")) {
-                return notText + "UTF-32 byte order mark at the start";
-            }
-            if (key.startsWith("\u00ff\u00fe") || key.startsWith("\u00fe\u00ff")) {
-                return notText + "UTF-16 byte order mark at the start";
-            }
-            if (key.startsWith("\u00ef\u00bb\u00bf") || key.startsWith("\ufeff")) {
-                return "a UTF-8 byte order mark at the start, read as part of the first key: save the file without it";
-            }
-        }
-        for (Map.Entry<String, ?> entry : config.entrySet()) {
-            String key = entry.getKey();
-            if (frameworkKey(key)) {
-                continue;
-            }
-            String text = key + "=" + entry.getValue();
-            if (text.indexOf('\0') >= 0) {
-                return notText + "NUL characters (UTF-16 or UTF-32 without a byte order mark, or not text at all)";
-            }
-            if (text.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' || c == 0x7f)) {
-                return notText + "control characters (not text at all?)";
-            }
-        }
-        return null;
-    }
-
-    /** The file the configuration came from, as FileInstall names it, or as it would be named. */
-    private static String file(String name, Map<String, ?> config) {
-        Object url = config.get("felix.fileinstall.filename");
-        if (url != null) {
-            try {
-                return java.nio.file.Paths.get(java.net.URI.create(url.toString())).toString();
-            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-                return url.toString();
-            }
-        }
-        return "etc/" + FACTORY_PID + "-" + name + ".cfg";
     }
 
     /** A key ConfigAdmin, FileInstall or DS added, not the operator. */

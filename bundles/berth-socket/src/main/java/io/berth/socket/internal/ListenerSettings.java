@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.berth.api.ConfigurationText;
+
 /**
  * One listener's settings, read from its configuration and checked value by value. Keys and
  * defaults are those of Swift's {@code get_socket} and eventlet's wsgi server, so an operator's
@@ -96,6 +98,11 @@ final class ListenerSettings {
 
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
+        String notText = ConfigurationText.whyNotText(config,
+                key -> REFERENCE_TARGETS.contains(key) || FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith));
+        if (notText != null) {
+            throw new InvalidSettingException(ConfigurationText.fileOf(config, "etc/" + FACTORY_PID + "-" + name + ".cfg"), notText);
+        }
         for (String key : config.keySet()) {
             if (!KEYS.contains(key) && !REFERENCE_TARGETS.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
                 throw new InvalidSettingException(key, "unknown key; the keys are " + String.join(", ", KEYS.stream().sorted().toList()));

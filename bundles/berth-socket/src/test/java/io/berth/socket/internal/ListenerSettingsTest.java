@@ -135,4 +135,22 @@ class ListenerSettingsTest {
         assertThat(ListenerSettings.nameOf(Map.of("service.pid", "berth.listener.1234",
                 "felix.fileinstall.filename", "file:/opt/berth/etc/berth.listener-admin.cfg"))).isEqualTo("admin");
     }
+
+    @Test
+    void aCfgFileInUtf16IsNamedNotItsGarbledKeys() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(0xff);
+        bytes.write(0xfe);
+        bytes.write("bind_ip = 127.0.0.1\nbind_port = 8080\n".getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        // As FileInstall reads a .cfg file: a properties file in ISO-8859-1.
+        java.util.Properties read = new java.util.Properties();
+        read.load(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        Map<String, Object> config = new HashMap<>();
+        read.forEach((key, value) -> config.put((String) key, value));
+        config.put("felix.fileinstall.filename", "file:/opt/berth/etc/berth.listener-public.cfg");
+
+        assertThatThrownBy(() -> ListenerSettings.parse("public", config)).isInstanceOf(InvalidSettingException.class)
+                .hasMessage("/opt/berth/etc/berth.listener-public.cfg: not a text file in UTF-8 or ISO-8859-1: "
+                        + "UTF-16 byte order mark at the start");
+    }
 }
