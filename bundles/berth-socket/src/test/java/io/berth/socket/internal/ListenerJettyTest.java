@@ -249,7 +249,7 @@ class ListenerJettyTest {
             out.write("GET / HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
             Thread.sleep(200);
             out.write("st: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(readResponse(socket)).startsWith("HTTP/1.1 200");
+            assertThat(TestServer.readResponse(socket)).startsWith("HTTP/1.1 200");
             // Idle between requests for longer than header_timeout: a keep-alive connection, not a slow head
             Thread.sleep(1200);
             out.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -293,26 +293,6 @@ class ListenerJettyTest {
 
         assertThat(exchange("127.0.0.1", port, trace)).startsWith("HTTP/1.1 405").doesNotContain("AUTH_tksecret");
         assertThat(exchange("127.0.0.1", allowing, trace)).startsWith("HTTP/1.1 200");
-    }
-
-    /** One response with a Content-Length body, leaving the connection open. */
-    private static String readResponse(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            head.append((char) c);
-        }
-        int length = 0;
-        for (String line : head.toString().split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
     }
 
     @Test
