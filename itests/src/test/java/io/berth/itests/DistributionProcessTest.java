@@ -187,6 +187,16 @@ public class DistributionProcessTest {
     }
 
     @Test
+    public void ab_theJvmExitsOnOutOfMemoryRatherThanLimpingOn() throws Exception {
+        // A node out of heap that stays up answers nothing and may ignore SIGTERM: it must exit,
+        // so that systemd (Restart=on-failure) or an orchestrator starts it again.
+        ProcessHandle java = karaf.toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
+                .findFirst().orElseThrow();
+        String commandLine = Files.readString(Paths.get("/proc/" + java.pid() + "/cmdline")).replace('\0', ' ');
+        assertTrue(commandLine, commandLine.contains(" -XX:+ExitOnOutOfMemoryError "));
+    }
+
+    @Test
     public void aa_theFirstBootStopsNoBundle() throws Exception {
         // EventAdmin is a startup bundle: were it to arrive with the boot features, Karaf would stop
         // and refresh pax-logging-api and what is wired to it in the middle of the first boot, which
