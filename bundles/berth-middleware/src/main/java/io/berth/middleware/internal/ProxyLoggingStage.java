@@ -139,7 +139,7 @@ public final class ProxyLoggingStage implements StageFactory {
     private final AccessLogFiles files = new AccessLogFiles();
 
     /** One thread and socket for the StatsD lines of every pipeline, from reconfiguration to reconfiguration. */
-    private final StatsdSender statsd = new StatsdSender();
+    final StatsdSender statsd = new StatsdSender();
 
     @Override
     public Filter create(Map<String, String> settings) {

@@ -84,6 +84,7 @@ final class StatsdClient {
         this.rateSuffix = sampleRate < 1 ? ("|@" + pythonFloat(sampleRate)).getBytes(StandardCharsets.US_ASCII)
                 : new byte[0];
         this.target = resolve(host, port);
+        this.resolveAgainAt = System.nanoTime() + StatsdSender.RESOLVE_AGAIN.toNanos();
         if (target == null) {
             LOG.warn("proxy_logging: log_statsd_host {} does not resolve; StatsD lines are dropped until it does "
                     + "(tried again every {} s)", host, StatsdSender.RESOLVE_AGAIN.toSeconds());

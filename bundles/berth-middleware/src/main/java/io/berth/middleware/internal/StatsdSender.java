@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -120,7 +121,8 @@ final class StatsdSender {
         private long reportedQueueFull;
         private long reportedUnsent;
         private long reportedUnresolved;
-        private long lastReport = System.nanoTime() - REPORT_EVERY.toNanos();
+        private long reportSince = System.nanoTime();
+        private long lastReport = reportSince - REPORT_EVERY.toNanos();
 
         Worker(int queueSize) {
             this.queue = new AccessLogQueue<>(queueSize);
@@ -304,15 +306,25 @@ final class StatsdSender {
             if (full + failed + noHost == 0) {
                 return;
             }
-            long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(now - lastReport));
+            long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(now - reportSince));
             lastReport = now;
+            reportSince = now;
             reportedQueueFull += full;
             reportedUnsent += failed;
             reportedUnresolved += noHost;
-            LOG.warn("proxy_logging: StatsD in the last {} s: the lines of {} requests dropped because the queue of {} "
-                    + "was full, {} lines not sent (socket buffer full or sending failed{}), {} lines for a "
-                    + "log_statsd_host that did not resolve", seconds, full, queue.capacity(), failed,
-                    lastError == null ? "" : "; last error " + lastError, noHost);
+            StringJoiner what = new StringJoiner("; ");
+            if (full > 0) {
+                what.add("the lines of " + full + " requests dropped because the queue of " + queue.capacity()
+                        + " requests was full");
+            }
+            if (failed > 0) {
+                what.add(failed + " lines not sent (the socket's buffer was full, or sending failed"
+                        + (lastError == null ? "" : ": " + lastError) + ")");
+            }
+            if (noHost > 0) {
+                what.add(noHost + " lines dropped because log_statsd_host did not resolve");
+            }
+            LOG.warn("proxy_logging: StatsD in the last {} s: {}", seconds, what);
             lastError = null;
         }
     }
