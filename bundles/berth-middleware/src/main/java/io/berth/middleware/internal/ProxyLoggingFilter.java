@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * after it return, or for an asynchronous request when its async cycle completes. A request that
  * the client abandoned is logged as 499, one that an exception ended as 500.
  *
- * <p>When the route is off (the logger's INFO is) the filter only passes requests on. Used twice in
+ * <p>With a {@link StatsdClient}, the same values also make Swift's StatsD lines, handed to its
+ * sender when the line is (whether or not the line is wanted).
+ *
+ * <p>When the route is off (the logger's INFO is) and StatsD too, the filter only passes requests on. Used twice in
  * a pipeline (as Swift allows), the second one passes the request on without logging it a second
  * time.
  */

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@code proxy_logging} as a pipeline stage: Swift's access log, one line per request, to
  * {@code ${karaf.log}/berth-access.log} by default ({@code proxy_logging.log_x_forwarded_for = true}).
  * Each file is written by one thread of this component's, whichever pipelines write it; they stop
- * when the last filter writing their file is destroyed, or when this component is deactivated.
+ * when the last filter writing their file is destroyed, or when this component is deactivated. With
+ * {@code log_statsd_host}, Swift's StatsD lines go out too, sent by one thread of this component's
+ * ({@link StatsdSender}) for every pipeline, from the first such filter's initialisation to the last
+ * one's destruction.
  */
 @Component(service = StageFactory.class)
 @Stage("proxy_logging")
@@ -38,7 +41,8 @@ public final class ProxyLoggingStage implements StageFactory {
     @ObjectClassDefinition(name = "Berth proxy_logging",
             description = "Writes one access line per request, in Swift's proxy log format, to the file "
                     + "berth-access.log in Karaf's log directory (or another file, or the logger berth.access). "
-                    + "A client that hung up is logged as 499, a request an exception ended as 500.")
+                    + "A client that hung up is logged as 499, a request an exception ended as 500. With "
+                    + "log_statsd_host, also sends Swift's StatsD metrics for each request.")
     public @interface Config {
 
         @AttributeDefinition(name = "Log line template",

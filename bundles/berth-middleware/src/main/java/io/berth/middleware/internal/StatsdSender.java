@@ -37,8 +37,10 @@ final class StatsdSender {
     static final Duration STOP = Duration.ofSeconds(2);
 
     private final int queueSize;
+    /** Guarded by this. */
     private int users;
-    private Worker worker;
+    /** Written under this; read by request threads without it. */
+    private volatile Worker worker;
 
     StatsdSender() {
         this(QUEUE_SIZE);
