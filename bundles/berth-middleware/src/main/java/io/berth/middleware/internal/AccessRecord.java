@@ -41,6 +41,18 @@ final class AccessRecord {
     /** Set by {@link #end}; the line has been written (or is being written). */
     boolean ended;
 
+    /** Set by proxy_logging when it sends StatsD: note when the app starts its answer. */
+    boolean timesFirstByte;
+
+    /** Monotonic clock when the app first wrote or flushed the response, 0 before (or not timed). */
+    long firstByteNanos;
+
+    /** The response's status then: the status Swift's {@code first-byte.timing} is named by. */
+    int firstByteStatus;
+
+    /** Whether the request's access line is wanted (the route was on when it started). */
+    boolean lineWanted;
+
     int status;
     int wireStatus;
     long durationNanos;
@@ -82,6 +94,14 @@ final class AccessRecord {
             wireStatus = response.getStatus();
         }
         return true;
+    }
+
+    /** The app writes or flushes its answer: the first time, the time to first byte is taken. */
+    void answering() {
+        if (timesFirstByte && firstByteNanos == 0) {
+            firstByteNanos = System.nanoTime();
+            firstByteStatus = response.getStatus();
+        }
     }
 
     long endEpochNanos() {

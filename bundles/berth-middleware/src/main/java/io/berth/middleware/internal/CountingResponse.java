@@ -45,6 +45,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void flushBuffer() throws IOException {
+        record.answering();
         try {
             super.flushBuffer();
         } catch (IOException e) {
@@ -78,6 +79,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(int b) throws IOException {
+            record.answering();
             try {
                 out.write(b);
                 record.bytesSent++;
@@ -94,6 +96,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            record.answering();
             try {
                 out.write(b, off, len);
                 record.bytesSent += len;
@@ -105,6 +108,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void flush() throws IOException {
+            record.answering();
             try {
                 out.flush();
             } catch (IOException e) {
@@ -157,12 +161,14 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(int c) {
+            record.answering();
             out.write(c);
             record.bytesSent += bytes.count(c);
         }
 
         @Override
         public void write(char[] buf, int off, int len) {
+            record.answering();
             out.write(buf, off, len);
             record.bytesSent += bytes.count(buf, off, len);
         }
@@ -174,6 +180,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(String s, int off, int len) {
+            record.answering();
             out.write(s, off, len);
             record.bytesSent += bytes.count(s, off, len);
         }
@@ -329,6 +336,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void flush() {
+            record.answering();
             out.flush();
         }
 

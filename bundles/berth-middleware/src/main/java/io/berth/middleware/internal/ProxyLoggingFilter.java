@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * after it return, or for an asynchronous request when its async cycle completes. A request that
  * the client abandoned is logged as 499, one that an exception ended as 500.
  *
- * <p>When the route is off (the logger's INFO is) the filter only passes requests on. Used twice in
+ * <p>With a {@link StatsdClient}, the same values also make Swift's StatsD lines, handed to its
+ * sender when the line is (whether or not the line is wanted).
+ *
+ * <p>When the route is off (the logger's INFO is) and StatsD too, the filter only passes requests on. Used twice in
  * a pipeline (as Swift allows), the second one passes the request on without logging it a second
  * time.
  */
@@ -80,6 +83,9 @@ final class ProxyLoggingFilter implements Filter {
     private final AccessLogTemplate template;
     private final Route route;
 
+    /** Null without {@code log_statsd_host}. */
+    private final StatsdClient statsd;
+
     /** For tests: every line goes to {@code sink}. */
     ProxyLoggingFilter(ProxyLoggingStage.Config config, Consumer<String> sink) {
         this(template(config), new Route() {
@@ -96,8 +102,14 @@ final class ProxyLoggingFilter implements Filter {
     }
 
     ProxyLoggingFilter(AccessLogTemplate template, Route route) {
+        this(template, route, null);
+    }
+
+    /** @param statsd where the request's StatsD lines go, or null for none */
+    ProxyLoggingFilter(AccessLogTemplate template, Route route, StatsdClient statsd) {
         this.template = template;
         this.route = route;
+        this.statsd = statsd;
     }
 
     /**
@@ -120,11 +132,17 @@ final class ProxyLoggingFilter implements Filter {
     @Override
     public void init(FilterConfig config) {
         route.open();
+        if (statsd != null) {
+            statsd.open();
+        }
     }
 
     @Override
     public void destroy() {
         route.close();
+        if (statsd != null) {
+            statsd.close();
+        }
     }
 
     @Override
@@ -138,7 +156,8 @@ final class ProxyLoggingFilter implements Filter {
             redispatch((AccessRecord) existing, request, response, chain);
             return;
         }
-        if (!route.enabled()) {
+        boolean lineWanted = route.enabled();
+        if (!lineWanted && statsd == null) {
             chain.doFilter(request, response);
             return;
         }
@@ -146,6 +165,8 @@ final class ProxyLoggingFilter implements Filter {
         Instant now = Instant.now();
         AccessRecord record = new AccessRecord(request, response,
                 now.getEpochSecond() * 1_000_000_000L + now.getNano(), System.nanoTime());
+        record.lineWanted = lineWanted;
+        record.timesFirstByte = statsd != null;
         request.setAttribute(RECORD_ATTRIBUTE, record);
         try {
             chain.doFilter(new CountingRequest(request, record, this), new CountingResponse(response, record));
@@ -215,7 +236,12 @@ final class ProxyLoggingFilter implements Filter {
 
     private void finish(AccessRecord record) {
         if (record.end(System.nanoTime())) {
-            route.log(template.capture(record));
+            if (record.lineWanted) {
+                route.log(template.capture(record));
+            }
+            if (statsd != null) {
+                statsd.request(record);
+            }
         }
     }
 

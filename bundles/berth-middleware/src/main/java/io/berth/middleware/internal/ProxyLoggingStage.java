@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@code proxy_logging} as a pipeline stage: Swift's access log, one line per request, to
  * {@code ${karaf.log}/berth-access.log} by default ({@code proxy_logging.log_x_forwarded_for = true}).
  * Each file is written by one thread of this component's, whichever pipelines write it; they stop
- * when the last filter writing their file is destroyed, or when this component is deactivated.
+ * when the last filter writing their file is destroyed, or when this component is deactivated. With
+ * {@code log_statsd_host}, Swift's StatsD lines go out too, sent by one thread of this component's
+ * ({@link StatsdSender}) for every pipeline, from the first such filter's initialisation to the last
+ * one's destruction.
  */
 @Component(service = StageFactory.class)
 @Stage("proxy_logging")
@@ -38,7 +41,8 @@ public final class ProxyLoggingStage implements StageFactory {
     @ObjectClassDefinition(name = "Berth proxy_logging",
             description = "Writes one access line per request, in Swift's proxy log format, to the file "
                     + "berth-access.log in Karaf's log directory (or another file, or the logger berth.access). "
-                    + "A client that hung up is logged as 499, a request an exception ended as 500.")
+                    + "A client that hung up is logged as 499, a request an exception ended as 500. With "
+                    + "log_statsd_host, also sends Swift's StatsD metrics for each request.")
     public @interface Config {
 
         @AttributeDefinition(name = "Log line template",
@@ -100,9 +104,46 @@ public final class ProxyLoggingStage implements StageFactory {
                         + "minute. Pipelines writing the same file share its queue, sized by the first. "
                         + "1 to 16777216. Default 65536.")
         int access__log__queue__size() default 65536;
+
+        @AttributeDefinition(name = "StatsD host",
+                description = "Send Swift's proxy_logging metrics for each request to the StatsD server at this "
+                        + "host name or IP address, over UDP: PREFIX.proxy-server.TYPE.METHOD.STATUS.timing (ms), "
+                        + ".xfer (bytes received and sent), TYPE.GET.STATUS.first-byte.timing (ms), and "
+                        + "PREFIX.proxy-server.errors when an exception ended a request. TYPE is account, container "
+                        + "or object for a path under /v1/ inside the pipeline (as in Swift), other for any other "
+                        + "path. The name is resolved when the pipeline is configured (and every 30 s until it "
+                        + "resolves), never per request. Default empty: nothing is sent.")
+        String log__statsd__host() default "";
+
+        @AttributeDefinition(name = "StatsD port", description = "The StatsD server's UDP port. Default 8125.")
+        int log__statsd__port() default 8125;
+
+        @AttributeDefinition(name = "StatsD sample rate",
+                description = "The share of lines sent, above 0 and at most 1; a line sent from a sample says so "
+                        + "(|@0.5) so that StatsD scales it. Default 1.0: every line.")
+        double log__statsd__default__sample__rate() default 1.0;
+
+        @AttributeDefinition(name = "StatsD sample rate factor",
+                description = "Multiplies log_statsd_default_sample_rate, above 0 and at most 1 (Swift's knob to "
+                        + "send less from every server at once). Default 1.0.")
+        double log__statsd__sample__rate__factor() default 1.0;
+
+        @AttributeDefinition(name = "StatsD metric prefix",
+                description = "Put before proxy-server in every name, with a dot: a host's or pipeline's name, say. "
+                        + "Printable ASCII without spaces, ':', '|' or '@'. Default empty.")
+        String log__statsd__metric__prefix() default "";
+
+        @AttributeDefinition(name = "StatsD methods",
+                description = "Methods named as they are in StatsD names; any other is named BAD_METHOD, so that a "
+                        + "client cannot make new names at will. Default Swift's: GET, HEAD, POST, PUT, DELETE, "
+                        + "COPY, OPTIONS.")
+        String[] log__statsd__valid__http__methods() default {"GET", "HEAD", "POST", "PUT", "DELETE", "COPY", "OPTIONS"};
     }
 
     private final AccessLogFiles files = new AccessLogFiles();
+
+    /** One thread and socket for the StatsD lines of every pipeline, from reconfiguration to reconfiguration. */
+    final StatsdSender statsd = new StatsdSender();
 
     @Override
     public Filter create(Map<String, String> settings) {
@@ -117,16 +158,17 @@ public final class ProxyLoggingStage implements StageFactory {
             throw new IllegalArgumentException("access_log_queue_size: " + queueSize + " is not between 1 and "
                     + MAX_QUEUE_SIZE);
         }
+        StatsdClient statsdClient = StatsdClient.of(config, statsd);
         if (route.equals(LOGGER)) {
-            return new ProxyLoggingFilter(template, ProxyLoggingFilter.LOGGER_ROUTE);
+            return new ProxyLoggingFilter(template, ProxyLoggingFilter.LOGGER_ROUTE, statsdClient);
         }
         Path file = file(config.access__log__file().trim(), System.getProperty("karaf.log"));
         if (file == null) {
             LOG.info("proxy_logging: karaf.log is not set and access_log_file is empty: access lines go to the "
                     + "logger {}", ProxyLoggingFilter.LOGGER);
-            return new ProxyLoggingFilter(template, ProxyLoggingFilter.LOGGER_ROUTE);
+            return new ProxyLoggingFilter(template, ProxyLoggingFilter.LOGGER_ROUTE, statsdClient);
         }
-        return new ProxyLoggingFilter(template, files.route(file, queueSize));
+        return new ProxyLoggingFilter(template, files.route(file, queueSize), statsdClient);
     }
 
     /**
@@ -154,9 +196,10 @@ public final class ProxyLoggingStage implements StageFactory {
         return file.toAbsolutePath().normalize();
     }
 
-    /** Every access log file is written to its end (a bounded wait) and closed. */
+    /** Every access log file is written to its end (a bounded wait) and closed; StatsD's thread stops. */
     @Deactivate
     void deactivate() {
         files.closeAll();
+        statsd.close();
     }
 }

@@ -104,8 +104,8 @@ class AccessLogCostMeasurementTest {
         return cpu;
     }
 
-    /** A request as Swift's default line reads it, ended with a 200. */
-    private static AccessRecord record() {
+    /** A request as Swift's default line reads it, ended with a 200; StatsdCostMeasurementTest's too. */
+    static AccessRecord record() {
         Map<String, String> headers = Map.of("User-Agent", "curl/8.5.0", "X-Auth-Token", "AUTH_tk0123456789abcdef0123456789");
         HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(
                 AccessLogCostMeasurementTest.class.getClassLoader(), new Class<?>[] {HttpServletRequest.class},
@@ -114,6 +114,7 @@ class AccessLogCostMeasurementTest {
                     case "getRemoteAddr" -> "192.0.2.7";
                     case "getMethod" -> "GET";
                     case "getRequestURI" -> "/v1/AUTH_test/photos/2025/cat.jpg";
+                    case "getContextPath" -> "";
                     case "getQueryString" -> null;
                     case "getProtocol" -> "HTTP/1.1";
                     case "getAttribute" -> Berth.TRANS_ID_ATTRIBUTE.equals(args[0]) ? "tx0123456789abcdef01234-0068b4b6c5" : null;

@@ -478,7 +478,9 @@ class ProxyLoggingFilterJettyTest {
         assertThatThrownBy(() -> stage.create(Map.of("log_headers", "true")))
                 .hasMessage("log_headers: unknown setting; proxy_logging takes access_log_file, access_log_headers, "
                         + "access_log_headers_only, access_log_queue_size, access_log_route, log_msg_template, "
-                        + "log_x_forwarded_for, reveal_sensitive_prefix");
+                        + "log_statsd_default_sample_rate, log_statsd_host, log_statsd_metric_prefix, log_statsd_port, "
+                        + "log_statsd_sample_rate_factor, log_statsd_valid_http_methods, log_x_forwarded_for, "
+                        + "reveal_sensitive_prefix");
         assertThatThrownBy(() -> stage.create(Map.of("access_log_route", "syslog")))
                 .hasMessage("access_log_route: 'syslog' is not file or logger");
         assertThatThrownBy(() -> stage.create(Map.of("access_log_queue_size", "0")))
