@@ -1,7 +1,6 @@
 package io.berth.jmx.internal;
 
 import javax.management.MBeanServer;
-import javax.management.StandardMBean;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,7 +32,7 @@ public final class BerthMBeans {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addListener(Listener listener) {
         registrations.add(Registrations.objectName("Listener", listener.name()), listener,
-                new StandardMBean(new ListenerBean(listener), ListenerMXBean.class, true));
+                DescribedMBean.listener(new ListenerBean(listener)));
     }
 
     void removeListener(Listener listener) {
@@ -43,7 +42,7 @@ public final class BerthMBeans {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addPipeline(Pipeline pipeline) {
         registrations.add(Registrations.objectName("Pipeline", pipeline.name()), pipeline,
-                new StandardMBean(new PipelineBean(pipeline), PipelineMXBean.class, true));
+                DescribedMBean.pipeline(new PipelineBean(pipeline)));
     }
 
     void removePipeline(Pipeline pipeline) {

@@ -2,8 +2,11 @@ package io.berth.jmx.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 
+import javax.management.MBeanFeatureInfo;
+import javax.management.MBeanInfo;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
@@ -91,6 +94,27 @@ class BerthMBeansTest {
         mbeans.addListener(replacement);
         mbeans.removeListener(old);
         assertThat(server.getAttribute(name, "Url")).isEqualTo("http://0.0.0.0:9090/");
+    }
+
+    @Test
+    void aConsoleShowsWhatEachAttributeAndOperationIs() throws Exception {
+        mbeans.addListener(new FakeListener("main"));
+        mbeans.addPipeline(new FakePipeline("main"));
+
+        MBeanInfo listener = server.getMBeanInfo(new ObjectName("io.berth:type=Listener,name=main"));
+        assertThat(Arrays.stream(listener.getOperations()).filter(o -> o.getName().equals("drain")).findFirst()
+                .orElseThrow().getDescription()).startsWith("Take it out of service without closing");
+        for (String type : new String[] {"Listener", "Pipeline"}) {
+            MBeanInfo info = server.getMBeanInfo(new ObjectName("io.berth:type=" + type + ",name=main"));
+            assertThat(info.getDescription()).startsWith("A Berth " + type.toLowerCase());
+            for (MBeanFeatureInfo member : info.getAttributes()) {
+                assertThat(member.getDescription()).as(type + " " + member.getName())
+                        .isNotEqualTo(member.getName()).doesNotContain("exposed for management");
+            }
+            for (MBeanFeatureInfo member : info.getOperations()) {
+                assertThat(member.getDescription()).as(type + " " + member.getName()).doesNotContain("exposed for management");
+            }
+        }
     }
 
     @Test
