@@ -34,17 +34,34 @@ final class TraceParents {
         if (value == null || value.length() < LENGTH) {
             return false;
         }
-        if (!isHex(value, 0, 2) || value.charAt(2) != '-' || value.startsWith("ff")) {
+        if (!isHex(value.charAt(0)) || !isHex(value.charAt(1)) || value.charAt(2) != '-' || value.startsWith("ff")) {
             return false;
         }
         if (value.startsWith("00") ? value.length() != LENGTH
                 : value.length() > LENGTH && value.charAt(LENGTH) != '-') {
             return false;
         }
-        return isHex(value, TRACE_ID_START, TRACE_ID_END) && value.charAt(TRACE_ID_END) == '-'
-                && isHex(value, TRACE_ID_END + 1, PARENT_ID_END) && value.charAt(PARENT_ID_END) == '-'
-                && isHex(value, PARENT_ID_END + 1, LENGTH)
-                && !isZero(value, TRACE_ID_START, TRACE_ID_END) && !isZero(value, TRACE_ID_END + 1, PARENT_ID_END);
+        if (value.charAt(TRACE_ID_END) != '-' || value.charAt(PARENT_ID_END) != '-') {
+            return false;
+        }
+        return digits(value, TRACE_ID_START, TRACE_ID_END) > 0 && digits(value, TRACE_ID_END + 1, PARENT_ID_END) > 0
+                && digits(value, PARENT_ID_END + 1, LENGTH) >= 0;
+    }
+
+    /**
+     * @return -1 when a character in the range is not lowercase hex, else 0 when all are {@code 0}
+     *     (an id that is all zero is invalid), else more
+     */
+    private static int digits(String value, int from, int to) {
+        int set = 0;
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (!isHex(c)) {
+                return -1;
+            }
+            set |= c ^ '0';
+        }
+        return set;
     }
 
     /**
@@ -72,37 +89,31 @@ final class TraceParents {
         do {
             parent = random.nextLong();
         } while (parent == 0);
-        StringBuilder value = new StringBuilder(LENGTH).append("00-");
-        appendHex(value, high);
-        appendHex(value, low);
-        value.append('-');
-        appendHex(value, parent);
-        return value.append("-01").toString();
+        // One char array, filled in place: a StringBuilder appending char by char cost twice as much.
+        char[] value = new char[LENGTH];
+        value[0] = '0';
+        value[1] = '0';
+        value[2] = '-';
+        putHex(value, TRACE_ID_START, high);
+        putHex(value, TRACE_ID_START + 16, low);
+        value[TRACE_ID_END] = '-';
+        putHex(value, TRACE_ID_END + 1, parent);
+        value[PARENT_ID_END] = '-';
+        value[PARENT_ID_END + 1] = '0';
+        value[PARENT_ID_END + 2] = '1';
+        return new String(value);
     }
 
-    private static void appendHex(StringBuilder out, long value) {
-        for (int shift = 60; shift >= 0; shift -= 4) {
-            out.append(HEX[(int) (value >>> shift) & 0xf]);
+    /** Writes the 16 hex digits of {@code value} at {@code at}, most significant first. */
+    private static void putHex(char[] out, int at, long value) {
+        for (int i = 15; i >= 0; i--) {
+            out[at + i] = HEX[(int) value & 0xf];
+            value >>>= 4;
         }
     }
 
     /** Lowercase hex only: the specification's HEXDIGLC. */
-    private static boolean isHex(String value, int from, int to) {
-        for (int i = from; i < to; i++) {
-            char c = value.charAt(i);
-            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isZero(String value, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (value.charAt(i) != '0') {
-                return false;
-            }
-        }
-        return true;
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     }
 }
