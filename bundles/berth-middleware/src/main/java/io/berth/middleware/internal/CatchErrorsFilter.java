@@ -163,7 +163,7 @@ public final class CatchErrorsFilter implements Filter {
     }
 
     /**
-     * @return the request itself when its traceparent is valid (the common case costs no wrapper),
+     * @return the request itself when its traceparent is valid (passed on as it is, no wrapper),
      *     else the request with a new one
      */
     private static HttpServletRequest traceContext(HttpServletRequest request) {
