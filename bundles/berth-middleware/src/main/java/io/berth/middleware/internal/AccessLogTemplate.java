@@ -262,6 +262,8 @@ final class AccessLogTemplate {
         fields.put("wire_status_int", number(entry -> entry.wireStatus));
         // Swift's swift.access_logging['user_id']: who tempauth let the request through as.
         fields.put("access_user_id", text(request -> accessUserId(request)));
+        // W3C Trace Context: the trace a load balancer or caller started, to follow a request into this log.
+        fields.put("trace_id", text(request -> traceId(request)));
         return fields;
     }
 
@@ -292,6 +294,19 @@ final class AccessLogTemplate {
     private static String accessUserId(HttpServletRequest request) {
         Object user = request.getAttribute(ACCESS_USER_ATTRIBUTE);
         return user instanceof String ? (String) user : null;
+    }
+
+    /**
+     * The trace id of the traceparent catch_errors settled (the caller's, or the one it made), else,
+     * without catch_errors, of the request's own traceparent when it is valid.
+     */
+    private static String traceId(HttpServletRequest request) {
+        Object settled = request.getAttribute(CatchErrorsFilter.TRACEPARENT_ATTRIBUTE);
+        if (settled instanceof String && TraceParents.isValid((String) settled)) {
+            return TraceParents.traceId((String) settled);
+        }
+        String header = request.getHeader(TraceContextRequest.TRACEPARENT);
+        return TraceParents.isValid(header) ? TraceParents.traceId(header) : null;
     }
 
     /**

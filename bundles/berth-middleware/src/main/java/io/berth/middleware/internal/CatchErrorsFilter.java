@@ -3,6 +3,7 @@ package io.berth.middleware.internal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -28,12 +29,26 @@ import io.berth.api.Berth;
  * logged at INFO as {@code 499}, one line without a stack trace, at most
  * {@value LogBudget#LINES} a minute (then one line says how many were left out; proxy_logging's
  * access log has every one), and nothing is written to its closed connection.
+ *
+ * <p>It also settles the request's W3C {@code traceparent}, as it makes the transaction id: a valid
+ * one is passed on unchanged (Berth creates no spans, so it forwards the caller's parent id); an
+ * absent or invalid one (or more than one) is replaced by a new trace, which the stages after it
+ * and the app see as the request's {@code traceparent} header (and no {@code tracestate}). The
+ * value in force is also the request attribute {@value #TRACEPARENT_ATTRIBUTE}, and its trace id
+ * the access log's {@code {trace_id}}. Responses carry no {@code traceparent}: Trace Context level
+ * 1 defines it for requests only.
  */
 public final class CatchErrorsFilter implements Filter {
 
     static final int MAX_SUFFIX_LENGTH = 64;
 
     static final String ERROR_BODY = "An error occurred";
+
+    /**
+     * Request attribute holding the request's {@code traceparent} as the stages after this one and
+     * the app see it (a {@link String}): the caller's when valid, else a new one.
+     */
+    static final String TRACEPARENT_ATTRIBUTE = "io.berth.traceparent";
 
     private static final byte[] ERROR_BYTES = ERROR_BODY.getBytes(StandardCharsets.UTF_8);
 
@@ -82,9 +97,10 @@ public final class CatchErrorsFilter implements Filter {
                 System.currentTimeMillis() / 1000);
         request.setAttribute(Berth.TRANS_ID_ATTRIBUTE, transId);
         setTransIdHeaders(response, transId);
+        HttpServletRequest passedOn = traceContext(request);
 
         try {
-            chain.doFilter(request, response);
+            chain.doFilter(passedOn, response);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
             if (ClientGone.causedBy(e)) {
                 // Nobody is left to read a 500, and a client hanging up is no error of ours: one
@@ -144,6 +160,28 @@ public final class CatchErrorsFilter implements Filter {
         public synchronized Throwable fillInStackTrace() {
             return this;
         }
+    }
+
+    /**
+     * @return the request itself when its traceparent is valid (passed on as it is, no wrapper),
+     *     else the request with a new one
+     */
+    private static HttpServletRequest traceContext(HttpServletRequest request) {
+        String traceparent = request.getHeader(TraceContextRequest.TRACEPARENT);
+        if (TraceParents.isValid(traceparent) && single(request)) {
+            request.setAttribute(TRACEPARENT_ATTRIBUTE, traceparent);
+            return request;
+        }
+        String fresh = TraceParents.next();
+        request.setAttribute(TRACEPARENT_ATTRIBUTE, fresh);
+        return new TraceContextRequest(request, fresh);
+    }
+
+    /** Two traceparent fields name two parents: which one is the caller is unknown, so neither is. */
+    private static boolean single(HttpServletRequest request) {
+        Enumeration<String> values = request.getHeaders(TraceContextRequest.TRACEPARENT);
+        values.nextElement();
+        return !values.hasMoreElements();
     }
 
     private static void setTransIdHeaders(HttpServletResponse response, String transId) {

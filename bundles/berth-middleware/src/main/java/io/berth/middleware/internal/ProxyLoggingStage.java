@@ -52,7 +52,7 @@ public final class ProxyLoggingStage implements StageFactory {
                         + "transaction_id, headers, request_time (seconds, 4 decimals), source, log_info "
                         + "(always '-': Swift's marks of subrequests, kept for Swift's log parsers), "
                         + "start_time, domain, pid, wire_status_int, access_user_id (account:user of "
-                        + "tempauth's token, or the user a token request named). start_time and end_time are epoch "
+                        + "tempauth's token, or the user a token request named), trace_id (of the W3C traceparent). start_time and end_time are epoch "
                         + "seconds with 9 decimals, or {end_time.FORMAT} with FORMAT one of datetime, "
                         + "iso8601, asctime, s, ms, us, ns or a strftime letter. {{ and }} are literal "
                         + "braces. The default is Swift's.")

@@ -19,6 +19,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -124,10 +125,19 @@ final class RequestLimitsFilter implements Filter {
         return request.getHeader("Transfer-Encoding") != null || !request.getProtocol().startsWith("HTTP/1.");
     }
 
+    /**
+     * Counts the fields the client sent: those of the container's request, not of a stage's wrapper
+     * (catch_errors adds a traceparent when the client sent none, which is not the client's field).
+     */
     private static boolean moreHeadersThan(HttpServletRequest request, int max) {
+        ServletRequest sent = request;
+        while (sent instanceof ServletRequestWrapper) {
+            sent = ((ServletRequestWrapper) sent).getRequest();
+        }
+        HttpServletRequest asSent = sent instanceof HttpServletRequest ? (HttpServletRequest) sent : request;
         int count = 0;
-        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements();) {
-            for (Enumeration<String> values = request.getHeaders(names.nextElement()); values.hasMoreElements();) {
+        for (Enumeration<String> names = asSent.getHeaderNames(); names.hasMoreElements();) {
+            for (Enumeration<String> values = asSent.getHeaders(names.nextElement()); values.hasMoreElements();) {
                 values.nextElement();
                 if (++count > max) {
                     return true;

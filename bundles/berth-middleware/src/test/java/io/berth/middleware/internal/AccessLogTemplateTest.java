@@ -241,6 +241,21 @@ class AccessLogTemplateTest {
     }
 
     @Test
+    void traceIdIsCatchErrorsTraceparentsElseAValidHeadersElseNone() {
+        assertThat(line("{trace_id}", PLAIN, ended(200))).isEqualTo("-");
+
+        header("traceparent", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01");
+        assertThat(line("{trace_id}", PLAIN, ended(200))).as("uppercase: invalid").isEqualTo("-");
+
+        headers.clear();
+        header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(line("{trace_id}", PLAIN, ended(200))).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+
+        attributes.put(CatchErrorsFilter.TRACEPARENT_ATTRIBUTE, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
+        assertThat(line("{trace_id}", PLAIN, ended(200))).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    }
+
+    @Test
     void tempauthKeysAreNeverShownNotEvenInPart() {
         header("X-Auth-User", "test:tester");
         header("X-Auth-Key", "testing");
@@ -284,7 +299,7 @@ class AccessLogTemplateTest {
                 .hasMessage("log_msg_template: unknown field {foo}; known: client_ip, remote_addr, end_time, "
                         + "method, path, protocol, status_int, referer, user_agent, auth_token, bytes_recvd, "
                         + "bytes_sent, client_etag, transaction_id, headers, request_time, source, log_info, "
-                        + "start_time, domain, pid, wire_status_int, access_user_id");
+                        + "start_time, domain, pid, wire_status_int, access_user_id, trace_id");
         assertThatThrownBy(() -> AccessLogTemplate.parse("{policy_index}", PLAIN))
                 .hasMessageStartingWith("log_msg_template: unknown field {policy_index}; known: client_ip, ");
         assertThatThrownBy(() -> AccessLogTemplate.parse("{}", PLAIN))

@@ -1,0 +1,58 @@
+package io.berth.middleware.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+/**
+ * A request whose {@code traceparent} header {@code catch_errors} replaced (a new trace): the
+ * stages after it and the app see the new value, and no {@code tracestate}, which belonged to the
+ * trace that was not continued (W3C Trace Context: a vendor that restarts a trace starts with an
+ * empty tracestate, and must not parse one after an invalid traceparent).
+ */
+final class TraceContextRequest extends HttpServletRequestWrapper {
+
+    static final String TRACEPARENT = "traceparent";
+    static final String TRACESTATE = "tracestate";
+
+    private final String traceparent;
+
+    TraceContextRequest(HttpServletRequest request, String traceparent) {
+        super(request);
+        this.traceparent = traceparent;
+    }
+
+    @Override
+    public String getHeader(String name) {
+        if (TRACEPARENT.equalsIgnoreCase(name)) {
+            return traceparent;
+        }
+        return TRACESTATE.equalsIgnoreCase(name) ? null : super.getHeader(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+        if (TRACEPARENT.equalsIgnoreCase(name)) {
+            return Collections.enumeration(List.of(traceparent));
+        }
+        return TRACESTATE.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaderNames() {
+        List<String> names = new ArrayList<>();
+        Enumeration<String> original = super.getHeaderNames();
+        while (original != null && original.hasMoreElements()) {
+            String name = original.nextElement();
+            if (!TRACEPARENT.equalsIgnoreCase(name) && !TRACESTATE.equalsIgnoreCase(name)) {
+                names.add(name);
+            }
+        }
+        names.add(TRACEPARENT);
+        return Collections.enumeration(names);
+    }
+}
