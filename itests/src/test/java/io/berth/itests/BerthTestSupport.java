@@ -87,6 +87,7 @@ public abstract class BerthTestSupport {
         // Felix's own connector (127.0.0.1, port 0 in the distribution) on a port the tests know,
         // so that they can check nothing of Berth's is served through it.
         String felixPort = freePort();
+        String adminPort = freePort();
         return new Option[] {
             karafDistributionConfiguration()
                     .frameworkUrl(new File(System.getProperty("berth.assembly")).toURI().toString())
@@ -98,6 +99,8 @@ public abstract class BerthTestSupport {
             logLevel(LogLevel.INFO),
             // Free ports, so a Berth already running on this machine does not collide with the test.
             editConfigurationFilePut("etc/berth.listener-main.cfg", "bind_port", httpPort),
+            editConfigurationFilePut("etc/berth.listener-admin.cfg", "bind_port", adminPort),
+            systemProperty("berth.test.admin.port").value(adminPort),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
@@ -123,6 +126,11 @@ public abstract class BerthTestSupport {
 
     protected static int mainPort() {
         return Integer.parseInt(System.getProperty("berth.test.http.port"));
+    }
+
+    /** The port of the loopback listener {@code admin} (9180 in the distribution). */
+    protected static int adminPort() {
+        return Integer.parseInt(System.getProperty("berth.test.admin.port"));
     }
 
     /** The port of Felix's own connector: not a Berth listener. */
