@@ -15,6 +15,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import io.berth.api.AccessLogs;
 import io.berth.api.AppFactory;
 import io.berth.api.Listener;
 import io.berth.api.Pipeline;
@@ -22,7 +23,7 @@ import io.berth.api.Stage;
 
 /**
  * The {@code metrics} app ({@code pipeline = healthcheck metrics} on the admin listener): a scrape
- * of Berth's listeners and pipelines and of the JVM, in Prometheus' text format. One registry of
+ * of Berth's listeners, pipelines, access logs and of the JVM, in Prometheus' text format. One registry of
  * this bundle's own (not the library's default registry, which any bundle could fill), with
  * collectors that read the services when scraped; the request path keeps its own counters.
  * Setting {@code path} (default {@code /metrics}) is where, under the pipeline's mount point,
@@ -44,12 +45,17 @@ public final class MetricsApp implements AppFactory {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<Pipeline> pipelines;
 
+    @Reference(service = AccessLogs.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<AccessLogs> accessLogs;
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormats formats = ExpositionFormats.init();
 
     public MetricsApp() {
         registry.register(new ListenerCollector(() -> listOrEmpty(listeners)));
         registry.register(new PipelineCollector(() -> listOrEmpty(pipelines)));
+        registry.register(new AccessLogCollector(() -> listOrEmpty(accessLogs)));
         JvmMetrics.builder().register(registry);
     }
 

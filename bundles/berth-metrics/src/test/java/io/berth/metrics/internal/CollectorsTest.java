@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import io.berth.api.AccessLogs;
 import io.berth.api.Listener;
 import io.berth.api.Pipeline;
 import io.berth.api.Pipeline.Latency;
@@ -23,11 +24,13 @@ class CollectorsTest {
 
     private final List<Listener> listeners = new ArrayList<>();
     private final List<Pipeline> pipelines = new ArrayList<>();
+    private final List<AccessLogs> accessLogs = new ArrayList<>();
 
     private String scrape(String accept) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new ListenerCollector(() -> List.copyOf(listeners)));
         registry.register(new PipelineCollector(() -> List.copyOf(pipelines)));
+        registry.register(new AccessLogCollector(() -> List.copyOf(accessLogs)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExpositionFormats.init().findWriter(accept).write(out, registry.scrape());
         return out.toString(StandardCharsets.UTF_8);
@@ -100,6 +103,20 @@ class CollectorsTest {
 
         assertThat(text.lines().filter(line -> line.startsWith("berth_pipeline_generation_swaps_total")))
                 .containsExactly("berth_pipeline_generation_swaps_total{pipeline=\"main\"} 1.0");
+    }
+
+    @Test
+    void accessLogFilesAreShownByPathWithWrittenDroppedLostAndTheQueue() throws IOException {
+        accessLogs.add(() -> List.of(new AccessLogs.File("/var/log/berth/access.log", 1000, 12, 3, 5, 65536)));
+
+        String text = scrape(null);
+
+        assertThat(text.lines()).contains(
+                "berth_access_log_lines_written_total{file=\"/var/log/berth/access.log\"} 1000.0",
+                "berth_access_log_lines_dropped_total{file=\"/var/log/berth/access.log\"} 12.0",
+                "berth_access_log_lines_lost_total{file=\"/var/log/berth/access.log\"} 3.0",
+                "berth_access_log_queue_lines{file=\"/var/log/berth/access.log\"} 5.0",
+                "berth_access_log_queue_capacity_lines{file=\"/var/log/berth/access.log\"} 65536.0");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.berth.middleware.internal;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.Filter;
@@ -11,6 +12,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import io.berth.api.AccessLogs;
 import io.berth.api.Stage;
 import io.berth.api.StageFactory;
 import io.berth.api.StageSettings;
@@ -24,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * Each file is written by one thread of this component's, whichever pipelines write it; they stop
  * when the last filter writing their file is destroyed, or when this component is deactivated.
  */
-@Component(service = StageFactory.class)
+@Component(service = {StageFactory.class, AccessLogs.class})
 @Stage("proxy_logging")
-public final class ProxyLoggingStage implements StageFactory {
+public final class ProxyLoggingStage implements StageFactory, AccessLogs {
 
     static final String FILE = "file";
     static final String LOGGER = "logger";
@@ -152,6 +154,12 @@ public final class ProxyLoggingStage implements StageFactory {
             throw new IllegalArgumentException("access_log_file: '" + setting + "' is not a path: " + e.getReason(), e);
         }
         return file.toAbsolutePath().normalize();
+    }
+
+    /** The files written now and their counts, for metrics (read at scrape time). */
+    @Override
+    public List<AccessLogs.File> files() {
+        return files.status();
     }
 
     /** Every access log file is written to its end (a bounded wait) and closed. */
