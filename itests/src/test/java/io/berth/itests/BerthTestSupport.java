@@ -112,8 +112,7 @@ public abstract class BerthTestSupport {
             // Berth's boot features as one stage: Pax Exam appends its own features after it, so its
             // probe is installed only once Berth's deployment is over. A probe installed while the
             // features service refreshes bundles may be refused by the resolver.
-            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot",
-                    "(" + assemblyBootFeatures() + ")"),
+            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot", assemblyBootFeatures()),
             systemProperty("berth.test.http.port").value(httpPort),
             editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.osgi.service.http.port", felixPort),
             systemProperty("berth.test.felix.port").value(felixPort),
@@ -348,6 +347,15 @@ public abstract class BerthTestSupport {
                 Paths.get(System.getProperty("berth.assembly.dir"), "etc", "org.apache.karaf.features.cfg"))) {
             features.load(in);
         }
-        return features.getProperty("featuresBoot").trim();
+        // The assembly may start with stages of its own (Karaf installs wrap first, for the wrap:
+        // URLs of berth-metrics): they stay, and the rest becomes one stage.
+        String boot = features.getProperty("featuresBoot").trim();
+        StringBuilder stages = new StringBuilder();
+        while (boot.startsWith("(")) {
+            int end = boot.indexOf(')');
+            stages.append(boot, 0, end + 1).append(", ");
+            boot = boot.substring(end + 1).replaceFirst("^\\s*,\\s*", "");
+        }
+        return stages + "(" + boot + ")";
     }
 }

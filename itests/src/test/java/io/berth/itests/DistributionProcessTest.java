@@ -326,6 +326,16 @@ public class DistributionProcessTest {
         assertEquals("promtool check metrics on a scrape after load", "", checked[1]);
     }
 
+    @Test
+    public void bg_theShippedAlertingRulesPassPromtool() throws Exception {
+        Process promtool = new ProcessBuilder("promtool", "check", "rules", home.resolve("etc/prometheus/berth-alerts.yml").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("promtool finishes", promtool.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(out, 0, promtool.exitValue());
+        assertTrue(out, out.contains("SUCCESS: 3 rules found"));
+    }
+
     /** Runs {@code promtool check metrics} on a scrape: its findings and, unless 0, its exit status. */
     private static String promtool(String scrape) throws Exception {
         Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
@@ -345,6 +355,9 @@ public class DistributionProcessTest {
                 "global:",
                 "  scrape_interval: 1s",
                 "  scrape_timeout: 1s",
+                "  evaluation_interval: 1s",
+                // The rules the distribution ships, as the README tells operators to load them.
+                "rule_files: ['" + home.resolve("etc/prometheus/berth-alerts.yml") + "']",
                 "scrape_configs:",
                 "  - job_name: berth",
                 "    metrics_path: /admin/metrics",
@@ -377,6 +390,20 @@ public class DistributionProcessTest {
                                 && Double.parseDouble(matcher.group(1)) > 0;
                     });
             assertTrue(last[0], last[0].contains("\"instance\":\"127.0.0.1:" + adminPort + "\""));
+
+            // The shipped alerting rules load and evaluate without error against Berth's series.
+            URI rules = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/rules");
+            Awaitility.await("Prometheus evaluated the shipped rules").atMost(PROMETHEUS_PATIENCE_MS, TimeUnit.MILLISECONDS)
+                    .pollInterval(250, TimeUnit.MILLISECONDS).until(() -> {
+                        last[0] = http.send(HttpRequest.newBuilder(rules).timeout(Duration.ofSeconds(5)).build(),
+                                HttpResponse.BodyHandlers.ofString()).body();
+                        return Pattern.compile("\"health\":\"ok\"").matcher(last[0]).results().count() == 3;
+                    });
+            for (String alert : List.of("BerthPipelineNotLive", "BerthPipelineErrorRatio", "BerthAccessLogLinesNotWritten")) {
+                assertTrue(alert + " in " + last[0], last[0].contains("\"name\":\"" + alert + "\""));
+            }
+            assertFalse("no rule is firing or pending on a healthy Berth: " + last[0], last[0].contains("\"state\":\"firing\"")
+                    || last[0].contains("\"state\":\"pending\""));
         } finally {
             // By its PID, as it was started: nothing else named prometheus is touched.
             new ProcessBuilder("kill", "-TERM", Long.toString(prometheus.pid())).start().waitFor();
