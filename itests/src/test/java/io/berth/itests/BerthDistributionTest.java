@@ -71,6 +71,32 @@ public class BerthDistributionTest extends BerthTestSupport {
     }
 
     @Test
+    public void theLoopbackAdminListenerServesMetricsAndAHealthcheckAndNothingElse() throws Exception {
+        String admin = "127.0.0.1:" + adminPort();
+        awaitStatus("/hello", 200);
+        HttpResponse<String> metrics = awaitStatus(admin, "/admin/metrics", 200);
+
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse(""),
+                metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        String body = metrics.body();
+        // The request to /hello above, as the main pipeline counted it, and the listeners by name.
+        assertTrue(body, body.matches("(?s).*\nberth_pipeline_requests_total\\{method=\"GET\",pipeline=\"main\","
+                + "status_class=\"2xx\"} [1-9][0-9]*\\.0\n.*"));
+        assertTrue(body, body.contains("berth_pipeline_state{pipeline=\"main\",state=\"LIVE\"} 1.0\n"));
+        assertTrue(body, body.contains("berth_listener_state{listener=\"admin\",state=\"SERVING\"} 1.0\n"));
+        assertTrue(body, body.contains("berth_listener_state{listener=\"main\",state=\"SERVING\"} 1.0\n"));
+        assertTrue(body, body.contains("\njvm_memory_used_bytes{area=\"heap\"} "));
+        assertEquals("OK", awaitStatus(admin, "/admin/healthcheck", 200).body());
+
+        // The app is not on the admin listener, and the metrics are not on the public one.
+        assertEquals(404, get(java.net.URI.create("http://" + admin + "/hello")).statusCode());
+        assertEquals(404, get(java.net.URI.create("http://127.0.0.1:" + mainPort() + "/admin/metrics")).statusCode());
+        Listener adminListener = context.getService(context.getServiceReferences(Listener.class,
+                "(berth.listener.name=admin)").iterator().next());
+        assertEquals("http://127.0.0.1:" + adminPort() + "/", adminListener.url());
+    }
+
+    @Test
     public void healthcheckAnswersWithoutTheApp() throws Exception {
         HttpResponse<String> response = awaitStatus("/healthcheck", 200);
 

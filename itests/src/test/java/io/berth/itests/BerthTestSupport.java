@@ -87,6 +87,7 @@ public abstract class BerthTestSupport {
         // Felix's own connector (127.0.0.1, port 0 in the distribution) on a port the tests know,
         // so that they can check nothing of Berth's is served through it.
         String felixPort = freePort();
+        String adminPort = freePort();
         return new Option[] {
             karafDistributionConfiguration()
                     .frameworkUrl(new File(System.getProperty("berth.assembly")).toURI().toString())
@@ -98,6 +99,8 @@ public abstract class BerthTestSupport {
             logLevel(LogLevel.INFO),
             // Free ports, so a Berth already running on this machine does not collide with the test.
             editConfigurationFilePut("etc/berth.listener-main.cfg", "bind_port", httpPort),
+            editConfigurationFilePut("etc/berth.listener-admin.cfg", "bind_port", adminPort),
+            systemProperty("berth.test.admin.port").value(adminPort),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
@@ -109,8 +112,7 @@ public abstract class BerthTestSupport {
             // Berth's boot features as one stage: Pax Exam appends its own features after it, so its
             // probe is installed only once Berth's deployment is over. A probe installed while the
             // features service refreshes bundles may be refused by the resolver.
-            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot",
-                    "(" + assemblyBootFeatures() + ")"),
+            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBoot", assemblyBootFeatures()),
             systemProperty("berth.test.http.port").value(httpPort),
             editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.osgi.service.http.port", felixPort),
             systemProperty("berth.test.felix.port").value(felixPort),
@@ -123,6 +125,11 @@ public abstract class BerthTestSupport {
 
     protected static int mainPort() {
         return Integer.parseInt(System.getProperty("berth.test.http.port"));
+    }
+
+    /** The port of the loopback listener {@code admin} (9180 in the distribution). */
+    protected static int adminPort() {
+        return Integer.parseInt(System.getProperty("berth.test.admin.port"));
     }
 
     /** The port of Felix's own connector: not a Berth listener. */
@@ -340,6 +347,15 @@ public abstract class BerthTestSupport {
                 Paths.get(System.getProperty("berth.assembly.dir"), "etc", "org.apache.karaf.features.cfg"))) {
             features.load(in);
         }
-        return features.getProperty("featuresBoot").trim();
+        // The assembly may start with stages of its own (Karaf installs wrap first, for the wrap:
+        // URLs of berth-metrics): they stay, and the rest becomes one stage.
+        String boot = features.getProperty("featuresBoot").trim();
+        StringBuilder stages = new StringBuilder();
+        while (boot.startsWith("(")) {
+            int end = boot.indexOf(')');
+            stages.append(boot, 0, end + 1).append(", ");
+            boot = boot.substring(end + 1).replaceFirst("^\\s*,\\s*", "");
+        }
+        return stages + "(" + boot + ")";
     }
 }

@@ -11,6 +11,12 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -85,6 +92,7 @@ public class DistributionProcessTest {
     /** Whether etc/berth-client.key and etc/host.key existed when the first 200 came. */
     private static List<Boolean> keysAtFirst200;
     private static int httpPort;
+    private static int adminPort;
     private static int sshPort;
     private static int rmiRegistryPort;
     private static int rmiServerPort;
@@ -106,6 +114,8 @@ public class DistributionProcessTest {
         rmiRegistryPort = freePort();
         rmiServerPort = freePort();
         replace("etc/berth.listener-main.cfg", "bind_port = 8080", "bind_port = " + httpPort);
+        adminPort = freePort();
+        replace("etc/berth.listener-admin.cfg", "bind_port = 9180", "bind_port = " + adminPort);
         replace("etc/org.apache.karaf.shell.cfg", "sshPort = 8101", "sshPort = " + sshPort);
         replace("etc/org.apache.karaf.management.cfg", "rmiRegistryPort = 1099", "rmiRegistryPort = " + rmiRegistryPort);
         replace("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + rmiServerPort);
@@ -172,9 +182,10 @@ public class DistributionProcessTest {
     }
 
     @Test
-    public void a_sshAndJmxListenOnLoopbackOnlyAndHttpOnEveryIpv4Interface() throws Exception {
+    public void a_sshJmxAndTheAdminListenerListenOnLoopbackOnlyAndHttpOnEveryIpv4Interface() throws Exception {
         await("SSH listens", () -> !listening(sshPort).isEmpty());
-        for (int port : new int[] {sshPort, rmiRegistryPort, rmiServerPort}) {
+        await("the admin listener listens", () -> !listening(adminPort).isEmpty());
+        for (int port : new int[] {sshPort, rmiRegistryPort, rmiServerPort, adminPort}) {
             List<String> addresses = listening(port);
             assertFalse("port " + port + " listens", addresses.isEmpty());
             for (String address : addresses) {
@@ -224,7 +235,7 @@ public class DistributionProcessTest {
         String tables = client("berth:listeners\nberth:pipelines\nberth:stages hello");
         assertTrue(tables, tables.matches("(?s)Name +\\| Address .*\nmain +\\| 0\\.0\\.0\\.0:" + httpPort
                 + " +\\| no +\\| SERVING +\\| .*"));
-        assertTrue(tables, tables.matches("(?s).*\nmain +\\| / +\\| all +\\| catch_errors gatekeeper healthcheck "
+        assertTrue(tables, tables.matches("(?s).*\nmain +\\| / +\\| main +\\| catch_errors gatekeeper healthcheck "
                 + "proxy_logging hello +\\| LIVE +\\| .*"));
         assertTrue(tables, tables.matches("(?s).*\nhello +\\| app +\\| io\\.berth\\.example\\.hello \\[\\d+\\]\n.*"));
 
@@ -237,7 +248,7 @@ public class DistributionProcessTest {
 
         // bin/client -b stops at a command that fails, with exit status 1
         String unknown = client("berth:drain mian");
-        assertTrue(unknown, unknown.contains("Error executing command: No listener named mian; listeners: main"));
+        assertTrue(unknown, unknown.contains("Error executing command: No listener named mian; listeners: admin, main"));
         assertEquals(unknown, 1, unknown.lines().filter(l -> !l.isBlank()).count());
         assertEquals(1, lastExit);
     }
@@ -247,9 +258,9 @@ public class DistributionProcessTest {
         Path log = home.resolve("data/log/karaf.log");
         long offset = Files.size(log);
 
-        String uninstalled = client("feature:uninstall berth-example-hello berth-middleware berth");
+        String uninstalled = client("feature:uninstall berth-example-hello berth-metrics berth-middleware berth");
         await("the listener is gone (bin/client said: " + uninstalled.trim() + ")", () -> listening(httpPort).isEmpty());
-        String installed = client("feature:install berth berth-middleware berth-example-hello");
+        String installed = client("feature:install berth berth-middleware berth-metrics berth-example-hello");
         await("GET /hello answers 200 again (bin/client said: " + installed.trim() + ")",
                 () -> get("/hello").startsWith("HTTP/1.1 200"));
 
@@ -270,7 +281,9 @@ public class DistributionProcessTest {
             }
         }
         List<String> others = touched.stream().filter(name -> !name.startsWith("io.berth")
-                && !name.startsWith("org.apache.felix.http") && !name.startsWith("org.apache.commons.commons-")).toList();
+                && !name.startsWith("org.apache.felix.http") && !name.startsWith("org.apache.commons.commons-")
+                // berth-metrics' own: the Prometheus library
+                && !name.startsWith("io.prometheus.metrics-")).toList();
         assertEquals("bundles stopped or refreshed besides Berth's: " + touched, List.of(), others);
         assertTrue("the uninstall stopped Berth's bundles: " + touched, touched.contains("io.berth.socket"));
     }
@@ -292,6 +305,135 @@ public class DistributionProcessTest {
         assertEquals("bin/client: no password or key for alice and no terminal to ask for a password: pass -p PASSWORD "
                 + "or -k KEYFILE, or run bin/client in a terminal\n", noPassword);
         assertEquals(1, lastExit);
+    }
+
+    /** How long Prometheus has to come up, scrape Berth and answer: its first scrape is at most 1 s after start. */
+    private static final long PROMETHEUS_PATIENCE_MS = 60_000;
+
+    @Test
+    public void be_promtoolFindsNothingWrongInAScrapeOfABusyBerth() throws Exception {
+        // Busy: four clients on the main listener (answers 200 and 404) while the admin listener is scraped.
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(CompletableFuture.runAsync(() -> {
+                for (int n = 0; n < 100; n++) {
+                    get(n % 10 == 0 ? "/healthcheck" : "/hello");
+                }
+            }));
+        }
+        String during = admin("/admin/metrics");
+        CompletableFuture.allOf(clients.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
+        String scrape = admin("/admin/metrics");
+        Files.writeString(home.resolveSibling("scrape.txt"), scrape);
+
+        assertTrue(during, during.startsWith("HTTP/1.1 200"));
+        assertTrue(scrape, scrape.startsWith("HTTP/1.1 200"));
+        String body = scrape.substring(scrape.indexOf("\r\n\r\n") + 4);
+        assertTrue(body, Pattern.compile("(?m)^berth_pipeline_requests_total\\{method=\"GET\",pipeline=\"main\","
+                + "status_class=\"2xx\"} [1-9][0-9]{2,}\\.0$").matcher(body).find());
+        String[] checked = {promtool(during.substring(during.indexOf("\r\n\r\n") + 4)), promtool(body)};
+        assertEquals("promtool check metrics on a scrape during load", "", checked[0]);
+        assertEquals("promtool check metrics on a scrape after load", "", checked[1]);
+    }
+
+    @Test
+    public void bg_theShippedAlertingRulesPassPromtool() throws Exception {
+        Process promtool = new ProcessBuilder("promtool", "check", "rules", home.resolve("etc/prometheus/berth-alerts.yml").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("promtool finishes", promtool.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(out, 0, promtool.exitValue());
+        assertTrue(out, out.contains("SUCCESS: 3 rules found"));
+    }
+
+    /** Runs {@code promtool check metrics} on a scrape: its findings and, unless 0, its exit status. */
+    private static String promtool(String scrape) throws Exception {
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        promtool.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
+        promtool.getOutputStream().close();
+        String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("promtool finishes", promtool.waitFor(60, TimeUnit.SECONDS));
+        return promtool.exitValue() == 0 ? out : out + "(promtool exit " + promtool.exitValue() + ")";
+    }
+
+    @Test
+    public void bf_aPrometheusServerScrapesTheAdminListenerAndAnswersABerthSeries() throws Exception {
+        get("/hello");
+        int prometheusPort = freePort();
+        Path dir = Files.createDirectories(home.resolveSibling("prometheus"));
+        Path config = Files.writeString(dir.resolve("prometheus.yml"), String.join("\n",
+                "global:",
+                "  scrape_interval: 1s",
+                "  scrape_timeout: 1s",
+                "  evaluation_interval: 1s",
+                // The rules the distribution ships, as the README tells operators to load them.
+                "rule_files: ['" + home.resolve("etc/prometheus/berth-alerts.yml") + "']",
+                "scrape_configs:",
+                "  - job_name: berth",
+                "    metrics_path: /admin/metrics",
+                "    static_configs:",
+                "      - targets: ['127.0.0.1:" + adminPort + "']",
+                ""));
+        Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        try {
+            String query = "berth_pipeline_requests_total{job=\"berth\",pipeline=\"main\",method=\"GET\",status_class=\"2xx\"}";
+            URI uri = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/query?query="
+                    + URLEncoder.encode(query, StandardCharsets.UTF_8));
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            Pattern value = Pattern.compile("\"value\":\\[[0-9.]+,\"([0-9.]+)\"\\]");
+            String[] last = {"no answer"};
+            Awaitility.await("Prometheus answers " + query + " with a count > 0 (see " + dir.resolve("prometheus.log") + ")")
+                    .atMost(PROMETHEUS_PATIENCE_MS, TimeUnit.MILLISECONDS).pollInterval(250, TimeUnit.MILLISECONDS)
+                    .until(() -> {
+                        assertTrue("Prometheus is running (see " + dir.resolve("prometheus.log") + ")", prometheus.isAlive());
+                        try {
+                            last[0] = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                                    HttpResponse.BodyHandlers.ofString()).body();
+                        } catch (IOException e) {
+                            last[0] = e.toString();
+                            return false;
+                        }
+                        Matcher matcher = value.matcher(last[0]);
+                        return last[0].contains("\"status\":\"success\"") && matcher.find()
+                                && Double.parseDouble(matcher.group(1)) > 0;
+                    });
+            assertTrue(last[0], last[0].contains("\"instance\":\"127.0.0.1:" + adminPort + "\""));
+
+            // The shipped alerting rules load and evaluate without error against Berth's series.
+            URI rules = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/rules");
+            Awaitility.await("Prometheus evaluated the shipped rules").atMost(PROMETHEUS_PATIENCE_MS, TimeUnit.MILLISECONDS)
+                    .pollInterval(250, TimeUnit.MILLISECONDS).until(() -> {
+                        last[0] = http.send(HttpRequest.newBuilder(rules).timeout(Duration.ofSeconds(5)).build(),
+                                HttpResponse.BodyHandlers.ofString()).body();
+                        return Pattern.compile("\"health\":\"ok\"").matcher(last[0]).results().count() == 3;
+                    });
+            for (String alert : List.of("BerthPipelineNotLive", "BerthPipelineErrorRatio", "BerthAccessLogLinesNotWritten")) {
+                assertTrue(alert + " in " + last[0], last[0].contains("\"name\":\"" + alert + "\""));
+            }
+            assertFalse("no rule is firing or pending on a healthy Berth: " + last[0], last[0].contains("\"state\":\"firing\"")
+                    || last[0].contains("\"state\":\"pending\""));
+        } finally {
+            // By its PID, as it was started: nothing else named prometheus is touched.
+            new ProcessBuilder("kill", "-TERM", Long.toString(prometheus.pid())).start().waitFor();
+            if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
+                prometheus.destroyForcibly();
+                prometheus.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        assertFalse("Prometheus stopped", prometheus.isAlive());
+    }
+
+    private static String admin(String path) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), adminPort)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     @Test

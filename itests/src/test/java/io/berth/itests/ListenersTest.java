@@ -42,6 +42,19 @@ import io.berth.api.Listener;
 @ExamReactorStrategy(PerClass.class)
 public class ListenersTest extends BerthTestSupport {
 
+    /**
+     * These tests add listeners and ask the shipped app through them: here the pipeline main
+     * serves every listener (the distribution names {@code listeners = main}, so that the admin
+     * listener does not serve the app).
+     */
+    @Override
+    @org.ops4j.pax.exam.Configuration
+    public org.ops4j.pax.exam.Option[] config() throws IOException {
+        return org.ops4j.pax.exam.OptionUtils.combine(super.config(),
+                org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut(
+                        "etc/berth.pipeline-main.cfg", "listeners", ""));
+    }
+
     @Test
     public void theMainListenerLogsItsStartLine() throws Exception {
         awaitStatus("/hello", 200);

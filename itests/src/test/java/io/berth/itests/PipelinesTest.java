@@ -380,7 +380,7 @@ public class PipelinesTest extends BerthTestSupport {
 
     @Test
     public void felixsOwnConnectorReachesNoPipeline() throws Exception {
-        // The distribution's pipeline main names no listeners: every Berth listener serves it.
+        // The distribution's pipeline main is served by its listener main.
         assertEquals("Hello from Berth", awaitStatus("/hello", 200).body());
 
         HttpResponse<String> direct = get(URI.create("http://127.0.0.1:" + felixPort() + "/hello"));

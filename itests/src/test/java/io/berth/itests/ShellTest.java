@@ -181,7 +181,7 @@ public class ShellTest extends BerthTestSupport {
                     "WAITING (missing: shell-absent, shell-gone)", "0", "0", "-", "-"), stuck);
 
             List<String> shipped = row(execute("berth:pipelines"), "main");
-            assertEquals(List.of("main", "/", "all", "catch_errors gatekeeper healthcheck proxy_logging hello", "LIVE"),
+            assertEquals(List.of("main", "/", "main", "catch_errors gatekeeper healthcheck proxy_logging hello", "LIVE"),
                     shipped.subList(0, 5));
         } finally {
             waiting.delete();

@@ -81,4 +81,62 @@ public interface Listener {
 
     /** @return whether it was taken out of service by {@link #drain()} (or is stopping) */
     boolean outOfService();
+
+    /**
+     * @return connections open now on the current workers' connectors (the sum of
+     *     {@link Worker#connections()})
+     * @since 1.5
+     */
+    default long connectionsOpen() {
+        long open = 0;
+        for (Worker worker : workers()) {
+            open += worker.connections();
+        }
+        return open;
+    }
+
+    /**
+     * @return connections accepted since the listener started, across reloads and respawns;
+     *     0 where the implementation does not count them
+     * @since 1.5
+     */
+    default long connectionsAccepted() {
+        return 0;
+    }
+
+    /**
+     * @return requests answered 503 at once because {@code max_clients} places were taken, since the
+     *     listener started; 0 where the implementation does not count them
+     * @since 1.5
+     */
+    default long refusedAtMaxClients() {
+        return 0;
+    }
+
+    /**
+     * @return seamless reloads begun since the listener started (by {@link #reload()}, the
+     *     supervisor or a change of settings); 0 where the implementation does not count them
+     * @since 1.5
+     */
+    default long reloads() {
+        return 0;
+    }
+
+    /**
+     * @return times the listener was taken out of service by {@link #drain()} since it started;
+     *     0 where the implementation does not count them
+     * @since 1.5
+     */
+    default long drains() {
+        return 0;
+    }
+
+    /**
+     * @return workers whose socket died and that were started again, since the listener started;
+     *     0 where the implementation does not count them
+     * @since 1.5
+     */
+    default long workerRespawns() {
+        return 0;
+    }
 }

@@ -74,4 +74,73 @@ public interface Pipeline {
 
     /** @return per stage of the live arrangement, the time spent in it, in pipeline order */
     List<StageTime> stageTimes();
+
+    /**
+     * How many requests a pipeline answered with one method and one class of status.
+     *
+     * @param method {@code GET}, {@code HEAD}, {@code POST}, {@code PUT}, {@code DELETE},
+     *     {@code PATCH}, {@code OPTIONS}, or {@code OTHER} for any other method
+     * @param statusClass {@code 1xx} to {@code 5xx}
+     * @param count requests answered so, since the pipeline was configured
+     * @since 1.5
+     */
+    record RequestCount(String method, String statusClass, long count) {
+    }
+
+    /**
+     * A pipeline's latencies in fixed buckets, as a Prometheus classic histogram wants them.
+     *
+     * @param upperBoundsSeconds each bucket's upper bound (inclusive) in seconds, ascending; a last
+     *     bucket without bound (+Inf) follows
+     * @param counts requests per bucket, not cumulative: {@code upperBoundsSeconds.length + 1} of them
+     * @param sumSeconds the sum of every request's latency, in seconds
+     * @since 1.5
+     */
+    record Latency(double[] upperBoundsSeconds, long[] counts, double sumSeconds) {
+
+        /** @return every request counted, over all buckets */
+        public long count() {
+            long total = 0;
+            for (long each : counts) {
+                total += each;
+            }
+            return total;
+        }
+    }
+
+    /**
+     * @return the requests answered, per method and status class, those with a count only;
+     *     empty where the implementation does not count them
+     * @since 1.5
+     */
+    default List<RequestCount> requestCounts() {
+        return List.of();
+    }
+
+    /**
+     * @return the latencies of the requests answered since the pipeline was configured, or
+     *     {@code null} where the implementation does not keep them
+     * @since 1.5
+     */
+    default Latency latency() {
+        return null;
+    }
+
+    /**
+     * @return how many times a new arrangement (generation) took over serving the pipeline's path
+     *     since it was configured, the first included; 0 where not counted
+     * @since 1.5
+     */
+    default long generationSwaps() {
+        return 0;
+    }
+
+    /**
+     * @return requests that waited at the gate while a stage of the pipeline was updated
+     *     ({@code update_wait}), since it was configured; 0 where not counted
+     * @since 1.5
+     */
+    default long requestsWaitedForUpdate() {
+        return 0;
+    }
 }

@@ -406,7 +406,7 @@ public final class PipelineComponent {
         }
         holding = true;
         String stages = String.join(", ", missing);
-        registry.hold(name, stages, settings.updateWaitMillis, settings.updateWaitRequests);
+        registry.hold(name, stages, settings.updateWaitMillis, settings.updateWaitRequests, stats.waited);
         LOG.info("Berth pipeline {}: {} went away; its requests wait up to {} ms for it to come back (update_wait)",
                 name, stages, settings.updateWaitMillis);
         int hold = ++holds;
@@ -467,6 +467,7 @@ public final class PipelineComponent {
     private void switchTo(Generation next, Pipeline.State now, String why) {
         Generation old = current;
         current = next;
+        stats.swaps.incrementAndGet();
         pending = null;
         state = now;
         reason = why;
@@ -619,7 +620,7 @@ public final class PipelineComponent {
             Object started = request.getAttribute(STARTED);
             if (started instanceof Long && request.getAttribute(COUNTED) == null) {
                 request.setAttribute(COUNTED, Boolean.TRUE);
-                stats.answered((Long) started, ((HttpServletResponse) response).getStatus());
+                stats.answered((Long) started, ((HttpServletRequest) request).getMethod(), ((HttpServletResponse) response).getStatus());
             }
         }
 
@@ -697,6 +698,26 @@ public final class PipelineComponent {
         @Override
         public List<StageTime> stageTimes() {
             return stats.stageTimes(stages());
+        }
+
+        @Override
+        public List<RequestCount> requestCounts() {
+            return stats.requestCounts();
+        }
+
+        @Override
+        public Latency latency() {
+            return stats.latencyBuckets();
+        }
+
+        @Override
+        public long generationSwaps() {
+            return stats.swaps.get();
+        }
+
+        @Override
+        public long requestsWaitedForUpdate() {
+            return stats.waited.sum();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
@@ -175,8 +176,11 @@ public final class PipelineRegistry implements ConfigurationListener {
         private final CountDownLatch released = new CountDownLatch(1);
         private final AtomicInteger waiting = new AtomicInteger();
         private final AtomicInteger refused = new AtomicInteger();
+        /** The pipeline's count of requests that waited at the gate, across holds. */
+        private final LongAdder waited;
 
-        Hold(String pipeline, String stages, long deadlineNanos, int maxWaiting) {
+        Hold(String pipeline, String stages, long deadlineNanos, int maxWaiting, LongAdder waited) {
+            this.waited = waited;
             this.pipeline = pipeline;
             this.stages = stages;
             this.deadlineNanos = deadlineNanos;
@@ -190,6 +194,7 @@ public final class PipelineRegistry implements ConfigurationListener {
          */
         boolean enter() {
             if (waiting.incrementAndGet() <= maxWaiting) {
+                waited.increment();
                 return true;
             }
             waiting.decrementAndGet();
@@ -230,9 +235,14 @@ public final class PipelineRegistry implements ConfigurationListener {
 
     /** From now until {@link #release} or the deadline, requests for the pipeline's path wait at the gate. */
     synchronized void hold(String pipeline, String stages, long waitMillis, int maxWaiting) {
+        hold(pipeline, stages, waitMillis, maxWaiting, new LongAdder());
+    }
+
+    /** As {@link #hold(String, String, long, int)}, counting each request let in to wait in {@code waited}. */
+    synchronized void hold(String pipeline, String stages, long waitMillis, int maxWaiting, LongAdder waited) {
         Map<String, Hold> next = new HashMap<>(holds);
         next.put(pipeline, new Hold(pipeline, stages, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis),
-                maxWaiting));
+                maxWaiting, waited));
         holds = Map.copyOf(next);
     }
 

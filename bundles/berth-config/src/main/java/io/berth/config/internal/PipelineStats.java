@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.servlet.Filter;
@@ -16,6 +18,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 
+import io.berth.api.Pipeline;
 import io.berth.api.Pipeline.StageTime;
 
 /**
@@ -28,15 +31,88 @@ final class PipelineStats {
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LatencyHistogram latency = new LatencyHistogram();
+    /** Generations that took over serving: written by the pipeline's component only. */
+    final AtomicLong swaps = new AtomicLong();
+    /** Requests that waited at the stage gate during an update: handed to each hold. */
+    final LongAdder waited = new LongAdder();
     private final Map<String, Clock> clocks = new ConcurrentHashMap<>();
 
-    /** One answered request. */
-    void answered(long startNanos, int status) {
+    /** The methods counted by name; any other is {@code OTHER}. */
+    static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER");
+    /**
+     * The classic histogram's upper bounds, Prometheus' default buckets: in nanoseconds to record,
+     * in seconds to show.
+     */
+    static final double[] BOUNDS_SECONDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    private static final long[] BOUNDS_NANOS = new long[BOUNDS_SECONDS.length];
+    static {
+        for (int i = 0; i < BOUNDS_SECONDS.length; i++) {
+            BOUNDS_NANOS[i] = Math.round(BOUNDS_SECONDS[i] * 1e9);
+        }
+    }
+    /** Per method (METHODS' order) and status class (1xx..5xx, and 0 for anything else): 8 × 6 adders. */
+    private final LongAdder[] byMethodAndClass = new LongAdder[METHODS.size() * 6];
+    private final AtomicLongArray buckets = new AtomicLongArray(BOUNDS_SECONDS.length + 1);
+    private final LongAdder sumNanos = new LongAdder();
+
+    PipelineStats() {
+        for (int i = 0; i < byMethodAndClass.length; i++) {
+            byMethodAndClass[i] = new LongAdder();
+        }
+    }
+
+    /** One answered request: lock-free, no allocation (adders and an atomic array). */
+    void answered(long startNanos, String method, int status) {
+        long nanos = Math.max(0, System.nanoTime() - startNanos);
         requests.increment();
         if (status >= 500) {
             errors.increment();
         }
-        latency.record((System.nanoTime() - startNanos) / 1000);
+        latency.record(nanos / 1000);
+        int statusClass = status >= 100 && status < 600 ? status / 100 : 0;
+        byMethodAndClass[methodIndex(method) * 6 + statusClass].increment();
+        int bucket = 0;
+        while (bucket < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[bucket]) {
+            bucket++;
+        }
+        buckets.incrementAndGet(bucket);
+        sumNanos.add(nanos);
+    }
+
+    private static int methodIndex(String method) {
+        switch (method == null ? "" : method) {
+            case "GET": return 0;
+            case "HEAD": return 1;
+            case "POST": return 2;
+            case "PUT": return 3;
+            case "DELETE": return 4;
+            case "PATCH": return 5;
+            case "OPTIONS": return 6;
+            default: return 7;
+        }
+    }
+
+    /** The counts by method and status class that are not zero, read at the time of the call. */
+    List<Pipeline.RequestCount> requestCounts() {
+        List<Pipeline.RequestCount> counts = new ArrayList<>();
+        for (int m = 0; m < METHODS.size(); m++) {
+            for (int c = 1; c < 6; c++) {
+                long count = byMethodAndClass[m * 6 + c].sum();
+                if (count > 0) {
+                    counts.add(new Pipeline.RequestCount(METHODS.get(m), c + "xx", count));
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** The classic histogram, read bucket by bucket (a scrape may see a request in count and not yet in sum). */
+    Pipeline.Latency latencyBuckets() {
+        long[] counts = new long[buckets.length()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = buckets.get(i);
+        }
+        return new Pipeline.Latency(BOUNDS_SECONDS.clone(), counts, sumNanos.sum() / 1e9);
     }
 
     List<StageTime> stageTimes(List<String> stages) {

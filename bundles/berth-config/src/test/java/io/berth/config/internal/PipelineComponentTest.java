@@ -76,11 +76,16 @@ class PipelineComponentTest {
         assertThat(whiteboard.contextsRegistered()).as("servlet contexts registered").isEqualTo(1);
         assertThat(built.get("tag-a")).as("tag-a filters built").hasValue(1);
         assertThat(whiteboard.get("/v1/x", "main").status()).isEqualTo(200);
+        assertThat(status("main").generationSwaps()).as("generation swaps").isEqualTo(1);
+        assertThat(status("main").requestCounts()).as("requests by method and status class")
+                .containsExactly(new Pipeline.RequestCount("GET", "2xx", 1));
+        assertThat(status("main").latency().count()).as("requests in the latency histogram").isEqualTo(1);
 
         pipeline.modified(configurationAdmin.store("main", with(settings, "tag-a.limit", "11")));
 
         assertThat(whiteboard.contextsRegistered()).as("servlet contexts registered after a real change").isEqualTo(2);
         assertThat(built.get("tag-a")).hasValue(2);
+        assertThat(status("main").generationSwaps()).as("generation swaps after a real change").isEqualTo(2);
     }
 
     @Test

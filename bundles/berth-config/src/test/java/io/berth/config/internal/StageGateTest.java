@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.servlet.FilterChain;
 
@@ -24,6 +25,8 @@ class StageGateTest {
     private final PipelineRegistry registry = new PipelineRegistry(new FakeConfigurationAdmin().service, new ManualScheduler());
     private final StageGate gate = new StageGate(registry);
     private final ExecutorService clients = Executors.newCachedThreadPool();
+    /** The pipeline's count of requests that waited, as its component hands it to the hold. */
+    private final LongAdder waited = new LongAdder();
 
     @AfterEach
     void stop() {
@@ -56,6 +59,8 @@ class StageGateTest {
             assertThat(each.get(5, TimeUnit.SECONDS).attributes).containsEntry(PASSED, true);
         }
         assertThat(hold.waiting()).isZero();
+        // The two that waited count for metrics; the one refused at once did not wait.
+        assertThat(waited.sum()).as("requests that waited").isEqualTo(2);
     }
 
     @Test
@@ -74,7 +79,7 @@ class StageGateTest {
     private void hold(String name, Map<String, Object> properties) throws InvalidSettingException {
         PipelineSettings settings = PipelineSettings.parse(name, properties);
         assertThat(registry.claim(settings, () -> { })).isNull();
-        registry.hold(name, "ratelimit", settings.updateWaitMillis, settings.updateWaitRequests);
+        registry.hold(name, "ratelimit", settings.updateWaitMillis, settings.updateWaitRequests, waited);
     }
 
     private Future<Exchange> send(String path, String listener) {

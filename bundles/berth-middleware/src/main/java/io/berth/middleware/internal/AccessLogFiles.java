@@ -82,6 +82,20 @@ final class AccessLogFiles {
         return writers.size();
     }
 
+    /** @return each file written now, with its writer's counts */
+    List<io.berth.api.AccessLogs.File> status() {
+        List<AccessLogWriter> all = new ArrayList<>();
+        synchronized (this) {
+            writers.values().forEach(shared -> all.add(shared.writer));
+        }
+        List<io.berth.api.AccessLogs.File> files = new ArrayList<>();
+        for (AccessLogWriter writer : all) {
+            files.add(new io.berth.api.AccessLogs.File(writer.file().toString(), writer.written(), writer.dropped(),
+                    writer.lost(), writer.queued(), writer.capacity()));
+        }
+        return files;
+    }
+
     /**
      * @param file an absolute, normalised path
      * @param capacity the queue's size, when the file is not written yet

@@ -73,7 +73,9 @@ final class AccessLogWriter implements Runnable {
     private boolean failing;
     private long retryAt;
     private long nextCheck;
-    private long lost;
+    /** Written by the writer's thread only; volatile so that a scrape reads them. */
+    private volatile long lost;
+    private volatile long written;
     private long reportedDropped;
     private long reportedLost;
     /** When the last report was written (or the writer was made, minus {@link #REPORT_EVERY}). */
@@ -143,6 +145,16 @@ final class AccessLogWriter implements Runnable {
     /** @return the writer's thread, for measurements */
     Thread thread() {
         return thread;
+    }
+
+    /** @return lines written to the file so far */
+    long written() {
+        return written;
+    }
+
+    /** @return lines taken from the queue but not written (the file could not be opened or written) */
+    long lost() {
+        return lost;
     }
 
     /** Entries dropped so far because the queue was full. */
@@ -289,6 +301,7 @@ final class AccessLogWriter implements Runnable {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
+            written += lines;
         } catch (IOException e) {
             lost += lines;
             fail("cannot write", e, clock.getAsLong());

@@ -2,6 +2,7 @@ package io.berth.middleware.internal;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.Filter;
@@ -11,6 +12,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import io.berth.api.AccessLogs;
 import io.berth.api.Stage;
 import io.berth.api.StageFactory;
 import io.berth.api.StageSettings;
@@ -27,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * ({@link StatsdSender}) for every pipeline, from the first such filter's initialisation to the last
  * one's destruction.
  */
-@Component(service = StageFactory.class)
+@Component(service = {StageFactory.class, AccessLogs.class})
 @Stage("proxy_logging")
-public final class ProxyLoggingStage implements StageFactory {
+public final class ProxyLoggingStage implements StageFactory, AccessLogs {
 
     static final String FILE = "file";
     static final String LOGGER = "logger";
@@ -194,6 +196,12 @@ public final class ProxyLoggingStage implements StageFactory {
             throw new IllegalArgumentException("access_log_file: '" + setting + "' is not a path: " + e.getReason(), e);
         }
         return file.toAbsolutePath().normalize();
+    }
+
+    /** The files written now and their counts, for metrics (read at scrape time). */
+    @Override
+    public List<AccessLogs.File> files() {
+        return files.status();
     }
 
     /** Every access log file is written to its end (a bounded wait) and closed; StatsD's thread stops. */

@@ -97,6 +97,22 @@ class AccessLogWriterTest {
     }
 
     @Test
+    void linesWrittenAndLostAreCountedForMetrics() throws Exception {
+        Path file = dir.resolve("counted.log");
+        AccessLogWriter writer = started(new AccessLogWriter(file, 16));
+        for (int i = 0; i < 3; i++) {
+            writer.offer(PADDED.capture(record("/counted/" + i)));
+        }
+        await().until(() -> lines(file).size() == 3);
+        await().until(() -> writer.written() == 3);
+
+        assertThat(writer.written()).as("lines written").isEqualTo(3);
+        assertThat(writer.lost()).as("lines lost").isZero();
+        assertThat(writer.dropped()).as("lines dropped").isZero();
+        assertThat(writer.queued()).as("lines queued").isZero();
+    }
+
+    @Test
     void manyThreadsWriteWholeLines() throws Exception {
         Path file = dir.resolve("concurrent.log");
         int threads = 8;

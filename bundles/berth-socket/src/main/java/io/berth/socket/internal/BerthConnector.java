@@ -121,6 +121,7 @@ final class BerthConnector extends ServerConnector {
         fresh.incrementAndGet();
         arriving.add(channel);
         getSelectorManager().accept(channel);
+        listener.accepted.increment();
         return true;
     }
 
@@ -167,6 +168,7 @@ final class BerthConnector extends ServerConnector {
             }
             if (full()) {
                 count(true);
+                listener.refused.increment();
                 // One more request on a keep-alive connection (or a first one that came late):
                 // eventlet's connection would still hold its green thread; Berth's idle ones hold
                 // no place, so this one finds none. Answered at once, so that nothing hangs.

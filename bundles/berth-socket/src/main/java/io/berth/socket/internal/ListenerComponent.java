@@ -292,6 +292,31 @@ public final class ListenerComponent implements Listener {
     }
 
     @Override
+    public long connectionsAccepted() {
+        return runtime.totals().accepted.sum();
+    }
+
+    @Override
+    public long refusedAtMaxClients() {
+        return runtime.totals().refused.sum();
+    }
+
+    @Override
+    public long reloads() {
+        return runtime.totals().reloads.get();
+    }
+
+    @Override
+    public long drains() {
+        return runtime.totals().drains.get();
+    }
+
+    @Override
+    public long workerRespawns() {
+        return runtime.totals().respawns.get();
+    }
+
+    @Override
     public void drain() {
         LOG.info("Berth listener {}: taken out of service (healthcheck answers DRAINING)", name);
         runtime.outOfService(true);

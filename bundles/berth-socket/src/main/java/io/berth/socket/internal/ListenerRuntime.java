@@ -120,6 +120,7 @@ final class ListenerRuntime {
         if (base == null) {
             state = State.STARTING;
         } else {
+            totals.reloads.incrementAndGet();
             publish(Lifecycle.RELOADING, next, number, null);
         }
         pending = tasks.submit(() -> start(next, base, number));
@@ -202,7 +203,10 @@ final class ListenerRuntime {
     }
 
     /** Out of service by an operator's drain(): requests carry the draining flag; stop() sets it for good. */
-    void outOfService(boolean out) {
+    synchronized void outOfService(boolean out) {
+        if (out && !totals.outOfService) {
+            totals.drains.incrementAndGet();
+        }
         totals.outOfService = out;
     }
 
@@ -216,6 +220,11 @@ final class ListenerRuntime {
 
     long errors() {
         return totals.errors.sum();
+    }
+
+    /** The listener's counters across reloads: accepted, refused, reloads, drains, respawns. */
+    ListenerTotals totals() {
+        return totals;
     }
 
     /** Counts of the current generation's workers. */
@@ -386,6 +395,7 @@ final class ListenerRuntime {
                 worker.acceptor = acceptor;
                 worker.ownsAcceptor = true;
                 acceptor.start(() -> workerDied(worker));
+                totals.respawns.incrementAndGet();
                 if (worker.connector != null) {
                     acceptor.serveWith(worker.connector);
                 }

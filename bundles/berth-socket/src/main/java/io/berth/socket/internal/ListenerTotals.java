@@ -1,5 +1,6 @@
 package io.berth.socket.internal;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What a listener's connectors share across workers and reloads. */
@@ -7,6 +8,14 @@ final class ListenerTotals {
 
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Connections handed to a connector (accepted), across reloads. */
+    final LongAdder accepted = new LongAdder();
+    /** Requests answered 503 at once because max_clients places were taken (also counted in errors). */
+    final LongAdder refused = new LongAdder();
+    /** Rare events, counted by the listener's own threads and the operator's calls. */
+    final AtomicLong reloads = new AtomicLong();
+    final AtomicLong drains = new AtomicLong();
+    final AtomicLong respawns = new AtomicLong();
 
     /**
      * Set while the listener leaves service (stopping): requests carry

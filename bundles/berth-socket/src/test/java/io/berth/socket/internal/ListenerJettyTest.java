@@ -79,9 +79,11 @@ class ListenerJettyTest {
 
         assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=null closeable=true");
         listener.outOfService(true);
+        listener.outOfService(true); // already out: not a second drain
         assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=true closeable=true");
         listener.outOfService(false);
         assertThat(get("127.0.0.1", port, "/attributes")).endsWith("listener=" + name + " draining=null closeable=true");
+        assertThat(listener.totals().drains.get()).as("drains").isEqualTo(1);
     }
 
     @Test

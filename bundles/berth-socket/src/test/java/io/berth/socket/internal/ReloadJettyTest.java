@@ -93,6 +93,7 @@ class ReloadJettyTest {
         assertThat(failures).as("failed requests").isEmpty();
         assertThat(ok.get()).as("requests served").isGreaterThan(200);
         assertThat(listener.state()).isEqualTo(State.SERVING);
+        assertThat(listener.totals().reloads.get()).as("reloads counted").isEqualTo(20);
     }
 
     @Test

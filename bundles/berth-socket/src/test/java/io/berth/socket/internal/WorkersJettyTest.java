@@ -63,6 +63,10 @@ class WorkersJettyTest {
         }
         assertThat(status.stream().mapToLong(io.berth.api.Listener.Worker::requests).sum()).isEqualTo(100);
         assertThat(listener.requests()).isEqualTo(100);
+        // get() opens a connection per request: every one was accepted, none refused.
+        assertThat(listener.totals().accepted.sum()).as("connections accepted").isEqualTo(100);
+        assertThat(listener.totals().refused.sum()).as("refused at max_clients").isZero();
+        assertThat(listener.totals().reloads.get()).as("reloads").isZero();
     }
 
     @Test
@@ -76,6 +80,7 @@ class WorkersJettyTest {
 
         await("worker 0 has a new socket", () -> worker.acceptor != dead);
         await("two sockets listen again", () -> listeningSockets() == 2);
+        assertThat(listener.totals().respawns.get()).as("worker respawns").isEqualTo(1);
         for (int i = 0; i < 50; i++) {
             assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
         }
@@ -115,6 +120,7 @@ class WorkersJettyTest {
             CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> call("/"));
             assertThat(request(open, "/")).startsWith("HTTP/1.1 503");
             assertThat(listener.errors()).isEqualTo(1);
+            assertThat(listener.totals().refused.sum()).as("refused at max_clients").isEqualTo(1);
 
             assertThat(waiting.get(20, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(500));

@@ -1,0 +1,98 @@
+package io.berth.metrics.internal;
+
+import static io.berth.metrics.internal.ListenerCollector.count;
+import static io.berth.metrics.internal.ListenerCollector.counter;
+import static io.berth.metrics.internal.ListenerCollector.gauge;
+import static io.berth.metrics.internal.ListenerCollector.level;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import io.berth.api.Pipeline;
+
+/**
+ * Berth's pipelines and their stages as Prometheus metrics, label {@code pipeline} (and
+ * {@code stage}), read from the {@link Pipeline} services when Prometheus scrapes.
+ */
+final class PipelineCollector implements MultiCollector {
+
+    private final Supplier<List<Pipeline>> pipelines;
+
+    PipelineCollector(Supplier<List<Pipeline>> pipelines) {
+        this.pipelines = pipelines;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        List<Pipeline> now = pipelines.get();
+        CounterSnapshot.Builder requests = counter("berth_pipeline_requests",
+                "Requests the pipeline answered, by method and status class");
+        HistogramSnapshot.Builder duration = HistogramSnapshot.builder().name("berth_pipeline_request_duration_seconds")
+                .help("Time from the pipeline's first stage to the end of its answer").unit(Unit.SECONDS);
+        GaugeSnapshot.Builder state = gauge("berth_pipeline_state",
+                "1 for the state the pipeline is in (LIVE, WAITING, FAILED), 0 for the others");
+        CounterSnapshot.Builder swaps = counter("berth_pipeline_generation_swaps",
+                "Times a new arrangement of stages took over the pipeline's path, the first included");
+        CounterSnapshot.Builder waited = counter("berth_pipeline_update_waits",
+                "Requests that waited while a stage of the pipeline was updated (update_wait)");
+        CounterSnapshot.Builder stageRequests = counter("berth_stage_requests",
+                "Requests that entered a stage of a pipeline's live arrangement");
+        CounterSnapshot.Builder stageSeconds = CounterSnapshot.builder().name("berth_stage_seconds")
+                .help("Time a stage spent on its requests, its own part only (not the stages after it)")
+                .unit(Unit.SECONDS);
+        // Two services of one name (a pipeline being recreated) would make the scrape fail on a
+        // duplicate series: the first one counts.
+        Set<String> seen = new HashSet<>();
+        for (Pipeline pipeline : now) {
+            if (!seen.add(pipeline.name())) {
+                continue;
+            }
+            String name = pipeline.name();
+            Labels labels = Labels.of("pipeline", name);
+            for (Pipeline.RequestCount each : pipeline.requestCounts()) {
+                requests.dataPoint(count(Labels.of("pipeline", name, "method", each.method(),
+                        "status_class", each.statusClass()), each.count()));
+            }
+            Pipeline.Latency latency = pipeline.latency();
+            if (latency != null) {
+                duration.dataPoint(histogram(labels, latency));
+            }
+            Pipeline.State current = pipeline.state();
+            for (Pipeline.State each : Pipeline.State.values()) {
+                state.dataPoint(level(Labels.of("pipeline", name, "state", each.name()), each == current ? 1 : 0));
+            }
+            swaps.dataPoint(count(labels, pipeline.generationSwaps()));
+            waited.dataPoint(count(labels, pipeline.requestsWaitedForUpdate()));
+            for (Pipeline.StageTime time : pipeline.stageTimes()) {
+                Labels stage = Labels.of("pipeline", name, "stage", time.stage());
+                stageRequests.dataPoint(count(stage, time.requests()));
+                stageSeconds.dataPoint(count(stage, time.nanos() / 1e9));
+            }
+        }
+        return MetricSnapshots.of(requests.build(), duration.build(), state.build(), swaps.build(), waited.build(),
+                stageRequests.build(), stageSeconds.build());
+    }
+
+    /** Berth's fixed buckets as a classic histogram: the bounds with +Inf appended, counts per bucket. */
+    static HistogramDataPointSnapshot histogram(Labels labels, Pipeline.Latency latency) {
+        double[] bounds = latency.upperBoundsSeconds();
+        double[] withInf = new double[bounds.length + 1];
+        System.arraycopy(bounds, 0, withInf, 0, bounds.length);
+        withInf[bounds.length] = Double.POSITIVE_INFINITY;
+        return HistogramDataPointSnapshot.builder().labels(labels)
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(withInf, latency.counts()))
+                .sum(latency.sumSeconds()).build();
+    }
+}

@@ -1,0 +1,131 @@
+package io.berth.metrics.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import io.berth.api.AccessLogs;
+import io.berth.api.Listener;
+import io.berth.api.Pipeline;
+import io.berth.api.Pipeline.Latency;
+import io.berth.api.Pipeline.RequestCount;
+import io.berth.api.Pipeline.StageTime;
+
+class CollectorsTest {
+
+    private final List<Listener> listeners = new ArrayList<>();
+    private final List<Pipeline> pipelines = new ArrayList<>();
+    private final List<AccessLogs> accessLogs = new ArrayList<>();
+
+    private String scrape(String accept) throws IOException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new ListenerCollector(() -> List.copyOf(listeners)));
+        registry.register(new PipelineCollector(() -> List.copyOf(pipelines)));
+        registry.register(new AccessLogCollector(() -> List.copyOf(accessLogs)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExpositionFormats.init().findWriter(accept).write(out, registry.scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aListenerIsShownWithItsCountsUnderItsName() throws IOException {
+        listeners.add(new FakeListener("admin", Listener.State.SERVING, 42, 3, 2, 1, 5,
+                List.of(new Listener.Worker(0, 4, 1, 100, 7), new Listener.Worker(1, 2, 0, 50, 0))));
+
+        String text = scrape(null);
+
+        assertThat(text.lines()).contains(
+                "# TYPE berth_listener_connections_accepted_total counter",
+                "berth_listener_connections_accepted_total{listener=\"admin\"} 42.0",
+                "berth_listener_connections_open{listener=\"admin\"} 6.0",
+                "berth_listener_max_clients_refusals_total{listener=\"admin\"} 3.0",
+                "berth_listener_requests_in_flight{listener=\"admin\"} 1.0",
+                "berth_listener_requests_total{listener=\"admin\"} 150.0",
+                "berth_listener_request_errors_total{listener=\"admin\"} 7.0",
+                "berth_listener_reloads_total{listener=\"admin\"} 2.0",
+                "berth_listener_drains_total{listener=\"admin\"} 1.0",
+                "berth_listener_workers{listener=\"admin\"} 2.0",
+                "berth_listener_worker_respawns_total{listener=\"admin\"} 5.0",
+                "berth_listener_out_of_service{listener=\"admin\"} 0.0",
+                "berth_listener_state{listener=\"admin\",state=\"SERVING\"} 1.0",
+                "berth_listener_state{listener=\"admin\",state=\"FAILED\"} 0.0");
+    }
+
+    @Test
+    void aPipelineIsShownByMethodAndStatusClassWithAHistogramInSeconds() throws IOException {
+        long[] counts = new long[12];
+        counts[0] = 5; // <= 5 ms
+        counts[3] = 2; // <= 50 ms
+        counts[11] = 1; // > 10 s
+        pipelines.add(new FakePipeline("main", Pipeline.State.LIVE,
+                List.of(new RequestCount("GET", "2xx", 7), new RequestCount("POST", "5xx", 1)),
+                new Latency(new double[] {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}, counts, 12.5),
+                3, 4, List.of(new StageTime("catch_errors", 8, 2_000_000_000L), new StageTime("hello", 8, 500_000_000L))));
+
+        String text = scrape(null);
+
+        assertThat(text.lines()).contains(
+                "berth_pipeline_requests_total{method=\"GET\",pipeline=\"main\",status_class=\"2xx\"} 7.0",
+                "berth_pipeline_requests_total{method=\"POST\",pipeline=\"main\",status_class=\"5xx\"} 1.0",
+                "# TYPE berth_pipeline_request_duration_seconds histogram",
+                "berth_pipeline_request_duration_seconds_bucket{pipeline=\"main\",le=\"0.005\"} 5",
+                "berth_pipeline_request_duration_seconds_bucket{pipeline=\"main\",le=\"0.05\"} 7",
+                "berth_pipeline_request_duration_seconds_bucket{pipeline=\"main\",le=\"10.0\"} 7",
+                "berth_pipeline_request_duration_seconds_bucket{pipeline=\"main\",le=\"+Inf\"} 8",
+                "berth_pipeline_request_duration_seconds_count{pipeline=\"main\"} 8",
+                "berth_pipeline_request_duration_seconds_sum{pipeline=\"main\"} 12.5",
+                "berth_pipeline_state{pipeline=\"main\",state=\"LIVE\"} 1.0",
+                "berth_pipeline_state{pipeline=\"main\",state=\"WAITING\"} 0.0",
+                "berth_pipeline_state{pipeline=\"main\",state=\"FAILED\"} 0.0",
+                "berth_pipeline_generation_swaps_total{pipeline=\"main\"} 3.0",
+                "berth_pipeline_update_waits_total{pipeline=\"main\"} 4.0",
+                "berth_stage_requests_total{pipeline=\"main\",stage=\"catch_errors\"} 8.0",
+                "berth_stage_seconds_total{pipeline=\"main\",stage=\"catch_errors\"} 2.0",
+                "berth_stage_seconds_total{pipeline=\"main\",stage=\"hello\"} 0.5");
+    }
+
+    @Test
+    void twoServicesOfOneNameShowOnceInsteadOfBreakingTheScrape() throws IOException {
+        Pipeline.Latency empty = new Latency(new double[] {1}, new long[2], 0);
+        pipelines.add(new FakePipeline("main", Pipeline.State.LIVE, List.of(), empty, 1, 0, List.of()));
+        pipelines.add(new FakePipeline("main", Pipeline.State.FAILED, List.of(), empty, 2, 0, List.of()));
+
+        String text = scrape(null);
+
+        assertThat(text.lines().filter(line -> line.startsWith("berth_pipeline_generation_swaps_total")))
+                .containsExactly("berth_pipeline_generation_swaps_total{pipeline=\"main\"} 1.0");
+    }
+
+    @Test
+    void accessLogFilesAreShownByPathWithWrittenDroppedLostAndTheQueue() throws IOException {
+        accessLogs.add(() -> List.of(new AccessLogs.File("/var/log/berth/access.log", 1000, 12, 3, 5, 65536)));
+
+        String text = scrape(null);
+
+        assertThat(text.lines()).contains(
+                "berth_access_log_lines_written_total{file=\"/var/log/berth/access.log\"} 1000.0",
+                "berth_access_log_lines_dropped_total{file=\"/var/log/berth/access.log\"} 12.0",
+                "berth_access_log_lines_lost_total{file=\"/var/log/berth/access.log\"} 3.0",
+                "berth_access_log_queue_lines{file=\"/var/log/berth/access.log\"} 5.0",
+                "berth_access_log_queue_capacity_lines{file=\"/var/log/berth/access.log\"} 65536.0");
+    }
+
+    @Test
+    void openMetricsWhenAskedEndsWithEof() throws IOException {
+        listeners.add(new FakeListener("main", Listener.State.SERVING, 1, 0, 0, 0, 0, List.of()));
+
+        String text = scrape("application/openmetrics-text; version=1.0.0; charset=utf-8");
+
+        assertThat(text).contains("berth_listener_connections_accepted_total{listener=\"main\"} 1.0\n");
+        assertThat(text).endsWith("# EOF\n");
+    }
+}
