@@ -31,6 +31,8 @@ final class HealthcheckFilter implements Filter {
     private static final String TEXT_PLAIN = "text/plain;charset=utf-8";
 
     private final String path;
+    /** The liveness probe's path, or {@code null}: 200 while the process answers at all. */
+    private final String livePath;
 
     /** {@code null} when there is no disable file to check. */
     private final Path disablePath;
@@ -41,6 +43,14 @@ final class HealthcheckFilter implements Filter {
             throw new IllegalArgumentException("path: '" + value + "' does not start with /");
         }
         this.path = value;
+        String live = config.live__path();
+        if (!live.isEmpty() && !live.startsWith("/")) {
+            throw new IllegalArgumentException("live_path: '" + live + "' does not start with /");
+        }
+        if (live.equals(value)) {
+            throw new IllegalArgumentException("live_path: '" + live + "' is the readiness path too; give it a path of its own");
+        }
+        this.livePath = live.isEmpty() ? null : live;
         String disable = config.disable__path();
         if (disable.isEmpty()) {
             this.disablePath = null;
@@ -62,7 +72,12 @@ final class HealthcheckFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (!isProbe(request)) {
+        if (!isProbe(request, path)) {
+            if (livePath != null && isProbe(request, livePath)) {
+                // Liveness: the process answers. Draining or disabled is readiness, not life.
+                answer(request, (HttpServletResponse) res, HttpServletResponse.SC_OK, OK);
+                return;
+            }
             chain.doFilter(req, res);
             return;
         }
@@ -77,7 +92,7 @@ final class HealthcheckFilter implements Filter {
     }
 
     /** The path inside the pipeline's context: servlet path + path info, compared without building it. */
-    private boolean isProbe(HttpServletRequest request) {
+    private static boolean isProbe(HttpServletRequest request, String path) {
         String servletPath = request.getServletPath();
         String pathInfo = request.getPathInfo();
         if (pathInfo == null) {

@@ -25,7 +25,8 @@ public final class HealthcheckStage implements StageFactory {
     @ObjectClassDefinition(id = "berth.stage.healthcheck", name = "Berth healthcheck stage",
             description = "Answers the health probe path itself, for any method: 200 'OK', or 503 "
                     + "'DRAINING' while the listener is leaving service, or 503 'DISABLED BY FILE' while "
-                    + "the disable_path file exists (Swift's healthcheck). Other requests pass untouched.")
+                    + "the disable_path file exists (Swift's healthcheck); live_path answers 200 'OK' even then. "
+                    + "Other requests pass untouched.")
     public @interface Config {
 
         @AttributeDefinition(name = "Path",
@@ -39,6 +40,13 @@ public final class HealthcheckStage implements StageFactory {
                         + "stopping it. Checked on each probe, never on other requests. Default: "
                         + "empty, no such check.")
         String disable__path() default "";
+
+        @AttributeDefinition(name = "Liveness path",
+                description = "A second probe path, for orchestrators that restart a process whose "
+                        + "liveness probe fails: it answers 200 'OK' while the process can answer at "
+                        + "all, also while draining or disabled by file. Empty: none. Default "
+                        + "/healthcheck/live.")
+        String live__path() default "/healthcheck/live";
     }
 
     @Override

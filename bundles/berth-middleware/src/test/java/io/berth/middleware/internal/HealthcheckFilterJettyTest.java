@@ -182,6 +182,27 @@ class HealthcheckFilterJettyTest {
     }
 
     @Test
+    void theLivenessPathStays200WhileDrainingOrDisabled() throws Exception {
+        Files.createFile(disableFile);
+
+        HttpResponse<String> draining = send("GET", "/v1/healthcheck/live", "X-Test-Draining", "yes");
+        assertThat(draining.statusCode()).isEqualTo(200);
+        assertThat(draining.body()).isEqualTo("OK");
+        assertThat(send("GET", "/v1/healthcheck", "X-Test-Draining", "yes").statusCode()).isEqualTo(503);
+        assertThat(appCalls).hasValue(0);
+    }
+
+    @Test
+    void rejectsALivenessPathThatIsNotOneOfItsOwn() {
+        assertThatThrownBy(() -> new HealthcheckStage().create(Map.of("live_path", "live")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("live_path: 'live' does not start with /");
+        assertThatThrownBy(() -> new HealthcheckStage().create(Map.of("live_path", "/healthcheck")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("live_path: '/healthcheck' is the readiness path too; give it a path of its own");
+    }
+
+    @Test
     void otherPathsReachTheApp() throws Exception {
         for (String path : new String[] {"/v1/", "/v1/healthcheck/", "/v1/healthcheck/x", "/v1/healthcheckx",
                 "/v1/x/healthcheck", "/v1/HEALTHCHECK"}) {
@@ -223,7 +244,7 @@ class HealthcheckFilterJettyTest {
     void rejectsAnUnknownSetting() {
         assertThatThrownBy(() -> new HealthcheckStage().create(Map.of("disable_file", "/x")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("disable_file: unknown setting; healthcheck takes disable_path, path");
+                .hasMessage("disable_file: unknown setting; healthcheck takes disable_path, live_path, path");
     }
 
     private static HttpResponse<String> send(String method, String path, String... header) throws Exception {
