@@ -48,6 +48,10 @@ import org.junit.FixMethodOrder;
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class DistributionProcessTest {
 
+    /** The main listener's shutdown_delay here: the SIGTERM test checks Berth keeps serving that long. */
+    private static final int SHUTDOWN_DELAY_SECONDS = 4;
+
+
     private static final long PATIENCE_MS = 120_000;
 
     /** What a script runs first once Berth answers: Berth's own command, through Karaf's SSH server. */
@@ -113,7 +117,8 @@ public class DistributionProcessTest {
         sshPort = freePort();
         rmiRegistryPort = freePort();
         rmiServerPort = freePort();
-        replace("etc/berth.listener-main.cfg", "bind_port = 8080", "bind_port = " + httpPort);
+        replace("etc/berth.listener-main.cfg", "bind_port = 8080", "bind_port = " + httpPort
+                + "\nshutdown_delay = " + SHUTDOWN_DELAY_SECONDS);
         adminPort = freePort();
         replace("etc/berth.listener-admin.cfg", "bind_port = 9180", "bind_port = " + adminPort);
         replace("etc/org.apache.karaf.shell.cfg", "sshPort = 8101", "sshPort = " + sshPort);
@@ -443,13 +448,24 @@ public class DistributionProcessTest {
 
         ProcessHandle java = karaf.toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
                 .findFirst().orElse(karaf.toHandle());
+        long signalled = System.nanoTime();
         new ProcessBuilder("kill", "-TERM", Long.toString(java.pid())).start().waitFor();
+
+        // shutdown_delay: out of service at once for the load balancer, still serving everyone
+        await("healthcheck answers 503 DRAINING after SIGTERM", () -> get("/healthcheck").startsWith("HTTP/1.1 503"));
+        assertTrue(get("/healthcheck").endsWith("DRAINING"));
+        String live = get("/healthcheck/live");
+        assertTrue(live, live.startsWith("HTTP/1.1 200") && live.endsWith("OK"));
+        String hello = get("/hello");
+        assertTrue(hello, hello.startsWith("HTTP/1.1 200"));
 
         String answer = slow.get(60, TimeUnit.SECONDS);
         assertTrue(answer, answer.startsWith("HTTP/1.1 200") && answer.endsWith("Hello from Berth"));
         assertTrue("Berth stops after SIGTERM", karaf.waitFor(90, TimeUnit.SECONDS));
         String log = Files.readString(home.resolve("data/log/karaf.log"));
         assertTrue("the listener drained and stopped", log.contains("Berth listener main stopped"));
+        assertTrue("shutdown_delay was kept", log.contains("SIGTERM received: every listener out of service"));
+        assertTrue("it was kept before stopping", System.nanoTime() - signalled >= TimeUnit.SECONDS.toNanos(SHUTDOWN_DELAY_SECONDS));
     }
 
     private static String client(String command, String... options) throws Exception {

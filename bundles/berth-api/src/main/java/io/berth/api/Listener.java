@@ -79,6 +79,18 @@ public interface Listener {
     /** Puts a listener taken out with {@link #drain()} back in service. */
     void resume();
 
+    /**
+     * How long the listener keeps accepting and serving, out of service ({@code healthcheck}
+     * answers {@code 503 DRAINING}), once Berth is told to stop (SIGTERM) or the listener is
+     * removed, before its socket closes: time for a load balancer to see it leave. Its
+     * {@code shutdown_delay} setting.
+     *
+     * @return zero when the socket closes at once
+     */
+    default java.time.Duration shutdownDelay() {
+        return java.time.Duration.ZERO;
+    }
+
     /** @return whether it was taken out of service by {@link #drain()} (or is stopping) */
     boolean outOfService();
 

@@ -81,6 +81,9 @@ public final class ListenerComponent implements Listener {
         @AttributeDefinition(description = "Let TRACE through to the pipelines; by default it is answered 405, since a TRACE response echoes the request's credentials (cross-site tracing)")
         boolean allow__trace() default false;
 
+        @AttributeDefinition(description = "Seconds the listener keeps accepting and serving once Berth is told to stop (SIGTERM) or the listener is removed, with healthcheck answering 503 DRAINING, before its socket closes and the drain begins: time for a load balancer to take the node out (0: close at once)")
+        double shutdown__delay() default 0;
+
         @AttributeDefinition(description = "Keep connections open between requests; false closes each after its response")
         boolean keepalive() default true;
 
@@ -326,6 +329,11 @@ public final class ListenerComponent implements Listener {
     public void resume() {
         LOG.info("Berth listener {}: back in service", name);
         runtime.outOfService(false);
+    }
+
+    @Override
+    public java.time.Duration shutdownDelay() {
+        return runtime.shutdownDelay();
     }
 
     @Override

@@ -64,6 +64,8 @@ final class ListenerRuntime {
     private final AtomicLong requestsCut = new AtomicLong();
     private final ListenerTotals totals = new ListenerTotals();
     private volatile long lastRespawn;
+    /** When the listener went out of service (System.nanoTime()), for what is left of shutdown_delay. */
+    private volatile long outSince;
 
     /** Guarded by this. */
     private Generation current;
@@ -141,10 +143,12 @@ final class ListenerRuntime {
     }
 
     /**
-     * Stops accepting (the sockets close), lets requests in flight finish up to
-     * {@code graceful_shutdown_timeout}, then stops.
+     * Out of service for {@code shutdown_delay} first (what is left of it, if an operator's drain
+     * or SIGTERM began it earlier), still accepting and serving; then stops accepting (the sockets
+     * close), lets requests in flight finish up to {@code graceful_shutdown_timeout}, and stops.
      */
     void stop() throws InterruptedException {
+        leaveService();
         List<Generation> all;
         synchronized (this) {
             if (pending != null) {
@@ -206,8 +210,39 @@ final class ListenerRuntime {
     synchronized void outOfService(boolean out) {
         if (out && !totals.outOfService) {
             totals.drains.incrementAndGet();
+            outSince = System.nanoTime();
         }
         totals.outOfService = out;
+    }
+
+    /** The listener's shutdown_delay, zero before it has settings. */
+    Duration shutdownDelay() {
+        ListenerSettings settings = applied;
+        return settings == null ? Duration.ZERO : settings.shutdownDelay;
+    }
+
+    /**
+     * Keeps serving, out of service ({@code healthcheck} answers 503 DRAINING), until the
+     * listener has been out of service for shutdown_delay, so that a load balancer that checks
+     * every few seconds stops sending before the socket closes. Interrupted: stops waiting.
+     */
+    private void leaveService() {
+        long delay = shutdownDelay().toNanos();
+        if (delay == 0 || state != State.SERVING) {
+            return;
+        }
+        outOfService(true);
+        long left = delay - (System.nanoTime() - outSince);
+        if (left <= 0) {
+            return;
+        }
+        LOG.info("Berth listener {}: out of service, healthcheck answers 503 DRAINING; still serving for {} s "
+                + "(shutdown_delay) before its socket closes", name, ListenerSettings.format(left / 1e9));
+        try {
+            TimeUnit.NANOSECONDS.sleep(left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     boolean outOfService() {

@@ -46,6 +46,7 @@ final class ListenerSettings {
     static final String URI_COMPLIANCE = "uri_compliance";
     static final String HEADER_TIMEOUT = "header_timeout";
     static final String ALLOW_TRACE = "allow_trace";
+    static final String SHUTDOWN_DELAY = "shutdown_delay";
 
     /** Jetty's named URI compliance modes a listener may take. */
     static final List<String> URI_COMPLIANCE_MODES = List.of("DEFAULT", "LEGACY", "RFC3986", "UNAMBIGUOUS", "UNSAFE");
@@ -53,7 +54,7 @@ final class ListenerSettings {
     static final Set<String> KEYS = Set.of(BIND_IP, BIND_PORT, BACKLOG, TCP_NODELAY, KEEP_IDLE, REUSE_PORT,
             BIND_TIMEOUT, CLIENT_TIMEOUT, KEEPALIVE, MAX_REQUEST_LINE, MAX_HEADER_SIZE, CERT_FILE, KEY_FILE,
             CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT, WORKERS, MAX_CLIENTS, REQUEST_TIMEOUT,
-            URI_COMPLIANCE, HEADER_TIMEOUT, ALLOW_TRACE);
+            URI_COMPLIANCE, HEADER_TIMEOUT, ALLOW_TRACE, SHUTDOWN_DELAY);
 
     /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
@@ -95,6 +96,8 @@ final class ListenerSettings {
     final Duration headerTimeout;
     /** Whether TRACE reaches the pipelines; refused with 405 otherwise, since it echoes credentials back (cross-site tracing). */
     final boolean allowTrace;
+    /** How long the listener serves out of service (healthcheck DRAINING) before its socket closes on a stop. */
+    final Duration shutdownDelay;
 
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
@@ -144,6 +147,7 @@ final class ListenerSettings {
         }
         this.headerTimeout = seconds(config, HEADER_TIMEOUT, 20, 0, 86400);
         this.allowTrace = bool(config, ALLOW_TRACE, false);
+        this.shutdownDelay = seconds(config, SHUTDOWN_DELAY, 0, 0, 3600);
     }
 
     /** How many sockets (and acceptors and connectors) serve this listener. */
@@ -274,7 +278,7 @@ final class ListenerSettings {
                 && gracefulShutdownTimeout.equals(s.gracefulShutdownTimeout) && workers == s.workers
                 && maxClients == s.maxClients && requestTimeout.equals(s.requestTimeout)
                 && uriCompliance.equals(s.uriCompliance) && headerTimeout.equals(s.headerTimeout)
-                && allowTrace == s.allowTrace;
+                && allowTrace == s.allowTrace && shutdownDelay.equals(s.shutdownDelay);
     }
 
     @Override

@@ -87,6 +87,43 @@ class ListenerJettyTest {
     }
 
     @Test
+    void onStopTheListenerServesOutOfServiceForShutdownDelayThenCloses() throws Exception {
+        int port = freePort();
+        ListenerRuntime listener = listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "shutdown_delay", "1.5"));
+        long start = System.nanoTime();
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+            try {
+                listener.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // A load balancer's probe sees DRAINING; requests are still served on new connections
+        org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS)
+                .until(() -> get("127.0.0.1", port, "/attributes").contains("draining=true"));
+        assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
+        assertThat(stopping).isNotDone();
+
+        stopping.get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+        assertThatThrownBy(() -> get("127.0.0.1", port, "/")).isInstanceOf(java.net.ConnectException.class);
+    }
+
+    @Test
+    void aListenerOutOfServiceForLongerThanShutdownDelayStopsAtOnce() throws Exception {
+        int port = freePort();
+        ListenerRuntime listener = listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "shutdown_delay", "0.5"));
+        listener.outOfService(true); // as SIGTERM's handler or an operator's berth:drain does
+        Thread.sleep(600);
+        long start = System.nanoTime();
+
+        listener.stop();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
+    }
+
+    @Test
     void ambiguousPathsAreRefusedUnlessTheListenersUriComplianceLetsThemThrough() throws Exception {
         int strict = freePort();
         listen(Map.of("bind_ip", "127.0.0.1", "bind_port", strict));

@@ -1,5 +1,6 @@
 package io.berth.supervisor.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public final class SupervisorComponent implements Supervisor, EventHandler {
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Hangup hangup;
+    private final Terminate terminate;
     private final SystemdNotify systemd;
     /** Guarded by this: READY=1 is due once every listener serves (again, after a reload). */
     private boolean readyDue = true;
@@ -60,11 +62,39 @@ public final class SupervisorComponent implements Supervisor, EventHandler {
             LOG.info("SIGHUP received: reloading every listener");
             reloadAll();
         });
+        this.terminate = Terminate.install(this::leaveService);
+    }
+
+    /**
+     * On SIGTERM, before Karaf stops: if a listener has a shutdown_delay, every listener goes out
+     * of service (so that none closes while a load balancer still sends to the node).
+     *
+     * @return how long to keep serving: the longest shutdown_delay
+     */
+    Duration leaveService() {
+        Duration longest = Duration.ZERO;
+        for (Listener listener : listeners) {
+            Duration delay = listener.shutdownDelay();
+            if (delay.compareTo(longest) > 0) {
+                longest = delay;
+            }
+        }
+        if (!longest.isZero()) {
+            for (Listener listener : listeners) {
+                if (!listener.outOfService()) {
+                    listener.drain();
+                }
+            }
+            systemd.send("STATUS=Stopping: out of service for " + longest.toMillis() / 1000.0
+                    + " s (shutdown_delay), then draining");
+        }
+        return longest;
     }
 
     @Deactivate
     void deactivate() {
         hangup.uninstall();
+        terminate.uninstall();
         systemd.send("STOPPING=1", "STATUS=Stopping: draining listeners");
     }
 

@@ -39,6 +39,28 @@ class SupervisorComponentTest {
     }
 
     @Test
+    void onSigtermEveryListenerLeavesServiceForTheLongestShutdownDelay() {
+        supervisor.addListener(main);
+        supervisor.addListener(admin);
+        main.shutdownDelay = java.time.Duration.ofSeconds(5);
+        admin.shutdownDelay = java.time.Duration.ofSeconds(2);
+
+        assertThat(supervisor.leaveService()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(main.outOfService).isTrue();
+        assertThat(admin.outOfService).isTrue();
+    }
+
+    @Test
+    void withoutShutdownDelaySigtermTakesNothingOutOfService() {
+        supervisor.addListener(main);
+        supervisor.addListener(admin);
+
+        assertThat(supervisor.leaveService()).isZero();
+        assertThat(main.outOfService).isFalse();
+        assertThat(admin.outOfService).isFalse();
+    }
+
+    @Test
     void reloadsEveryListenerThatServes() {
         supervisor.addListener(main);
         supervisor.addListener(admin);
@@ -154,6 +176,8 @@ class SupervisorComponentTest {
         final String name;
         final State state;
         final AtomicInteger reloads = new AtomicInteger();
+        volatile java.time.Duration shutdownDelay = java.time.Duration.ZERO;
+        volatile boolean outOfService;
 
         FakeListener(String name, State state) {
             this.name = name;
@@ -207,7 +231,7 @@ class SupervisorComponentTest {
 
         @Override
         public void drain() {
-            throw new UnsupportedOperationException();
+            outOfService = true;
         }
 
         @Override
@@ -217,7 +241,12 @@ class SupervisorComponentTest {
 
         @Override
         public boolean outOfService() {
-            return false;
+            return outOfService;
+        }
+
+        @Override
+        public java.time.Duration shutdownDelay() {
+            return shutdownDelay;
         }
     }
 
