@@ -84,6 +84,9 @@ public final class ListenerComponent implements Listener {
         @AttributeDefinition(description = "Seconds the listener keeps accepting and serving once Berth is told to stop (SIGTERM) or the listener is removed, with healthcheck answering 503 DRAINING, before its socket closes and the drain begins: time for a load balancer to take the node out (0: close at once)")
         double shutdown__delay() default 0;
 
+        @AttributeDefinition(description = "Seconds between looks at cert_file and key_file: a renewed certificate (new files renamed over the old, as certbot or cert-manager do) is served from the next connection by a seamless reload; a key that is not the certificate's is refused with a log line and the previous certificate keeps serving (0: never look)")
+        double cert__check__interval() default 5;
+
         @AttributeDefinition(description = "Keep connections open between requests; false closes each after its response")
         boolean keepalive() default true;
 

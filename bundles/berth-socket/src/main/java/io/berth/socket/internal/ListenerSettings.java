@@ -47,6 +47,7 @@ final class ListenerSettings {
     static final String HEADER_TIMEOUT = "header_timeout";
     static final String ALLOW_TRACE = "allow_trace";
     static final String SHUTDOWN_DELAY = "shutdown_delay";
+    static final String CERT_CHECK_INTERVAL = "cert_check_interval";
 
     /** Jetty's named URI compliance modes a listener may take. */
     static final List<String> URI_COMPLIANCE_MODES = List.of("DEFAULT", "LEGACY", "RFC3986", "UNAMBIGUOUS", "UNSAFE");
@@ -54,7 +55,8 @@ final class ListenerSettings {
     static final Set<String> KEYS = Set.of(BIND_IP, BIND_PORT, BACKLOG, TCP_NODELAY, KEEP_IDLE, REUSE_PORT,
             BIND_TIMEOUT, CLIENT_TIMEOUT, KEEPALIVE, MAX_REQUEST_LINE, MAX_HEADER_SIZE, CERT_FILE, KEY_FILE,
             CA_FILE, REQUIRE_PROXY_PROTOCOL, GRACEFUL_SHUTDOWN_TIMEOUT, WORKERS, MAX_CLIENTS, REQUEST_TIMEOUT,
-            URI_COMPLIANCE, HEADER_TIMEOUT, ALLOW_TRACE, SHUTDOWN_DELAY);
+            URI_COMPLIANCE, HEADER_TIMEOUT, ALLOW_TRACE, SHUTDOWN_DELAY,
+            CERT_CHECK_INTERVAL);
 
     /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
@@ -98,6 +100,8 @@ final class ListenerSettings {
     final boolean allowTrace;
     /** How long the listener serves out of service (healthcheck DRAINING) before its socket closes on a stop. */
     final Duration shutdownDelay;
+    /** How often cert_file and key_file are looked at for a renewed certificate; zero: never. */
+    final Duration certCheckInterval;
 
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
@@ -148,6 +152,11 @@ final class ListenerSettings {
         this.headerTimeout = seconds(config, HEADER_TIMEOUT, 20, 0, 86400);
         this.allowTrace = bool(config, ALLOW_TRACE, false);
         this.shutdownDelay = seconds(config, SHUTDOWN_DELAY, 0, 0, 3600);
+        this.certCheckInterval = seconds(config, CERT_CHECK_INTERVAL, 5, 0, 86400);
+        if (!certCheckInterval.isZero() && certCheckInterval.toMillis() < 100) {
+            throw new InvalidSettingException(CERT_CHECK_INTERVAL, config.get(CERT_CHECK_INTERVAL)
+                    + " seconds is too often (0 to turn it off, else at least 0.1)");
+        }
     }
 
     /** How many sockets (and acceptors and connectors) serve this listener. */
@@ -278,7 +287,8 @@ final class ListenerSettings {
                 && gracefulShutdownTimeout.equals(s.gracefulShutdownTimeout) && workers == s.workers
                 && maxClients == s.maxClients && requestTimeout.equals(s.requestTimeout)
                 && uriCompliance.equals(s.uriCompliance) && headerTimeout.equals(s.headerTimeout)
-                && allowTrace == s.allowTrace && shutdownDelay.equals(s.shutdownDelay);
+                && allowTrace == s.allowTrace && shutdownDelay.equals(s.shutdownDelay)
+                && certCheckInterval.equals(s.certCheckInterval);
     }
 
     @Override

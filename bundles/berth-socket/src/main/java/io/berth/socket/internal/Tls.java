@@ -43,6 +43,7 @@ final class Tls {
     static SslContextFactory.Server serverContext(ListenerSettings settings) throws InvalidSettingException {
         List<X509Certificate> chain = certificates(ListenerSettings.CERT_FILE, settings.certFile);
         PrivateKey key = privateKey(settings.keyFile);
+        checkPair(settings, chain.get(0), key);
         char[] password = randomPassword();
         SslContextFactory.Server factory = new SslContextFactory.Server();
         try {
@@ -75,6 +76,37 @@ final class Tls {
         factory.setSniRequired(false);
         factory.setEndpointIdentificationAlgorithm(null);
         return factory;
+    }
+
+    /**
+     * The key must be the certificate's: a certificate renewed without its new key (or the other
+     * way round, a rotation caught half done) would otherwise fail only in each client's handshake.
+     */
+    private static void checkPair(ListenerSettings settings, X509Certificate certificate, PrivateKey key)
+            throws InvalidSettingException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm(); // Ed25519 / EdDSA sign as themselves
+        };
+        try {
+            byte[] probe = "berth key pair check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            if (verifier.verify(signature)) {
+                return;
+            }
+        } catch (GeneralSecurityException e) {
+            // a key of another algorithm than the certificate's: no match either
+        }
+        throw new InvalidSettingException(ListenerSettings.KEY_FILE, settings.keyFile
+                + " is not the private key of the certificate in " + settings.certFile
+                + " (" + certificate.getSubjectX500Principal().getName() + ")");
     }
 
     static List<X509Certificate> certificates(String key, Path file) throws InvalidSettingException {

@@ -387,6 +387,58 @@ class ListenerJettyTest {
     }
 
     @Test
+    void aRenewedCertificateIsServedWithoutARestartAndAKeyThatIsNotItsIsRefused() throws Exception {
+        Certificates first = new Certificates(dir);
+        Certificates second = new Certificates(java.nio.file.Files.createDirectory(dir.resolve("renewed")));
+        int port = freePort();
+        ListenerRuntime listener = listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port, "cert_file", first.certFile.toString(),
+                "key_file", first.keyFile.toString(), "cert_check_interval", "0.2"));
+        assertThat(served(port)).isEqualTo(first.certificate);
+
+        // As certbot renews: new files renamed over the old ones, the key first (a moment with a pair that does not match)
+        java.nio.file.Files.move(second.keyFile, first.keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        java.nio.file.Files.move(second.certFile, first.certFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.awaitility.Awaitility.await("the renewed certificate served").atMost(20, TimeUnit.SECONDS)
+                .until(() -> served(port).equals(second.certificate));
+
+        // A key that is not the certificate's: refused, the certificate served until now goes on
+        Path stray = dir.resolve("stray");
+        java.nio.file.Files.createDirectory(stray);
+        Certificates other = new Certificates(stray);
+        java.nio.file.Files.move(other.keyFile, first.keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.awaitility.Awaitility.await().pollDelay(1, TimeUnit.SECONDS).atMost(5, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(served(port)).isEqualTo(second.certificate));
+        assertThat(listener.state()).isEqualTo(io.berth.api.Listener.State.SERVING);
+    }
+
+    /** The certificate a new TLS connection is served, trusting whatever it is. */
+    private static java.security.cert.X509Certificate served(int port) throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            return (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    @Test
     void caFileRequiresAClientCertificateItSigned() throws Exception {
         Certificates certificates = new Certificates(dir);
         int port = freePort();

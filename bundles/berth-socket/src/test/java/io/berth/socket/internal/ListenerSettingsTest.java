@@ -84,7 +84,7 @@ class ListenerSettingsTest {
         "header_timeout | soon     | header_timeout: 'soon' is not a number of seconds",
         "header_timeout | -1       | header_timeout: -1 seconds is out of range (0..86400)",
         "allow_trace    | maybe    | allow_trace: 'maybe' is not true or false",
-        "workers_typo   | 4        | workers_typo: unknown key; the keys are allow_trace, backlog, bind_ip, bind_port, bind_timeout, ca_file, cert_file, client_timeout, graceful_shutdown_timeout, header_timeout, keep_idle, keepalive, key_file, max_clients, max_header_size, max_request_line, request_timeout, require_proxy_protocol, reuse_port, shutdown_delay, tcp_nodelay, uri_compliance, workers",
+        "workers_typo   | 4        | workers_typo: unknown key; the keys are allow_trace, backlog, bind_ip, bind_port, bind_timeout, ca_file, cert_check_interval, cert_file, client_timeout, graceful_shutdown_timeout, header_timeout, keep_idle, keepalive, key_file, max_clients, max_header_size, max_request_line, request_timeout, require_proxy_protocol, reuse_port, shutdown_delay, tcp_nodelay, uri_compliance, workers",
     })
     void eachInvalidValueNamesItsKeyAndWhy(String key, String value, String message) {
         Map<String, Object> config = new HashMap<>();
