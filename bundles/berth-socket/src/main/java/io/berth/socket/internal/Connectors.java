@@ -77,7 +77,7 @@ final class Connectors {
         ConnectionFactory first = httpFactory;
         ConnectionFactory ssl = null;
         if (settings.tls()) {
-            ssl = new SslConnectionFactory(Tls.serverContext(settings), HttpVersion.HTTP_1_1.asString());
+            ssl = new SslConnectionFactory(Tls.settledServerContext(settings), HttpVersion.HTTP_1_1.asString());
             first = ssl;
         }
         ConnectionFactory[] factories;

@@ -39,6 +39,30 @@ final class Tls {
     private Tls() {
     }
 
+    /**
+     * The server side of TLS for a connector being built, once the files hold together: a
+     * renewal renames the certificate and the key one after the other, and a connector built in
+     * between would fail its listener, so a pair that does not match is read again a few times
+     * (for up to half a second) before that is an error.
+     */
+    static SslContextFactory.Server settledServerContext(ListenerSettings settings) throws InvalidSettingException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return serverContext(settings);
+            } catch (InvalidSettingException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** Builds the server side of TLS; every problem names the key and the file. */
     static SslContextFactory.Server serverContext(ListenerSettings settings) throws InvalidSettingException {
         List<X509Certificate> chain = certificates(ListenerSettings.CERT_FILE, settings.certFile);
