@@ -76,6 +76,29 @@ public interface Pipeline {
     List<StageTime> stageTimes();
 
     /**
+     * Requests one stage answered itself, with one status code, instead of passing them on: its
+     * refusals (a ratelimit 429, a tempauth 401, a request_limits 413, a read_only 405, a
+     * healthcheck 503 DRAINING) and the answers that are its job (a healthcheck 200, a CORS
+     * preflight, a tempauth token).
+     *
+     * @param stage the stage's name
+     * @param status the status code it answered with; 0 when it set none that is valid
+     * @param count requests answered so, since the pipeline was configured
+     * @since 1.6
+     */
+    record StageAnswer(String stage, int status, long count) {
+    }
+
+    /**
+     * @return per stage of the pipeline, in pipeline order, the requests it answered itself by status
+     *     code, those with a count only; empty where the implementation does not count them
+     * @since 1.6
+     */
+    default List<StageAnswer> stageAnswers() {
+        return List.of();
+    }
+
+    /**
      * How many requests a pipeline answered with one method and one class of status.
      *
      * @param method {@code GET}, {@code HEAD}, {@code POST}, {@code PUT}, {@code DELETE},

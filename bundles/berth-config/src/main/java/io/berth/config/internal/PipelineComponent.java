@@ -701,6 +701,11 @@ public final class PipelineComponent {
         }
 
         @Override
+        public List<StageAnswer> stageAnswers() {
+            return stats.stageAnswers(stages());
+        }
+
+        @Override
         public List<RequestCount> requestCounts() {
             return stats.requestCounts();
         }
