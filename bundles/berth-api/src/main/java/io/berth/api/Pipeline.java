@@ -1,6 +1,7 @@
 package io.berth.api;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -96,6 +97,16 @@ public interface Pipeline {
      */
     default List<StageAnswer> stageAnswers() {
         return List.of();
+    }
+
+    /**
+     * @return per stage of the live arrangement whose filter has numbers of its own
+     *     ({@link StageMeasures}), in pipeline order, those numbers read now; empty where there are
+     *     none or the implementation does not read them
+     * @since 1.6
+     */
+    default Map<String, List<StageMeasures.Measure>> stageMeasures() {
+        return Map.of();
     }
 
     /**
