@@ -123,6 +123,23 @@ public class ObjectStoreTest extends BerthTestSupport {
     }
 
     @Test
+    public void t_tempauthsOwnNumbersAndAnswersAreScrapedUnderItsPipeline() throws Exception {
+        assertEquals(401, send(request("/auth/v1.0").header("X-Auth-User", "other:owner").header("X-Auth-Key", "wrong")).statusCode());
+        assertEquals(200, send(request("/auth/v1.0").header("X-Auth-User", "other:owner").header("X-Auth-Key", "owning")).statusCode());
+
+        String body = awaitStatus("127.0.0.1:" + adminPort(), "/admin/metrics", 200).body();
+
+        // The stage's filter (berth-middleware) is read by the pipeline (berth-config) through berth-api.
+        assertTrue(body, body.matches("(?s).*\nberth_tempauth_logins_refused_total\\{pipeline=\"swift\"} [1-9][0-9]*\\.0\n.*"));
+        assertTrue(body, body.matches("(?s).*\nberth_tempauth_tokens_issued_total\\{pipeline=\"swift\"} [1-9][0-9]*\\.0\n.*"));
+        assertTrue(body, body.matches("(?s).*\nberth_tempauth_tokens_live\\{pipeline=\"swift\"} [1-9][0-9]*\\.0\n.*"));
+        assertTrue(body, body.matches("(?s).*\nberth_stage_answers_total\\{code=\"401\",pipeline=\"swift\",stage=\"tempauth\"} "
+                + "[1-9][0-9]*\\.0\n.*"));
+        assertTrue(body, body.matches("(?s).*\nberth_stage_answers_total\\{code=\"200\",pipeline=\"swift\",stage=\"tempauth\"} "
+                + "[1-9][0-9]*\\.0\n.*"));
+    }
+
+    @Test
     public void b_tempauthGivesTokensAndGuardsAccounts() throws Exception {
         assertEquals(401, send(request("/auth/v1.0").header("X-Auth-User", "test:tester").header("X-Auth-Key", "wrong")).statusCode());
         HttpResponse<String> auth = send(request("/auth/v1.0").header("X-Auth-User", "test:tester").header("X-Auth-Key", "testing"));

@@ -1,6 +1,7 @@
 package io.berth.api;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -74,6 +75,39 @@ public interface Pipeline {
 
     /** @return per stage of the live arrangement, the time spent in it, in pipeline order */
     List<StageTime> stageTimes();
+
+    /**
+     * Requests one stage answered itself, with one status code, instead of passing them on: its
+     * refusals (a ratelimit 429, a tempauth 401, a request_limits 413, a read_only 405, a
+     * healthcheck 503 DRAINING) and the answers that are its job (a healthcheck 200, a CORS
+     * preflight, a tempauth token).
+     *
+     * @param stage the stage's name
+     * @param status the status code it answered with; 0 when it set none that is valid
+     * @param count requests answered so, since the pipeline was configured
+     * @since 1.6
+     */
+    record StageAnswer(String stage, int status, long count) {
+    }
+
+    /**
+     * @return per stage of the pipeline, in pipeline order, the requests it answered itself by status
+     *     code, those with a count only; empty where the implementation does not count them
+     * @since 1.6
+     */
+    default List<StageAnswer> stageAnswers() {
+        return List.of();
+    }
+
+    /**
+     * @return per stage of the live arrangement whose filter has numbers of its own
+     *     ({@link StageMeasures}), in pipeline order, those numbers read now; empty where there are
+     *     none or the implementation does not read them
+     * @since 1.6
+     */
+    default Map<String, List<StageMeasures.Measure>> stageMeasures() {
+        return Map.of();
+    }
 
     /**
      * How many requests a pipeline answered with one method and one class of status.

@@ -8,6 +8,7 @@ import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +48,7 @@ import io.berth.api.Berth;
 import io.berth.api.Listener;
 import io.berth.api.Pipeline;
 import io.berth.api.StageFactory;
+import io.berth.api.StageMeasures;
 
 /**
  * One pipeline, from {@code etc/berth.pipeline-NAME.cfg}, turned into whiteboard registrations:
@@ -357,12 +359,17 @@ public final class PipelineComponent {
             return;
         }
         List<Filter> filters = new ArrayList<>();
+        Map<String, StageMeasures> measured = new LinkedHashMap<>();
         Servlet app;
         String stage = "";
         try {
             for (String each : settings.middleware()) {
                 stage = each;
-                filters.add(stats.timed(each, middleware.get(each).create(settings.settings.get(each))));
+                Filter filter = middleware.get(each).create(settings.settings.get(each));
+                if (filter instanceof StageMeasures measures) {
+                    measured.put(each, measures);
+                }
+                filters.add(stats.timed(each, filter));
             }
             stage = settings.app();
             app = stats.timed(stage, apps.get(stage).create(settings.settings.get(stage)));
@@ -372,6 +379,7 @@ public final class PipelineComponent {
             return;
         }
         Generation next = new Generation(arrangement);
+        next.measured = measured;
         for (int i = 0; i < filters.size(); i++) {
             Dictionary<String, Object> props = next.select();
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_PATTERN, "/*");
@@ -536,6 +544,8 @@ public final class PipelineComponent {
         final Arrangement arrangement;
         final PipelineSettings settings;
         final AtomicInteger inFlight = new AtomicInteger();
+        /** The stages whose filters have numbers of their own, in order; set before it serves, read under the component's lock. */
+        Map<String, StageMeasures> measured = Map.of();
         private final String contextName;
         private final ServiceRegistration<ServletContextHelper> registration;
         private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -701,6 +711,25 @@ public final class PipelineComponent {
         }
 
         @Override
+        public List<StageAnswer> stageAnswers() {
+            return stats.stageAnswers(stages());
+        }
+
+        @Override
+        public Map<String, List<StageMeasures.Measure>> stageMeasures() {
+            Map<String, List<StageMeasures.Measure>> measures = new LinkedHashMap<>();
+            measuredNow().forEach((stage, filter) -> {
+                try {
+                    measures.put(stage, List.copyOf(filter.measures()));
+                } catch (RuntimeException e) {
+                    // A stage's bug costs its own numbers, not the scrape.
+                    LOG.warn("Berth pipeline {}: stage {} could not give its numbers: {}", name, stage, e.toString());
+                }
+            });
+            return measures;
+        }
+
+        @Override
         public List<RequestCount> requestCounts() {
             return stats.requestCounts();
         }
@@ -723,6 +752,11 @@ public final class PipelineComponent {
 
     private synchronized PipelineSettings settingsNow() {
         return settings;
+    }
+
+    /** The live generation's stages with numbers of their own: a copy, so that reading them holds no lock. */
+    private synchronized Map<String, StageMeasures> measuredNow() {
+        return current == null ? Map.of() : new LinkedHashMap<>(current.measured);
     }
 
     /** The pipeline's only servlet while it cannot serve: 503 with the reason, never the app. */

@@ -17,6 +17,7 @@ import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletResponse;
 
 import io.berth.api.Pipeline;
 import io.berth.api.Pipeline.StageTime;
@@ -136,9 +137,25 @@ final class PipelineStats {
     private static final class Clock {
         final LongAdder requests = new LongAdder();
         final LongAdder nanos = new LongAdder();
+        final StageAnswers answers = new StageAnswers();
     }
 
-    /** A stage's filter, timed: its own time is the whole call less the time its chain took. */
+    /** Per stage, in pipeline order, the requests it answered itself, by status code. */
+    List<Pipeline.StageAnswer> stageAnswers(List<String> stages) {
+        List<Pipeline.StageAnswer> answers = new ArrayList<>();
+        for (String stage : stages) {
+            Clock clock = clocks.get(stage);
+            if (clock != null) {
+                clock.answers.forEach((status, count) -> answers.add(new Pipeline.StageAnswer(stage, status, count)));
+            }
+        }
+        return answers;
+    }
+
+    /**
+     * A stage's filter, timed: its own time is the whole call less the time its chain took. A stage
+     * that returns without calling its chain answered the request itself: counted by status.
+     */
     private static final class TimedFilter implements Filter {
 
         private final Clock clock;
@@ -165,6 +182,10 @@ final class PipelineStats {
                 clock.requests.increment();
                 clock.nanos.add(System.nanoTime() - start - timed.nanos);
             }
+            // Reached only when the stage returned: one that threw answered nothing (catch_errors does).
+            if (!timed.called && response instanceof HttpServletResponse http) {
+                clock.answers.count(http.getStatus());
+            }
         }
 
         @Override
@@ -177,6 +198,7 @@ final class PipelineStats {
 
         private final FilterChain chain;
         long nanos;
+        boolean called;
 
         TimedChain(FilterChain chain) {
             this.chain = chain;
@@ -184,6 +206,7 @@ final class PipelineStats {
 
         @Override
         public void doFilter(ServletRequest request, ServletResponse response) throws IOException, ServletException {
+            called = true;
             long start = System.nanoTime();
             try {
                 chain.doFilter(request, response);

@@ -23,6 +23,7 @@ import io.berth.api.AppFactory;
 import io.berth.api.Listener;
 import io.berth.api.Pipeline;
 import io.berth.api.StageFactory;
+import io.berth.api.StageMeasures;
 
 /**
  * A pipeline built by hand, without a framework: its registrations land in a fake whiteboard, its
@@ -204,6 +205,58 @@ class PipelineComponentTest {
                             + "(etc/berth.listener-main.cfg, etc/berth.listener-slow.cfg): it is served nowhere");
         }
         assertThat(status("api").reason()).isEqualTo("no listener main, slow");
+    }
+
+    @Test
+    void theStatusCountsWhatAStageAnsweredItselfByStatus() throws Exception {
+        PipelineComponent pipeline = pipeline("main", Map.of("pipeline", "tag-a deny hello"), "tag-a");
+        pipeline.addStageFactory(settings -> (Filter) (request, response, chain) -> {
+            if (((HttpServletRequest) request).getRequestURI().startsWith("/deny")) {
+                ((HttpServletResponse) response).sendError(429);
+            } else {
+                chain.doFilter(request, response);
+            }
+        }, FakeWhiteboard.stage("deny"));
+
+        whiteboard.get("/deny/1", "main");
+        whiteboard.get("/deny/2", "main");
+        whiteboard.get("/pass", "main");
+
+        assertThat(status("main").stageAnswers()).containsExactly(new Pipeline.StageAnswer("deny", 429, 2));
+        assertThat(status("main").stageTimes()).extracting(Pipeline.StageTime::requests).containsExactly(3L, 3L, 1L);
+    }
+
+    @Test
+    void theStatusReadsTheNumbersOfTheLiveStagesThatHaveThem() throws Exception {
+        AtomicInteger builds = new AtomicInteger();
+        StageFactory counting = settings -> {
+            int build = builds.incrementAndGet();
+            class Counting implements Filter, StageMeasures {
+                @Override
+                public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                        jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+                    chain.doFilter(request, response);
+                }
+
+                @Override
+                public List<Measure> measures() {
+                    return List.of(new Measure("builds", Kind.GAUGE, "which build this is", build));
+                }
+            }
+            return new Counting();
+        };
+        PipelineComponent pipeline = pipeline("main", Map.of("pipeline", "tag-a counting hello"), "tag-a");
+        pipeline.addStageFactory(counting, FakeWhiteboard.stage("counting"));
+
+        assertThat(status("main").stageMeasures()).containsOnlyKeys("counting");
+        assertThat(status("main").stageMeasures().get("counting"))
+                .containsExactly(new StageMeasures.Measure("builds", StageMeasures.Kind.GAUGE, "which build this is", 1));
+
+        pipeline.modified(configurationAdmin.store("main", Map.of("pipeline", "tag-a counting hello",
+                "counting.x", "1")));
+
+        assertThat(status("main").stageMeasures().get("counting")).extracting(StageMeasures.Measure::value)
+                .containsExactly(2.0);
     }
 
     /** A pipeline with the app {@code hello} and these middleware stages present, activated with {@code properties}. */

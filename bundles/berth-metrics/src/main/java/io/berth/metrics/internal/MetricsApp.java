@@ -55,6 +55,8 @@ public final class MetricsApp implements AppFactory {
     public MetricsApp() {
         registry.register(new ListenerCollector(() -> listOrEmpty(listeners)));
         registry.register(new PipelineCollector(() -> listOrEmpty(pipelines)));
+        registry.register(new StageAnswerCollector(() -> listOrEmpty(pipelines)));
+        registry.register(new StageMeasureCollector(() -> listOrEmpty(pipelines)));
         registry.register(new AccessLogCollector(() -> listOrEmpty(accessLogs)));
         JvmMetrics.builder().register(registry);
     }

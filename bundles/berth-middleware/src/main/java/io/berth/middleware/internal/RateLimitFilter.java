@@ -5,7 +5,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -20,12 +22,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.StageMeasures;
+
 /**
  * Admits each client's requests at {@code max_rate} per second with bursts of {@code burst}
  * ({@link TokenBuckets}); refuses the rest with {@code 429} (or {@code 498}), {@code Retry-After}
  * in whole seconds, and Swift's body {@code Slow down}, without reaching the app.
  */
-final class RateLimitFilter implements Filter {
+final class RateLimitFilter implements Filter, StageMeasures {
 
     static final String CLIENT_IP = "client_ip";
     static final String SLOW_DOWN = "Slow down";
@@ -50,6 +54,7 @@ final class RateLimitFilter implements Filter {
     private final String header;
     private final int status;
     private final TokenBuckets buckets;
+    private final LongAdder refusals = new LongAdder();
 
     RateLimitFilter(RateLimitStage.Config config, LongSupplier clock) {
         double maxRate = config.max__rate();
@@ -95,6 +100,7 @@ final class RateLimitFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
+        refusals.increment();
         long retryAfter = Math.max(1, (wait + SECOND - 1) / SECOND);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Returning {} for {} {} to client {}: ratelimit, Retry-After {}", status, request.getMethod(),
@@ -140,5 +146,14 @@ final class RateLimitFilter implements Filter {
     /** Keys tracked now, for tests. */
     int tracked() {
         return buckets.tracked();
+    }
+
+    @Override
+    public List<Measure> measures() {
+        return List.of(
+                new Measure("buckets", Kind.GAUGE, "Clients ratelimit tracks a bucket for now (at most max_keys)",
+                        buckets.tracked()),
+                new Measure("refusals", Kind.COUNTER, "Requests ratelimit refused (429 or 498) with Retry-After",
+                        refusals.sum()));
     }
 }

@@ -2,8 +2,10 @@ package io.berth.middleware.internal;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import jakarta.servlet.Filter;
@@ -18,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.berth.api.Berth;
+import io.berth.api.StageMeasures;
 
 /**
  * Swift's {@code tempauth} for one node: issues tokens at {@code auth_prefix} ({@code GET
@@ -28,7 +31,7 @@ import io.berth.api.Berth;
  * <p>Paths are read decoded (servlet path and path info, as the app reads them): a client
  * cannot hide {@code AUTH_} from this filter by percent-encoding it.
  */
-final class TempAuthFilter implements Filter {
+final class TempAuthFilter implements Filter, StageMeasures {
 
     static final String UNAUTHORIZED = "Unauthorized: tempauth needs a valid X-Auth-Token";
     static final String BAD_CREDENTIALS = "Unauthorized: wrong user or key";
@@ -47,6 +50,8 @@ final class TempAuthFilter implements Filter {
     private final String storageUrlScheme;
     private final Map<String, TempAuthUser> users;
     private final TempAuthTokens tokens;
+    /** Token requests refused for want of a known user and its key: a guess at keys shows here. */
+    private final LongAdder refusedLogins = new LongAdder();
 
     /**
      * @param config the settings but the user lines
@@ -223,7 +228,7 @@ final class TempAuthFilter implements Filter {
                 user = request.getHeader("X-Auth-User");
                 int colon = isEmpty(user) ? -1 : user.indexOf(':');
                 if (colon < 0 || !user.substring(0, colon).equals(account)) {
-                    unauthorized(request, response, account, BAD_CREDENTIALS);
+                    refuseLogin(request, response, account);
                     return;
                 }
                 user = user.substring(colon + 1);
@@ -233,7 +238,7 @@ final class TempAuthFilter implements Filter {
             String accountUser = firstOf(request.getHeader("X-Auth-User"), request.getHeader("X-Storage-User"));
             int colon = accountUser == null ? -1 : accountUser.indexOf(':');
             if (colon < 0) {
-                unauthorized(request, response, "", BAD_CREDENTIALS);
+                refuseLogin(request, response, "");
                 return;
             }
             account = accountUser.substring(0, colon);
@@ -245,7 +250,7 @@ final class TempAuthFilter implements Filter {
             return;
         }
         if (isEmpty(account) || isEmpty(user) || isEmpty(key)) {
-            unauthorized(request, response, account, BAD_CREDENTIALS);
+            refuseLogin(request, response, account);
             return;
         }
         String id = account + ':' + user;
@@ -253,7 +258,7 @@ final class TempAuthFilter implements Filter {
         TempAuthUser known = users.get(id);
         if (!TempAuthUser.matches(known, key)) {
             LOG.debug("tempauth: 401 for a token request as {}: unknown user or wrong key", id);
-            unauthorized(request, response, account, BAD_CREDENTIALS);
+            refuseLogin(request, response, account);
             return;
         }
         TempAuthTokens.Session session = tokens.issue(known);
@@ -344,5 +349,22 @@ final class TempAuthFilter implements Filter {
     /** Tokens held now, for tests. */
     int tokensHeld() {
         return tokens.held();
+    }
+
+    private void refuseLogin(HttpServletRequest request, HttpServletResponse response, String realm)
+            throws IOException {
+        refusedLogins.increment();
+        unauthorized(request, response, realm, BAD_CREDENTIALS);
+    }
+
+    @Override
+    public List<Measure> measures() {
+        return List.of(
+                new Measure("tokens_issued", Kind.COUNTER, "New tokens tempauth issued (not a valid token handed out again)",
+                        tokens.issued()),
+                new Measure("tokens_live", Kind.GAUGE, "Tokens tempauth holds that have not expired", tokens.live()),
+                new Measure("logins_refused", Kind.COUNTER,
+                        "Token requests tempauth answered 401: missing credentials, an unknown user or a wrong key",
+                        refusedLogins.sum()));
     }
 }

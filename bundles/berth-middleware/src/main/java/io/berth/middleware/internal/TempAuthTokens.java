@@ -2,6 +2,7 @@ package io.berth.middleware.internal;
 
 import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,6 +31,7 @@ final class TempAuthTokens {
     private final SecureRandom random;
     private final ConcurrentHashMap<String, Session> byToken = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Session> byUser = new ConcurrentHashMap<>();
+    private final LongAdder issued = new LongAdder();
 
     /**
      * @param resellerPrefix {@code AUTH_}: tokens are {@code AUTH_tk} and 32 hex digits
@@ -59,6 +61,7 @@ final class TempAuthTokens {
             }
             Session fresh = new Session(newToken(), user, now + lifeNanos);
             byToken.put(fresh.token, fresh);
+            issued.increment();
             return fresh;
         });
     }
@@ -88,6 +91,23 @@ final class TempAuthTokens {
     /** Tokens held now, for tests. */
     int held() {
         return byToken.size();
+    }
+
+    /** New tokens made: not those handed out again to a user asking while its token was valid. */
+    long issued() {
+        return issued.sum();
+    }
+
+    /** Tokens not expired now: at most one per user, so counting them is cheap enough for a scrape. */
+    int live() {
+        long now = nanoClock.getAsLong();
+        int live = 0;
+        for (Session session : byUser.values()) {
+            if (session.expiresNanos - now > 0) {
+                live++;
+            }
+        }
+        return live;
     }
 
     private String newToken() {

@@ -2,6 +2,7 @@ package io.berth.middleware.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.net.URI;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.berth.api.StageMeasures;
 import io.berth.api.StageSettings;
 
 /**
@@ -49,6 +51,7 @@ class RateLimitFilterJettyTest {
     private static Server server;
     private static HttpClient client;
     private static String base;
+    private static RateLimitFilter measured;
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,16 +66,18 @@ class RateLimitFilterJettyTest {
         context("/full", Map.of("key", "X-Api-Key", "max_rate", "1", "burst", "1", "max_keys", "2"));
         context("/defaults", Map.of());
         context("/async", Map.of("burst", "1"));
+        measured = context("/measured", Map.of("key", "X-Api-Key", "max_rate", "1", "burst", "1"));
         server.setHandler(new ContextHandlerCollection(contexts.toArray(new ServletContextHandler[0])));
         server.start();
         base = "http://127.0.0.1:" + connector.getLocalPort();
         client = HttpClient.newHttpClient();
     }
 
-    private static void context(String path, Map<String, String> settings) {
+    private static RateLimitFilter context(String path, Map<String, String> settings) {
         ServletContextHandler context = new ServletContextHandler(path);
-        FilterHolder ratelimit = new FilterHolder(new RateLimitFilter(
-                StageSettings.of(RateLimitStage.Config.class, "ratelimit", settings), clock::get));
+        RateLimitFilter filter = new RateLimitFilter(
+                StageSettings.of(RateLimitStage.Config.class, "ratelimit", settings), clock::get);
+        FilterHolder ratelimit = new FilterHolder(filter);
         ratelimit.setAsyncSupported(true);
         context.addFilter(ratelimit, "/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder app = new ServletHolder(new HttpServlet() {
@@ -99,6 +104,7 @@ class RateLimitFilterJettyTest {
         app.setAsyncSupported(true);
         context.addServlet(app, "/*");
         contexts.add(context);
+        return filter;
     }
 
     @AfterAll
@@ -124,6 +130,22 @@ class RateLimitFilterJettyTest {
         clock.addAndGet(SECOND);
         assertThat(send("GET", "/ip/x").statusCode()).isEqualTo(200);
         assertThat(send("POST", "/ip/y").statusCode()).as("per client, not per path or method").isEqualTo(429);
+    }
+
+    @Test
+    void itsMeasuresAreTheClientsTrackedAndTheRequestsRefused() throws Exception {
+        assertThat(measured.measures()).extracting(StageMeasures.Measure::name, StageMeasures.Measure::value)
+                .containsExactly(tuple("buckets", 0.0), tuple("refusals", 0.0));
+        for (String client : new String[] {"a", "b"}) {
+            assertThat(send("GET", "/measured/x", "X-Api-Key", client).statusCode()).isEqualTo(200);
+            assertThat(send("GET", "/measured/x", "X-Api-Key", client).statusCode()).isEqualTo(429);
+        }
+        assertThat(send("GET", "/measured/x", "X-Api-Key", "a").statusCode()).isEqualTo(429);
+
+        assertThat(measured.measures()).extracting(StageMeasures.Measure::name, StageMeasures.Measure::kind,
+                StageMeasures.Measure::value).containsExactly(
+                        tuple("buckets", StageMeasures.Kind.GAUGE, 2.0),
+                        tuple("refusals", StageMeasures.Kind.COUNTER, 3.0));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.berth.middleware.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.berth.api.StageMeasures;
 import io.berth.api.StageSettings;
 
 /**
@@ -255,6 +257,43 @@ class TempAuthFilterJettyTest {
             assertThat(renewed.header("X-Auth-Token-Expires")).hasValue("600");
             assertThat(filter.tokensHeld()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void itsMeasuresCountTokensIssuedAndLiveAndRefusedLogins() throws Exception {
+        AtomicLong now = new AtomicLong(0);
+        TempAuthFilter filter = new TempAuthFilter(config(Map.of("token_life", "600")),
+                Map.of("user_test_tester", TESTER_KEY + " .admin", "user_test2_tester2", TESTER2_KEY + " .admin"),
+                now::get, new SecureRandom());
+        ServletContextHandler context = Jetty.context("/measured", filter);
+        Jetty.serve(context, "/*", new Identity());
+        try (Jetty own = Jetty.start(context)) {
+            assertThat(measures(filter)).containsExactly(0.0, 0.0, 0.0);
+
+            sendTo(own, "GET", "/measured/auth/v1.0", "X-Auth-User: test:tester", "X-Auth-Key: " + TESTER_KEY);
+            sendTo(own, "GET", "/measured/auth/v1.0", "X-Auth-User: test:tester", "X-Auth-Key: " + TESTER_KEY);
+            now.addAndGet(TimeUnit.SECONDS.toNanos(300));
+            sendTo(own, "GET", "/measured/auth/v1.0", "X-Auth-User: test2:tester2", "X-Auth-Key: " + TESTER2_KEY);
+            assertThat(sendTo(own, "GET", "/measured/auth/v1.0", "X-Auth-User: test:tester",
+                    "X-Auth-Key: " + TESTER2_KEY).status()).isEqualTo(401);
+            assertThat(sendTo(own, "GET", "/measured/auth/v1.0", "X-Auth-Key: " + TESTER_KEY).status()).isEqualTo(401);
+            assertThat(sendTo(own, "GET", "/measured/v1/AUTH_test/c", "X-Auth-Token: AUTH_tknotatoken").status())
+                    .as("a bad token on a storage request is no login").isEqualTo(401);
+
+            // issued (the same token asked again is not new), live, refused logins
+            assertThat(measures(filter)).containsExactly(2.0, 2.0, 2.0);
+
+            now.addAndGet(TimeUnit.SECONDS.toNanos(400));
+            assertThat(measures(filter)).as("tester's token expired").containsExactly(2.0, 1.0, 2.0);
+        }
+        assertThat(filter.measures()).extracting(StageMeasures.Measure::name, StageMeasures.Measure::kind)
+                .containsExactly(tuple("tokens_issued", StageMeasures.Kind.COUNTER),
+                        tuple("tokens_live", StageMeasures.Kind.GAUGE),
+                        tuple("logins_refused", StageMeasures.Kind.COUNTER));
+    }
+
+    private static List<Double> measures(TempAuthFilter filter) {
+        return filter.measures().stream().map(StageMeasures.Measure::value).toList();
     }
 
     // --- storage requests
