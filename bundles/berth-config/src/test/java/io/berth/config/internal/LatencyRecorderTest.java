@@ -65,6 +65,33 @@ class LatencyRecorderTest {
     }
 
     @Test
+    void threadsRecordingWhileTheIntervalsTurnLoseNothingFromTheCountsSinceStart() throws Exception {
+        PipelineStats stats = new PipelineStats(clock::get);
+        int threads = 4;
+        int each = 50_000;
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    // Every thread moves the clock on now and then: the ring turns under the others' feet.
+                    long now = i % 1000 == 0 ? clock.addAndGet(3 * S) : clock.get();
+                    // The recorder itself: answered() would read the clock again, after another thread moved it.
+                    stats.latency.record(i % 2 == 0 ? MS : 30 * MS, now);
+                }
+            }, "recorder-" + t);
+            workers[t].start();
+        }
+        for (Thread worker : workers) {
+            worker.join(30_000);
+        }
+        Pipeline.Latency latency = stats.latencyBuckets();
+        assertThat(latency.count()).isEqualTo((long) threads * each);
+        assertThat(latency.exponential().count()).isEqualTo((long) threads * each);
+        assertThat(latency.counts()[0]).isEqualTo((long) threads * each / 2);
+        assertThat(stats.latency.windowQuantileMillis(0.99)).isCloseTo(30, within(1.5));
+    }
+
+    @Test
     void latenciesLandInTheBucketOfSchema3() {
         assertThat(LatencyRecorder.index(1.0)).isZero();
         assertThat(LatencyRecorder.index(Math.pow(2, 1.0 / 8))).as("upper bounds are inclusive").isEqualTo(1);
