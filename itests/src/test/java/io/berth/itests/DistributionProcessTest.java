@@ -382,8 +382,10 @@ public class DistributionProcessTest {
                 "    static_configs:",
                 "      - targets: ['127.0.0.1:" + adminPort + "']",
                 ""));
+        // Native histograms on: Prometheus 2.42 then scrapes in protobuf, the one format that carries them.
         Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort)
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort,
+                "--enable-feature=native-histograms")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         try {
             String query = "berth_pipeline_requests_total{job=\"berth\",pipeline=\"main\",method=\"GET\",status_class=\"2xx\"}";
@@ -422,6 +424,22 @@ public class DistributionProcessTest {
             }
             assertFalse("no rule is firing or pending on a healthy Berth: " + last[0], last[0].contains("\"state\":\"firing\"")
                     || last[0].contains("\"state\":\"pending\""));
+
+            // p99 from the native histogram: the query names the histogram itself, not its _bucket
+            // series, which only a native histogram answers.
+            String p99 = "histogram_quantile(0.99, rate(berth_pipeline_request_duration_seconds{pipeline=\"main\"}[1m]))";
+            URI native99 = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/query?query="
+                    + URLEncoder.encode(p99, StandardCharsets.UTF_8));
+            Awaitility.await("Prometheus answers " + p99 + " with a latency").atMost(PROMETHEUS_PATIENCE_MS, TimeUnit.MILLISECONDS)
+                    .pollInterval(250, TimeUnit.MILLISECONDS).until(() -> {
+                        get("/hello");
+                        last[0] = http.send(HttpRequest.newBuilder(native99).timeout(Duration.ofSeconds(5)).build(),
+                                HttpResponse.BodyHandlers.ofString()).body();
+                        Matcher matcher = value.matcher(last[0]);
+                        return matcher.find() && Double.parseDouble(matcher.group(1)) > 0;
+                    });
+            Matcher seconds = value.matcher(last[0]);
+            assertTrue(last[0], seconds.find() && Double.parseDouble(seconds.group(1)) < 10);
         } finally {
             // By its PID, as it was started: nothing else named prometheus is touched.
             new ProcessBuilder("kill", "-TERM", Long.toString(prometheus.pid())).start().waitFor();

@@ -180,7 +180,9 @@ public class ShellTest extends BerthTestSupport {
             assertEquals(List.of("shellwaiting", "/shellwaiting", "all", "shell-absent shell-gone hello",
                     "WAITING (missing: shell-absent, shell-gone)", "0", "0", "-", "-"), stuck);
 
-            List<String> shipped = row(execute("berth:pipelines"), "main");
+            String table = execute("berth:pipelines");
+            assertTrue(table, table.endsWith("p50 and p99 over the last 60 s\n"));
+            List<String> shipped = row(table, "main");
             assertEquals(List.of("main", "/", "main", "catch_errors gatekeeper healthcheck proxy_logging hello", "LIVE"),
                     shipped.subList(0, 5));
         } finally {
@@ -200,7 +202,7 @@ public class ShellTest extends BerthTestSupport {
                 awaitStatus("/shellstats/x", 200);
             }
 
-            String out = awaitOutput("berth:stats shellstats", o -> o.lines().count() == 4
+            String out = awaitOutput("berth:stats shellstats", o -> o.lines().count() == 5
                     && Long.parseLong(cells(o.lines().skip(2).findFirst().orElseThrow()).get(2)) >= 4);
             List<String> lines = out.lines().collect(Collectors.toList());
             assertEquals(List.of("Pipeline", "Stage", "Requests", "Mean µs", "Total ms", "Share"), cells(lines.get(0)));
@@ -211,6 +213,8 @@ public class ShellTest extends BerthTestSupport {
             assertTrue(stage.toString(), Long.parseLong(stage.get(2)) >= 4);
             double shares = Double.parseDouble(stage.get(5).replace("%", "")) + Double.parseDouble(app.get(5).replace("%", ""));
             assertEquals(100.0, shares, 0.2);
+            assertTrue(lines.get(4), lines.get(4).matches(
+                    "shellstats: p50 [0-9.]+ ms, p99 [0-9.]+ ms over the last 60 s \\(\\d+ requests since it was configured\\)"));
 
             assertTrue("every pipeline", execute("berth:stats").contains("catch_errors"));
         } finally {

@@ -68,10 +68,21 @@ public interface Pipeline {
 
     /**
      * @param quantile between 0 and 1 (0.5 for the median, 0.99 for p99)
-     * @return the latency in milliseconds under which that share of its requests was answered
-     *     (to within 5%), or {@link Double#NaN} before its first request
+     * @return the latency in milliseconds under which that share of its recent requests was
+     *     answered (to within 5%): those of the last {@link #latencyWindowSeconds()} seconds where
+     *     the implementation keeps a window (Berth's does, since 1.6), else since it was
+     *     configured; {@link Double#NaN} when no request falls in it
      */
     double latencyMillis(double quantile);
+
+    /**
+     * @return the seconds {@link #latencyMillis(double)} looks back over, or 0 where it covers
+     *     every request since the pipeline was configured
+     * @since 1.6
+     */
+    default int latencyWindowSeconds() {
+        return 0;
+    }
 
     /** @return per stage of the live arrangement, the time spent in it, in pipeline order */
     List<StageTime> stageTimes();
@@ -122,19 +133,50 @@ public interface Pipeline {
     }
 
     /**
-     * A pipeline's latencies in fixed buckets, as a Prometheus classic histogram wants them.
+     * A pipeline's latencies in fixed buckets, as a Prometheus classic histogram wants them, and
+     * where the implementation records them so, in exponential buckets as a Prometheus native
+     * histogram wants them; both from one reading, so they count the same requests.
      *
      * @param upperBoundsSeconds each bucket's upper bound (inclusive) in seconds, ascending; a last
      *     bucket without bound (+Inf) follows
      * @param counts requests per bucket, not cumulative: {@code upperBoundsSeconds.length + 1} of them
      * @param sumSeconds the sum of every request's latency, in seconds
+     * @param exponential the same requests in exponential buckets, or {@code null} (since 1.6)
      * @since 1.5
      */
-    record Latency(double[] upperBoundsSeconds, long[] counts, double sumSeconds) {
+    record Latency(double[] upperBoundsSeconds, long[] counts, double sumSeconds, ExponentialBuckets exponential) {
+
+        /** A histogram without exponential buckets, as in 1.5. */
+        public Latency(double[] upperBoundsSeconds, long[] counts, double sumSeconds) {
+            this(upperBoundsSeconds, counts, sumSeconds, null);
+        }
 
         /** @return every request counted, over all buckets */
         public long count() {
             long total = 0;
+            for (long each : counts) {
+                total += each;
+            }
+            return total;
+        }
+    }
+
+    /**
+     * Latencies in base-2 exponential buckets, Prometheus' native histogram layout: bucket
+     * {@code i} holds latencies in {@code (base^(i-1), base^i]} seconds, where
+     * {@code base = 2^(2^-schema)}.
+     *
+     * @param schema the resolution, -4 to 8 (3: eight buckets per doubling, each 9% wide)
+     * @param zeroCount requests answered in no measurable time (0 ns)
+     * @param indexes bucket indexes of the buckets that are not empty, ascending
+     * @param counts requests per bucket, not cumulative, in the order of {@code indexes}
+     * @since 1.6
+     */
+    record ExponentialBuckets(int schema, long zeroCount, int[] indexes, long[] counts) {
+
+        /** @return every request counted, the zero bucket included */
+        public long count() {
+            long total = zeroCount;
             for (long each : counts) {
                 total += each;
             }

@@ -702,7 +702,12 @@ public final class PipelineComponent {
 
         @Override
         public double latencyMillis(double quantile) {
-            return stats.latency.quantileMillis(quantile);
+            return stats.latency.windowQuantileMillis(quantile);
+        }
+
+        @Override
+        public int latencyWindowSeconds() {
+            return LatencyRecorder.WINDOW_SECONDS;
         }
 
         @Override

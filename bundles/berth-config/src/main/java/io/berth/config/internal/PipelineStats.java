@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -25,13 +25,13 @@ import io.berth.api.Pipeline.StageTime;
 /**
  * What a pipeline has served: requests, errors, latency, and the time each stage spent on them
  * (its own part: a stage's clock stops while the stages after it run). Lock-free: adders and
- * an atomic histogram.
+ * an atomic histogram that also keeps the last minute ({@link LatencyRecorder}).
  */
 final class PipelineStats {
 
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
-    final LatencyHistogram latency = new LatencyHistogram();
+    final LatencyRecorder latency;
     /** Generations that took over serving: written by the pipeline's component only. */
     final AtomicLong swaps = new AtomicLong();
     /** Requests that waited at the stage gate during an update: handed to each hold. */
@@ -40,23 +40,21 @@ final class PipelineStats {
 
     /** The methods counted by name; any other is {@code OTHER}. */
     static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER");
-    /**
-     * The classic histogram's upper bounds, Prometheus' default buckets: in nanoseconds to record,
-     * in seconds to show.
-     */
+    /** The classic histogram's upper bounds in seconds, Prometheus' default buckets. */
     static final double[] BOUNDS_SECONDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-    private static final long[] BOUNDS_NANOS = new long[BOUNDS_SECONDS.length];
-    static {
-        for (int i = 0; i < BOUNDS_SECONDS.length; i++) {
-            BOUNDS_NANOS[i] = Math.round(BOUNDS_SECONDS[i] * 1e9);
-        }
-    }
     /** Per method (METHODS' order) and status class (1xx..5xx, and 0 for anything else): 8 × 6 adders. */
     private final LongAdder[] byMethodAndClass = new LongAdder[METHODS.size() * 6];
-    private final AtomicLongArray buckets = new AtomicLongArray(BOUNDS_SECONDS.length + 1);
     private final LongAdder sumNanos = new LongAdder();
+    private final LongSupplier nanoTime;
 
     PipelineStats() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanoTime the clock of request starts and of the latency window: {@link System#nanoTime()} but in tests */
+    PipelineStats(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.latency = new LatencyRecorder(nanoTime);
         for (int i = 0; i < byMethodAndClass.length; i++) {
             byMethodAndClass[i] = new LongAdder();
         }
@@ -64,19 +62,15 @@ final class PipelineStats {
 
     /** One answered request: lock-free, no allocation (adders and an atomic array). */
     void answered(long startNanos, String method, int status) {
-        long nanos = Math.max(0, System.nanoTime() - startNanos);
+        long now = nanoTime.getAsLong();
+        long nanos = Math.max(0, now - startNanos);
         requests.increment();
         if (status >= 500) {
             errors.increment();
         }
-        latency.record(nanos / 1000);
+        latency.record(nanos, now);
         int statusClass = status >= 100 && status < 600 ? status / 100 : 0;
         byMethodAndClass[methodIndex(method) * 6 + statusClass].increment();
-        int bucket = 0;
-        while (bucket < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[bucket]) {
-            bucket++;
-        }
-        buckets.incrementAndGet(bucket);
         sumNanos.add(nanos);
     }
 
@@ -107,13 +101,12 @@ final class PipelineStats {
         return counts;
     }
 
-    /** The classic histogram, read bucket by bucket (a scrape may see a request in count and not yet in sum). */
+    /**
+     * Every request since the pipeline was configured, in classic and exponential buckets from one
+     * reading (a scrape may see a request in the counts and not yet in the sum).
+     */
     Pipeline.Latency latencyBuckets() {
-        long[] counts = new long[buckets.length()];
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = buckets.get(i);
-        }
-        return new Pipeline.Latency(BOUNDS_SECONDS.clone(), counts, sumNanos.sum() / 1e9);
+        return latency.latency(sumNanos.sum() / 1e9);
     }
 
     List<StageTime> stageTimes(List<String> stages) {

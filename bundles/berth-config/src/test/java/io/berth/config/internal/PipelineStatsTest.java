@@ -31,8 +31,8 @@ class PipelineStatsTest {
 
     @Test
     void latencyLandsInTheBucketOfItsUpperBoundAndTheSumIsInSeconds() {
-        PipelineStats stats = new PipelineStats();
         long now = System.nanoTime();
+        PipelineStats stats = new PipelineStats(() -> now);
         stats.answered(now - 30_000_000L, "GET", 200); // 30 ms: the 0.05 s bucket
         stats.answered(now - 3_000_000_000L, "GET", 200); // 3 s: the 5 s bucket
         stats.answered(now - 60_000_000_000L, "GET", 200); // 60 s: +Inf

@@ -69,8 +69,8 @@ final class DescribedMBean<T> extends StandardMBean {
                 Map.entry("Reason", "Why it is not LIVE, else empty"),
                 Map.entry("Requests", "Requests it answered since it was configured"),
                 Map.entry("Errors", "Of those, the ones answered 5xx or cut by an exception"),
-                Map.entry("LatencyP50Millis", "Median latency in milliseconds (within 5%); NaN before the first request"),
-                Map.entry("LatencyP99Millis", "99th percentile latency in milliseconds (within 5%); NaN before the first request"),
+                Map.entry("LatencyP50Millis", "Median latency in milliseconds (within 5%) over the last 60 s; NaN when no request fell in them"),
+                Map.entry("LatencyP99Millis", "99th percentile latency in milliseconds (within 5%) over the last 60 s; NaN when no request fell in them"),
                 Map.entry("StageTimes", "Per stage: requests that entered it, nanoseconds spent in it (its own part), mean microseconds")));
     }
 }

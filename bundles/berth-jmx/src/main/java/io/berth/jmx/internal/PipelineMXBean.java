@@ -32,10 +32,10 @@ public interface PipelineMXBean {
     /** @return of those, the ones answered with a 5xx status or cut by an exception */
     long getErrors();
 
-    /** @return the median latency in milliseconds, NaN before the first request */
+    /** @return the median latency in milliseconds over the pipeline's window (the last minute), NaN when no request fell in it */
     double getLatencyP50Millis();
 
-    /** @return the 99th percentile latency in milliseconds, NaN before the first request */
+    /** @return the 99th percentile latency in milliseconds over the pipeline's window (the last minute), NaN when no request fell in it */
     double getLatencyP99Millis();
 
     /** @return per stage of the live arrangement, the time spent in it, in pipeline order */

@@ -18,6 +18,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.NativeHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import io.berth.api.Pipeline;
@@ -85,14 +86,28 @@ final class PipelineCollector implements MultiCollector {
                 stageRequests.build(), stageSeconds.build());
     }
 
-    /** Berth's fixed buckets as a classic histogram: the bounds with +Inf appended, counts per bucket. */
+    /**
+     * Berth's fixed buckets as a classic histogram (the bounds with +Inf appended, counts per
+     * bucket), and its exponential buckets, where the pipeline has them, as a native histogram of
+     * the same requests: the text formats show the classic one, the protobuf format (what
+     * Prometheus asks for with native histograms on) both.
+     */
     static HistogramDataPointSnapshot histogram(Labels labels, Pipeline.Latency latency) {
         double[] bounds = latency.upperBoundsSeconds();
         double[] withInf = new double[bounds.length + 1];
         System.arraycopy(bounds, 0, withInf, 0, bounds.length);
         withInf[bounds.length] = Double.POSITIVE_INFINITY;
-        return HistogramDataPointSnapshot.builder().labels(labels)
+        HistogramDataPointSnapshot.Builder point = HistogramDataPointSnapshot.builder().labels(labels)
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(withInf, latency.counts()))
-                .sum(latency.sumSeconds()).build();
+                .sum(latency.sumSeconds());
+        Pipeline.ExponentialBuckets exponential = latency.exponential();
+        // The library refuses a histogram whose classic and native counts differ: Berth's come
+        // from one reading, another implementation's might not.
+        if (exponential != null && exponential.count() == latency.count()) {
+            // Zero threshold 0: only requests of no measurable time (0 ns) are in the zero bucket.
+            point.nativeSchema(exponential.schema()).nativeZeroThreshold(0).nativeZeroCount(exponential.zeroCount())
+                    .nativeBucketsForPositiveValues(NativeHistogramBuckets.of(exponential.indexes(), exponential.counts()));
+        }
+        return point.build();
     }
 }

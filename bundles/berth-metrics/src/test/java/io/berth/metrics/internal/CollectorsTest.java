@@ -10,7 +10,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import io.berth.api.AccessLogs;
@@ -91,6 +94,40 @@ class CollectorsTest {
                 "berth_stage_requests_total{pipeline=\"main\",stage=\"catch_errors\"} 8.0",
                 "berth_stage_seconds_total{pipeline=\"main\",stage=\"catch_errors\"} 2.0",
                 "berth_stage_seconds_total{pipeline=\"main\",stage=\"hello\"} 0.5");
+    }
+
+    @Test
+    void exponentialBucketsGoOutAsANativeHistogramBesideTheClassicOne() throws IOException {
+        long[] counts = new long[12];
+        counts[0] = 5;
+        counts[3] = 3;
+        // 5 requests of 1 ms (schema 3: 8 log2(0.001) = -79.7, bucket -79), 1 of 0 ns, 2 of 30 ms (bucket -40)
+        Pipeline.ExponentialBuckets exponential = new Pipeline.ExponentialBuckets(3, 1, new int[] {-79, -40}, new long[] {5, 2});
+        pipelines.add(new FakePipeline("main", Pipeline.State.LIVE, List.of(new RequestCount("GET", "2xx", 8)),
+                new Latency(new double[] {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}, counts, 0.065, exponential),
+                1, 0, List.of()));
+
+        MetricSnapshots snapshots = new PipelineCollector(() -> List.copyOf(pipelines)).collect();
+        HistogramSnapshot.HistogramDataPointSnapshot point = ((HistogramSnapshot) snapshots
+                .stream().filter(s -> s.getMetadata().getName().equals("berth_pipeline_request_duration_seconds"))
+                .findFirst().orElseThrow()).getDataPoints().get(0);
+        assertThat(point.hasClassicHistogramData()).isTrue();
+        assertThat(point.hasNativeHistogramData()).isTrue();
+        assertThat(point.getNativeSchema()).isEqualTo(3);
+        assertThat(point.getNativeZeroCount()).isEqualTo(1);
+        assertThat(point.getNativeBucketsForPositiveValues().stream().map(b -> b.getBucketIndex() + ":" + b.getCount()))
+                .containsExactly("-79:5", "-40:2");
+        assertThat(point.getCount()).isEqualTo(8);
+
+        String proto = ExpositionFormats.init().getPrometheusProtobufWriter().toDebugString(snapshots,
+                EscapingScheme.DEFAULT);
+        assertThat(proto).contains("schema: 3", "zero_count: 1", "sample_count: 8")
+                .contains("positive_span {\n      offset: -79\n      length: 1\n    }")
+                .contains("positive_span {\n      offset: 38\n      length: 1\n    }")
+                .contains("positive_delta: 5", "positive_delta: -3")
+                .contains("upper_bound: 0.05");
+        assertThat(scrape(null)).as("the text format keeps the classic buckets only")
+                .contains("berth_pipeline_request_duration_seconds_bucket{pipeline=\"main\",le=\"0.005\"} 5");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.berth.shell.command;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -15,7 +16,7 @@ import io.berth.api.Pipeline;
 /** {@code berth:pipelines}: what is mounted where, through which stages, whether it serves, and how fast. */
 @Service
 @Command(scope = "berth", name = "pipelines", description = "Lists the pipelines: path, listeners, stages in order, "
-        + "state (LIVE, or WAITING and the stages missing), requests, errors, p50 and p99 latency.")
+        + "state (LIVE, or WAITING and the stages missing), requests, errors, p50 and p99 latency over the last minute.")
 public class PipelinesCommand implements Action {
 
     @Reference
@@ -24,7 +25,11 @@ public class PipelinesCommand implements Action {
     @Override
     public Object execute() {
         try (BerthServices services = new BerthServices(context)) {
-            table(services.pipelines()).print(System.out);
+            List<Pipeline> pipelines = services.pipelines();
+            table(pipelines).print(System.out);
+            if (!pipelines.isEmpty()) {
+                System.out.println(window(pipelines));
+            }
         }
         return null;
     }
@@ -47,6 +52,17 @@ public class PipelinesCommand implements Action {
                     millis(pipeline.latencyMillis(0.5)), millis(pipeline.latencyMillis(0.99)));
         }
         return table;
+    }
+
+    /** What the latency columns cover: the pipelines' window (Berth's all have the same one). */
+    static String window(List<Pipeline> pipelines) {
+        return "p50 and p99 " + pipelines.stream().map(PipelinesCommand::over).distinct().collect(Collectors.joining(" or "));
+    }
+
+    /** {@code over the last 60 s}, or {@code since it was configured} for a pipeline without a window. */
+    static String over(Pipeline pipeline) {
+        int seconds = pipeline.latencyWindowSeconds();
+        return seconds > 0 ? "over the last " + seconds + " s" : "since it was configured";
     }
 
     static String state(Pipeline pipeline) {

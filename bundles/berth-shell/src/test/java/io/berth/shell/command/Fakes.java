@@ -132,6 +132,7 @@ final class Fakes {
         long requests;
         long errors;
         Map<Double, Double> latency = Map.of();
+        int window = 60;
         List<StageTime> stageTimes = List.of();
 
         FakePipeline(String name, String... stages) {
@@ -182,6 +183,11 @@ final class Fakes {
         @Override
         public double latencyMillis(double quantile) {
             return latency.getOrDefault(quantile, Double.NaN);
+        }
+
+        @Override
+        public int latencyWindowSeconds() {
+            return window;
         }
 
         @Override

@@ -33,6 +33,16 @@ class PipelinesCommandTest {
     }
 
     @Test
+    void theLatencyColumnsSayTheyAreOverTheLastMinute() {
+        FakePipeline main = new FakePipeline("main", "hello");
+        assertThat(PipelinesCommand.window(List.of(main))).isEqualTo("p50 and p99 over the last 60 s");
+        FakePipeline old = new FakePipeline("old", "hello");
+        old.window = 0;
+        assertThat(PipelinesCommand.window(List.of(main, old)))
+                .isEqualTo("p50 and p99 over the last 60 s or since it was configured");
+    }
+
+    @Test
     void aFailedPipelineSaysWhy() {
         FakePipeline bad = new FakePipeline("bad", "hello", "catch_errors");
         bad.state = Pipeline.State.FAILED;

@@ -25,7 +25,7 @@ class StatsCommandTest {
 
     @Test
     void showsEachStagesMeanTotalAndShareSoTheSlowOneStandsOut() throws Exception {
-        assertThat(print(StatsCommand.table(List.of(idle, main), null))).isEqualTo(""
+        assertThat(print(StatsCommand.table(StatsCommand.shown(List.of(idle, main), null)))).isEqualTo(""
                 + "Pipeline | Stage        | Requests | Mean µs | Total ms | Share\n"
                 + "---------+--------------+----------+---------+----------+------\n"
                 + "idle     | hello        |        0 |     0.0 |      0.0 |     -\n"
@@ -35,13 +35,22 @@ class StatsCommandTest {
     }
 
     @Test
+    void eachPipelinesP50AndP99OverTheLastMinuteFollow() {
+        main.requests = 1000;
+        main.latency = java.util.Map.of(0.5, 0.4321, 0.99, 12.345);
+        assertThat(StatsCommand.latencies(List.of(idle, main))).containsExactly(
+                "idle: no request over the last 60 s (0 requests since it was configured)",
+                "main: p50 0.43 ms, p99 12.3 ms over the last 60 s (1000 requests since it was configured)");
+    }
+
+    @Test
     void onePipeline() throws Exception {
-        assertThat(print(StatsCommand.table(List.of(idle, main), "main"))).contains("ratelimit").doesNotContain("idle");
+        assertThat(print(StatsCommand.table(StatsCommand.shown(List.of(idle, main), "main")))).contains("ratelimit").doesNotContain("idle");
     }
 
     @Test
     void anUnknownPipelineIsOneLineListingThoseThatExist() {
-        assertThatThrownBy(() -> StatsCommand.table(List.of(idle, main), "api")).isInstanceOf(CommandException.class)
+        assertThatThrownBy(() -> StatsCommand.shown(List.of(idle, main), "api")).isInstanceOf(CommandException.class)
                 .hasMessage("No pipeline named api; pipelines: idle, main");
     }
 }
