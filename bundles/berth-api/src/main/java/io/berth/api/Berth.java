@@ -63,7 +63,59 @@ public final class Berth {
      */
     public static final String LOG_INFO_ATTRIBUTE = "io.berth.log_info";
 
+    /** Bounds the walk of a cause chain: it can be a cycle, and real ones are a handful deep. */
+    private static final int MAX_CAUSE_DEPTH = 16;
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private Berth() {
+    }
+
+    /**
+     * Whether a failure says the client closed or reset its connection rather than that the server
+     * failed: Jetty reports a connection the client closed, found reading the request body or
+     * writing the response, as its {@code EofException}, a {@link java.io.EOFException}; an
+     * application may have wrapped it in a {@code ServletException}, an {@code IOException} of its
+     * own or an unchecked exception. A client hanging up is no error of the server's.
+     *
+     * @param failure what a request's handling threw
+     * @return whether the failure, or one of its causes, is an end of file
+     */
+    public static boolean clientGone(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < MAX_CAUSE_DEPTH; depth++) {
+            if (cause instanceof java.io.EOFException) {
+                return true;
+            }
+            cause = cause.getCause();
+        }
+        return false;
+    }
+
+    /**
+     * Appends a new transaction id in Swift's form, without suffix: {@code tx} + 21 random hex
+     * digits + {@code -} + the epoch seconds as 10 hex digits. {@code catch_errors} adds its
+     * suffix; a listener uses it alone for the answers it gives before any pipeline runs.
+     *
+     * @param id where to append it
+     * @param epochSeconds the current time
+     * @return {@code id}
+     */
+    public static StringBuilder appendTransactionId(StringBuilder id, long epochSeconds) {
+        id.append("tx");
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        appendHex(id, random.nextLong(), 16);
+        appendHex(id, random.nextInt(), 5);
+        id.append('-');
+        appendHex(id, epochSeconds, 10);
+        return id;
+    }
+
+    /** Appends the low {@code digits} hex digits of {@code value}, most significant first. */
+    private static void appendHex(StringBuilder out, long value, int digits) {
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            out.append(HEX[(int) (value >>> shift) & 0xf]);
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package io.berth.middleware.internal;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.berth.api.Berth;
+
 /**
  * What {@code proxy_logging} knows of one request: counted as the request runs, read once when it
  * ends to write the access line. One thread at a time touches it: the request's thread, then the
@@ -78,7 +80,7 @@ final class AccessRecord {
         ended = true;
         durationNanos = Math.max(0, endNanoTime - startNanoTime);
         boolean committed = response.isCommitted();
-        if (clientIoFailed || (failure != null && ClientGone.causedBy(failure))) {
+        if (clientIoFailed || (failure != null && Berth.clientGone(failure))) {
             status = 499;
         } else if (failure != null) {
             status = 500;

@@ -102,7 +102,7 @@ public final class CatchErrorsFilter implements Filter {
         try {
             chain.doFilter(passedOn, response);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            if (ClientGone.causedBy(e)) {
+            if (Berth.clientGone(e)) {
                 // Nobody is left to read a 500, and a client hanging up is no error of ours: one
                 // line, as Swift's proxy logs it (499). Not the exception back to the container:
                 // Felix's dispatcher would log it at ERROR with its whole stack trace (checked

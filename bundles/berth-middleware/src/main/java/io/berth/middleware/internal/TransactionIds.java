@@ -1,7 +1,8 @@
 package io.berth.middleware.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ThreadLocalRandom;
+
+import io.berth.api.Berth;
 
 /**
  * Transaction ids in Swift's form: {@code tx} + 21 random hex digits + {@code -} + the epoch
@@ -28,25 +29,13 @@ final class TransactionIds {
      */
     static String next(String suffix, String extra, long epochSeconds) {
         StringBuilder id = new StringBuilder(2 + 21 + 1 + 10 + suffix.length() + 3 * MAX_EXTRA_CHARS + 8);
-        id.append("tx");
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        appendHex(id, random.nextLong(), 16);
-        appendHex(id, random.nextInt(), 5);
-        id.append('-');
-        appendHex(id, epochSeconds, 10);
+        Berth.appendTransactionId(id, epochSeconds);
         quote(id, suffix);
         if (extra != null && !extra.isEmpty()) {
             id.append('-');
             quote(id, firstCodePoints(extra, MAX_EXTRA_CHARS));
         }
         return id.toString();
-    }
-
-    /** Appends the low {@code digits} hex digits of {@code value}, most significant first. */
-    private static void appendHex(StringBuilder out, long value, int digits) {
-        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-            out.append(HEX[(int) (value >>> shift) & 0xf]);
-        }
     }
 
     private static String firstCodePoints(String value, int count) {

@@ -2,9 +2,10 @@ package io.berth.socket.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.eclipse.jetty.http.HttpStatus;
+
+import io.berth.api.Berth;
 
 /**
  * What a listener answers by itself, before any pipeline runs: Berth's form of an error (plain
@@ -13,23 +14,12 @@ import org.eclipse.jetty.http.HttpStatus;
  */
 final class ListenerErrors {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private ListenerErrors() {
     }
 
-    /**
-     * A transaction id in Swift's form ({@code tx} + 21 random hex digits + {@code -} + the epoch
-     * seconds in 10 hex digits), as catch_errors makes them, for answers no pipeline gave.
-     */
+    /** A transaction id in Swift's form, as catch_errors makes them, for answers no pipeline gave. */
     static String transactionId() {
-        StringBuilder id = new StringBuilder(34).append("tx");
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        hex(id, random.nextLong(), 16);
-        hex(id, random.nextInt(), 5);
-        id.append('-');
-        hex(id, System.currentTimeMillis() / 1000, 10);
-        return id.toString();
+        return Berth.appendTransactionId(new StringBuilder(34), System.currentTimeMillis() / 1000).toString();
     }
 
     /** The body of an error: the status's reason, then what was wrong when there is more to say. */
@@ -51,11 +41,5 @@ final class ListenerErrors {
         ByteBuffer response = ByteBuffer.allocate(head.length() + body.length);
         response.put(head.getBytes(StandardCharsets.ISO_8859_1)).put(body).flip();
         return response;
-    }
-
-    private static void hex(StringBuilder to, long value, int digits) {
-        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-            to.append(HEX[(int) (value >>> shift) & 0xf]);
-        }
     }
 }

@@ -27,6 +27,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.Berth;
 import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.ObjectStore.Attributes;
 import io.berth.example.objects.internal.ObjectStore.BodyReadException;
@@ -95,7 +96,7 @@ final class ObjectsServlet extends HttpServlet {
             // Only the request's body: copy() turns a failure to read its source into an IOException.
             unreadableBody(request, response, upstream, method, path, e);
         } catch (IOException | RuntimeException e) {
-            if (response.isCommitted() && clientGone(e)) {
+            if (response.isCommitted() && Berth.clientGone(e)) {
                 // A download the client dropped: no fault of the server's, and clients do it by the
                 // hundred. Jetty finds the connection gone and gives the response up.
                 LOG.debug("{} {}: the client went away during the response: {}", method, path, e.toString());
@@ -1019,18 +1020,6 @@ final class ObjectsServlet extends HttpServlet {
             LOG.debug("{} {}: the {} answer found the client gone: {}", request.getMethod(), request.getRequestURI(),
                     status, gone.toString());
         }
-    }
-
-    /** Whether the failure is Jetty saying the client closed or reset the connection (its EofException). */
-    private static boolean clientGone(Throwable failure) {
-        Throwable cause = failure;
-        for (int depth = 0; cause != null && depth < 16; depth++) {
-            if (cause instanceof java.io.EOFException) {
-                return true;
-            }
-            cause = cause.getCause();
-        }
-        return false;
     }
 
     /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */
