@@ -12,8 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,12 +61,7 @@ final class ListenerRuntime {
     /** One thread posts every event of this listener, so they arrive in the order they happened. */
     private final ExecutorService publisher;
     /** Looks at cert_file and key_file every cert_check_interval, when the listener serves TLS. */
-    private final ScheduledExecutorService certificates;
-    /** Guarded by this. */
-    private ScheduledFuture<?> certificateCheck;
-    /** What cert_file and key_file held when last applied, and the last pair refused (SHA-256 of both). */
-    private volatile byte[] certificatesServed;
-    private volatile byte[] certificatesRefused;
+    private final CertificateWatch certificates;
     private final AtomicInteger generations = new AtomicInteger();
     private final AtomicLong requestsCut = new AtomicLong();
     private final ListenerTotals totals = new ListenerTotals();
@@ -99,7 +92,7 @@ final class ListenerRuntime {
         this.tasks = Executors.newSingleThreadExecutor(task -> thread(task, "berth-listener-" + name));
         this.drains = Executors.newCachedThreadPool(task -> thread(task, "berth-drain-" + name));
         this.publisher = Executors.newSingleThreadExecutor(task -> thread(task, "berth-events-" + name));
-        this.certificates = Executors.newSingleThreadScheduledExecutor(task -> thread(task, "berth-tls-" + name));
+        this.certificates = new CertificateWatch(name, this::reload);
     }
 
     ListenerRuntime(String name, ConnectorHost host, LifecycleSink events) {
@@ -128,7 +121,7 @@ final class ListenerRuntime {
         }
         applied = next;
         url = next.url();
-        watchCertificates(next);
+        certificates.watch(next);
         int number = generations.incrementAndGet();
         if (base == null) {
             state = State.STARTING;
@@ -174,8 +167,7 @@ final class ListenerRuntime {
         }
         tasks.shutdownNow();
         tasks.awaitTermination(5, TimeUnit.SECONDS);
-        certificates.shutdownNow();
-        certificates.awaitTermination(5, TimeUnit.SECONDS);
+        certificates.stop();
         state = State.DRAINING;
         totals.outOfService = true;
         for (Generation generation : all) {
@@ -193,65 +185,6 @@ final class ListenerRuntime {
         }
         publisher.shutdown();
         publisher.awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    /** Guarded by this: from these settings on, their certificate files are looked at. */
-    private void watchCertificates(ListenerSettings settings) {
-        if (certificateCheck != null) {
-            certificateCheck.cancel(false);
-            certificateCheck = null;
-        }
-        if (!settings.tls() || settings.certCheckInterval.isZero()) {
-            return;
-        }
-        certificatesServed = fingerprint(settings);
-        long every = settings.certCheckInterval.toMillis();
-        try {
-            certificateCheck = certificates.scheduleWithFixedDelay(this::checkCertificates, every, every, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopped) {
-            LOG.debug("Listener {} stopped: its certificates are not watched", name);
-        }
-    }
-
-    /**
-     * A certificate renewed in place (certbot, cert-manager: new files renamed over the old ones)
-     * is served from the next connection on, by a seamless reload; a pair that does not hold
-     * together (a key without its certificate, a file half written) is refused with one line, and
-     * the certificate served until then keeps serving.
-     */
-    private void checkCertificates() {
-        ListenerSettings settings = applied;
-        if (settings == null || !settings.tls()) {
-            return;
-        }
-        byte[] now = fingerprint(settings);
-        if (now == null || java.util.Arrays.equals(now, certificatesServed) || java.util.Arrays.equals(now, certificatesRefused)) {
-            return;
-        }
-        try {
-            Tls.serverContext(settings);
-        } catch (InvalidSettingException e) {
-            certificatesRefused = now;
-            LOG.error("Berth listener {}: {} or {} changed, but {}: the previous certificate keeps serving", name,
-                    settings.certFile, settings.keyFile, e.getMessage());
-            return;
-        }
-        certificatesRefused = null;
-        LOG.info("Berth listener {}: {} changed: reloading with the new certificate", name, settings.certFile);
-        reload();
-    }
-
-    /** SHA-256 of cert_file and key_file as they are now, or null if they cannot be read this time. */
-    private static byte[] fingerprint(ListenerSettings settings) {
-        try {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            digest.update(java.nio.file.Files.readAllBytes(settings.certFile));
-            digest.update((byte) 0);
-            digest.update(java.nio.file.Files.readAllBytes(settings.keyFile));
-            return digest.digest();
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
-            return null;
-        }
     }
 
     State state() {
