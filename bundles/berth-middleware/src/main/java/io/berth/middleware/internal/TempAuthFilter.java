@@ -20,13 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.berth.api.Berth;
+import io.berth.api.Memcache;
 import io.berth.api.StageMeasures;
 
 /**
- * Swift's {@code tempauth} for one node: issues tokens at {@code auth_prefix} ({@code GET
+ * Swift's {@code tempauth}: issues tokens at {@code auth_prefix} ({@code GET
  * /auth/v1.0} with {@code X-Auth-User} and {@code X-Auth-Key}), and lets a request for a storage
  * account ({@code /v1/AUTH_test/...}) through only with a valid token of the account's user or of
- * a reseller admin. See {@link TempAuthStage} for what the app behind it is promised.
+ * a reseller admin. See {@link TempAuthStage} for what the app behind it is promised. Tokens live
+ * in this node's memory ({@link TempAuthTokens}), or in memcache when a {@code cache} stage comes
+ * first ({@link TempAuthCachedTokens}): decided per request, by the stage's presence.
  *
  * <p>Paths are read decoded (servlet path and path info, as the app reads them): a client
  * cannot hide {@code AUTH_} from this filter by percent-encoding it.
@@ -39,6 +42,7 @@ final class TempAuthFilter implements Filter, StageMeasures {
     static final String NOT_ALLOWED = "Method not allowed: tempauth's token requests are GET";
     static final String BAD_REQUEST = "Bad request: tempauth issues tokens at v1.0, auth and v1/ACCOUNT/auth";
     static final String NOT_FOUND = "Not found";
+    static final String NO_CACHE = "Service unavailable: tempauth could not store a token in memcache";
 
     private static final Logger LOG = LoggerFactory.getLogger(TempAuthFilter.class);
 
@@ -50,6 +54,9 @@ final class TempAuthFilter implements Filter, StageMeasures {
     private final String storageUrlScheme;
     private final Map<String, TempAuthUser> users;
     private final TempAuthTokens tokens;
+    /** The tokens' home when a cache stage comes before this one. */
+    private final TempAuthCachedTokens cachedTokens;
+    private final LongAdder cachedIssued = new LongAdder();
     /** Token requests refused for want of a known user and its key: a guess at keys shows here. */
     private final LongAdder refusedLogins = new LongAdder();
 
@@ -61,6 +68,15 @@ final class TempAuthFilter implements Filter, StageMeasures {
      */
     TempAuthFilter(TempAuthStage.Config config, Map<String, String> userLines, LongSupplier nanoClock,
             SecureRandom random) {
+        this(config, userLines, nanoClock, System::currentTimeMillis, random);
+    }
+
+    /**
+     * @param wallMillis the wall clock ({@code System::currentTimeMillis}): tokens in memcache
+     *     expire at a Unix time, as Swift's do
+     */
+    TempAuthFilter(TempAuthStage.Config config, Map<String, String> userLines, LongSupplier nanoClock,
+            LongSupplier wallMillis, SecureRandom random) {
         String prefix = config.reseller__prefix().strip();
         if (prefix.isEmpty() || prefix.equals("''")) {
             throw new IllegalArgumentException("reseller_prefix: empty; tempauth here needs a prefix "
@@ -84,6 +100,7 @@ final class TempAuthFilter implements Filter, StageMeasures {
         this.storageUrlScheme = scheme.equals("default") ? null : scheme;
         this.users = TempAuthUser.parse(userLines);
         this.tokens = new TempAuthTokens(resellerPrefix, TimeUnit.SECONDS.toNanos(tokenLife), nanoClock, random);
+        this.cachedTokens = new TempAuthCachedTokens(resellerPrefix, tokenLife, users, nanoClock, wallMillis, random);
         if (users.isEmpty()) {
             LOG.warn("tempauth has no users (user_ACCOUNT_USER = KEY [GROUP ...] settings): every token request "
                     + "gets 401, and so does every request for a {} account", resellerPrefix);
@@ -152,7 +169,8 @@ final class TempAuthFilter implements Filter, StageMeasures {
         }
         TempAuthTokens.Session session = null;
         if (token != null && token.startsWith(resellerPrefix)) {
-            session = tokens.find(token);
+            Memcache cache = (Memcache) request.getAttribute(Memcache.ATTRIBUTE);
+            session = cache == null ? tokens.find(token) : cachedTokens.find(cache, token);
             if (session == null) {
                 // Swift: a token with our prefix is ours to judge; an unknown or expired one is refused
                 // outright, whatever the method.
@@ -261,9 +279,23 @@ final class TempAuthFilter implements Filter, StageMeasures {
             refuseLogin(request, response, account);
             return;
         }
-        TempAuthTokens.Session session = tokens.issue(known);
+        Memcache cache = (Memcache) request.getAttribute(Memcache.ATTRIBUTE);
+        TempAuthTokens.Session session;
+        if (cache == null) {
+            session = tokens.issue(known);
+        } else {
+            session = cachedTokens.issue(cache, known);
+            if (session == null) {
+                // Swift's answer when memcache cannot store the token: the client may try again.
+                LOG.debug("tempauth: 503 for a token request as {}: memcache did not store the token", id);
+                PlainResponses.refuse(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                        PlainResponses.utf8(NO_CACHE), null);
+                return;
+            }
+            cachedIssued.increment();
+        }
         String url = storageUrl(request, known);
-        byte[] body = PlainResponses.utf8("{\"storage\": {\"default\": \"local\", \"local\": " + json(url) + "}}");
+        byte[] body = PlainResponses.utf8("{\"storage\": {\"default\": \"local\", \"local\": " + SwiftJson.quote(url) + "}}");
         response.setStatus(HttpServletResponse.SC_OK);
         response.setHeader("X-Auth-Token", session.token());
         response.setHeader("X-Storage-Token", session.token());
@@ -331,21 +363,6 @@ final class TempAuthFilter implements Filter, StageMeasures {
     }
 
     /** A JSON string: the URL holds the client's Host, which may hold anything a header can. */
-    static String json(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
-    }
-
     /** Tokens held now, for tests. */
     int tokensHeld() {
         return tokens.held();
@@ -361,8 +378,9 @@ final class TempAuthFilter implements Filter, StageMeasures {
     public List<Measure> measures() {
         return List.of(
                 new Measure("tokens_issued", Kind.COUNTER, "New tokens tempauth issued (not a valid token handed out again)",
-                        tokens.issued()),
-                new Measure("tokens_live", Kind.GAUGE, "Tokens tempauth holds that have not expired", tokens.live()),
+                        tokens.issued() + cachedIssued.sum()),
+                new Measure("tokens_live", Kind.GAUGE, "Tokens tempauth holds in memory that have not expired (not "
+                        + "those in memcache, with a cache stage)", tokens.live()),
                 new Measure("logins_refused", Kind.COUNTER,
                         "Token requests tempauth answered 401: missing credentials, an unknown user or a wrong key",
                         refusedLogins.sum()));

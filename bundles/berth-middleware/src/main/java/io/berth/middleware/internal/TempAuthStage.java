@@ -16,8 +16,9 @@ import io.berth.api.StageFactory;
 import io.berth.api.StageSettings;
 
 /**
- * Swift's {@code tempauth} as a pipeline stage, for one node: users in the pipeline's settings
- * ({@code tempauth.user_test_tester = testing .admin}), tokens in memory.
+ * Swift's {@code tempauth} as a pipeline stage: users in the pipeline's settings
+ * ({@code tempauth.user_test_tester = testing .admin}), tokens in memory, or in memcache when a
+ * {@code cache} stage comes first ({@link TempAuthCachedTokens}).
  *
  * <h2>What the app behind it is promised</h2>
  * A request for a storage account ({@code /v1/AUTH_test/...}, or any {@code /VERSION/AUTH_...})
@@ -59,7 +60,10 @@ public final class TempAuthStage implements StageFactory {
                     + "user_ACCOUNT_USER = KEY [GROUP ...] [STORAGE_URL], e.g. user_test_tester = testing .admin; "
                     + "groups .admin (owns its account), .reseller_admin (every account), .reseller_reader "
                     + "(reads every account) or any name for ACLs. No users: every token request gets 401. "
-                    + "Tokens live in memory: they end when the pipeline is rebuilt.")
+                    + "Tokens live in memory (they end when the pipeline is rebuilt) unless a cache stage comes "
+                    + "before this one: then in memcache, under Swift's keys (AUTH_/token/..., AUTH_/user/...), "
+                    + "valid on every node and Swift proxy sharing it; with memcache unreachable, tokens cannot "
+                    + "be checked (401, the client logs in again) nor issued (503).")
     public @interface Config {
 
         @AttributeDefinition(name = "Reseller prefix",

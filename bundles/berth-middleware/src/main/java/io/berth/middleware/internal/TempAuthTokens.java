@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The tokens {@code tempauth} has issued, in memory (Swift keeps them in memcache). A user
+ * The tokens {@code tempauth} has issued, in memory, when no {@code cache} stage comes first (then
+ * they are in memcache: {@link TempAuthCachedTokens}). A user
  * asking again while its token is valid gets the same token back, as in Swift, so at most one
  * token per configured user is held, whatever clients do; an expired token is dropped when it
  * is next presented or its user asks again.
@@ -59,7 +60,7 @@ final class TempAuthTokens {
             if (old != null) {
                 byToken.remove(old.token, old);
             }
-            Session fresh = new Session(newToken(), user, now + lifeNanos);
+            Session fresh = new Session(newToken(tokenPrefix, random), user, now + lifeNanos);
             byToken.put(fresh.token, fresh);
             issued.increment();
             return fresh;
@@ -110,7 +111,8 @@ final class TempAuthTokens {
         return live;
     }
 
-    private String newToken() {
+    /** {@code AUTH_tk} and 32 hex digits of 128 random bits, as Swift's {@code uuid4().hex}. */
+    static String newToken(String tokenPrefix, SecureRandom random) {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         StringBuilder token = new StringBuilder(tokenPrefix.length() + 32).append(tokenPrefix);

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,6 +33,8 @@ final class TempAuthUser {
     private final String id;
     private final byte[] keyDigest;
     private final Set<String> roles;
+    /** The configured groups, in the order written (Swift's group string keeps it). */
+    private final List<String> groups;
     private final String storageUrl;
     private final Principal principal;
 
@@ -43,6 +47,7 @@ final class TempAuthUser {
         roles.add(id);
         roles.addAll(groups);
         this.roles = Set.copyOf(roles);
+        this.groups = List.copyOf(groups);
         this.storageUrl = storageUrl;
         this.principal = new UserPrincipal(id);
     }
@@ -131,6 +136,27 @@ final class TempAuthUser {
     /** The account, the user's id, and the configured groups. */
     Set<String> roles() {
         return roles;
+    }
+
+    /**
+     * Swift's {@code _get_user_groups}, the groups a token carries in memcache: the account, the
+     * user's id, its groups, with {@code .admin} replaced by the account's id
+     * ({@code test,test:tester,AUTH_test}).
+     */
+    String swiftGroups(String resellerPrefix) {
+        List<String> all = new ArrayList<>();
+        all.add(account);
+        all.add(id);
+        all.addAll(groups);
+        if (all.remove(ADMIN)) {
+            all.add(resellerPrefix + account);
+            String url = storageUrl == null ? "$HOST/v1/" + resellerPrefix + account : storageUrl;
+            String accountId = url.substring(url.lastIndexOf('/') + 1);
+            if (!all.contains(accountId)) {
+                all.add(accountId);
+            }
+        }
+        return String.join(",", all);
     }
 
     boolean isResellerAdmin() {
