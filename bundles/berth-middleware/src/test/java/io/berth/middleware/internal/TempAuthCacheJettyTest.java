@@ -2,20 +2,12 @@ package io.berth.middleware.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -194,30 +186,7 @@ class TempAuthCacheJettyTest {
         }
     }
 
-    /** Runs swift_memcache.py on the same servers with these commands; its output lines. */
     private static List<String> swift(String... commands) throws Exception {
-        Path script = work.resolve("swift_memcache.py");
-        if (!Files.exists(script)) {
-            try (InputStream in = TempAuthCacheJettyTest.class.getResourceAsStream("swift_memcache.py")) {
-                Files.copy(in, script);
-            }
-        }
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        Process process = new ProcessBuilder(python, script.toString(), servers).redirectErrorStream(true).start();
-        try (Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
-            for (String command : commands) {
-                in.write(command + "\n");
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-            }
-        }
-        assertThat(process.waitFor()).as("swift_memcache.py (.ci/tools installs python3-swift): %s", lines).isZero();
-        return lines;
+        return SwiftMemcacheScript.run(work, servers, List.of(commands));
     }
 }
