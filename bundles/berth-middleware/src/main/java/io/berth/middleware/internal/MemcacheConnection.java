@@ -72,7 +72,16 @@ final class MemcacheConnection implements Closeable {
      * @return the value's bytes and flags, or {@code null} when the server has none
      */
     Item get(String key) throws IOException {
-        command("get", key);
+        return get("get", key);
+    }
+
+    /** {@code gets}: the value with its cas unique, for {@link #cas}. */
+    Item gets(String key) throws IOException {
+        return get("gets", key);
+    }
+
+    private Item get(String command, String key) throws IOException {
+        command(command, key);
         Item found = null;
         while (true) {
             String answer = readLine();
@@ -81,7 +90,15 @@ final class MemcacheConnection implements Closeable {
             }
             String[] words = answer.split(" ");
             if (!words[0].equals("VALUE") || words.length < 4) {
-                throw new IOException("unexpected answer to get: " + printable(answer));
+                throw new IOException("unexpected answer to " + command + ": " + printable(answer));
+            }
+            long unique = 0;
+            if (words.length > 4) {
+                try {
+                    unique = Long.parseUnsignedLong(words[4]);
+                } catch (NumberFormatException e) {
+                    throw new IOException("not a number in: " + printable(answer));
+                }
             }
             int flags = parseInt(words[2], answer);
             int size = parseInt(words[3], answer);
@@ -93,13 +110,38 @@ final class MemcacheConnection implements Closeable {
                 throw new EOFException("the connection ended inside a value");
             }
             if (words[1].equals(key)) {
-                found = new Item(value, flags);
+                found = new Item(value, flags, unique);
             }
         }
     }
 
-    /** A value as stored: its bytes and the flags the writer gave it. */
-    record Item(byte[] value, int flags) {
+    /** A value as stored: its bytes, the flags the writer gave it, its cas unique (0 from a get). */
+    record Item(byte[] value, int flags, long unique) {
+    }
+
+    /** {@code add}: stores only where the key is absent. @throws Refused NOT_STORED when present */
+    void add(String key, int flags, long ttl, byte[] value) throws IOException, Refused {
+        store("add", key, flags, ttl, value);
+    }
+
+    /**
+     * {@code cas}: stores only if the value is still the one read with {@code unique}.
+     *
+     * @throws Refused {@code EXISTS} when another client changed it, {@code NOT_FOUND} when it is gone
+     */
+    void cas(String key, int flags, long ttl, byte[] value, long unique) throws IOException, Refused {
+        write("cas " + key + ' ' + flags + ' ' + ttl + ' ' + value.length + ' ' + Long.toUnsignedString(unique));
+        out.write(CRLF);
+        out.write(value);
+        out.write(CRLF);
+        out.flush();
+        String answer = readLine();
+        if (answer.equals("NOT_FOUND")) {
+            throw new Refused(answer);
+        }
+        if (!answer.equals("STORED")) {
+            throw refusedOrBroken("cas", answer);
+        }
     }
 
     /** {@code set} with the given flags; a ttl as memcached reads it (see {@link MemcacheRing#ttl}). */

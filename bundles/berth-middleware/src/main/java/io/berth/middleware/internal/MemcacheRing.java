@@ -280,6 +280,60 @@ final class MemcacheRing implements Memcache {
         return answer instanceof Boolean;
     }
 
+    /** What {@link #gets}, {@link #add} and {@link #cas} found: for read-modify-write without a lost update. */
+    enum Outcome {
+        /** Read, or written. */
+        DONE,
+        /** Absent (gets), present already (add), changed or gone meanwhile (cas). */
+        CONFLICT,
+        /** No server answered. */
+        FAILED
+    }
+
+    /** A JSON value and its cas unique; {@code json} is {@code null} unless {@link Outcome#DONE}. */
+    record Versioned(Outcome outcome, String json, long unique) {
+    }
+
+    /** {@code gets}: a value with the unique {@link #cas} needs; CONFLICT when absent. */
+    Versioned gets(String key) {
+        String hashed = md5hex(key);
+        Object answer = run(hashed, "talking to", connection -> {
+            MemcacheConnection.Item item = connection.gets(hashed);
+            return item == null ? Outcome.CONFLICT : item;
+        });
+        if (answer instanceof MemcacheConnection.Item item) {
+            return (item.flags() & MemcacheConnection.JSON_FLAG) == 0 ? new Versioned(Outcome.CONFLICT, null, 0)
+                    : new Versioned(Outcome.DONE, new String(item.value(), StandardCharsets.UTF_8), item.unique());
+        }
+        return new Versioned(answer == null ? Outcome.FAILED : Outcome.CONFLICT, null, 0);
+    }
+
+    /** {@code add}: stores only where the key is absent. */
+    Outcome add(String key, String json, double ttlSeconds) {
+        String hashed = md5hex(key);
+        byte[] value = json.getBytes(StandardCharsets.UTF_8);
+        long ttl = ttl(ttlSeconds);
+        return outcome(run(hashed, "adding a value to", connection -> {
+            connection.add(hashed, MemcacheConnection.JSON_FLAG, ttl, value);
+            return Outcome.DONE;
+        }));
+    }
+
+    /** {@code cas}: stores only if the value is still the one {@link #gets} read with {@code unique}. */
+    Outcome cas(String key, String json, long unique, double ttlSeconds) {
+        String hashed = md5hex(key);
+        byte[] value = json.getBytes(StandardCharsets.UTF_8);
+        long ttl = ttl(ttlSeconds);
+        return outcome(run(hashed, "setting a value in", connection -> {
+            connection.cas(hashed, MemcacheConnection.JSON_FLAG, ttl, value, unique);
+            return Outcome.DONE;
+        }));
+    }
+
+    private static Outcome outcome(Object answer) {
+        return answer == null ? Outcome.FAILED : answer == REFUSED ? Outcome.CONFLICT : (Outcome) answer;
+    }
+
     /** The servers, in the order configured. */
     List<MemcacheServer> servers() {
         return List.of(servers);

@@ -5,8 +5,10 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -22,6 +24,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.Memcache;
 import io.berth.api.StageMeasures;
 
 /**
@@ -32,6 +35,8 @@ import io.berth.api.StageMeasures;
 final class RateLimitFilter implements Filter, StageMeasures {
 
     static final String CLIENT_IP = "client_ip";
+    static final String LOCAL = "local";
+    static final String MEMCACHE = "memcache";
     static final String SLOW_DOWN = "Slow down";
 
     /** Longer keys (from a client's header) are kept as a digest, so that no client makes us hold much. */
@@ -54,9 +59,20 @@ final class RateLimitFilter implements Filter, StageMeasures {
     private final String header;
     private final int status;
     private final TokenBuckets buckets;
+    /** {@code null}: backend local. */
+    private final MemcacheBuckets shared;
     private final LongAdder refusals = new LongAdder();
+    private final AtomicBoolean toldNoCache = new AtomicBoolean();
 
     RateLimitFilter(RateLimitStage.Config config, LongSupplier clock) {
+        this(config, clock, RateLimitFilter::wallMicros);
+    }
+
+    /**
+     * @param clock monotonic nanos, for the local buckets
+     * @param wallMicros microseconds since the epoch, for the buckets in memcache (shared by nodes)
+     */
+    RateLimitFilter(RateLimitStage.Config config, LongSupplier clock, LongSupplier wallMicros) {
         double maxRate = config.max__rate();
         if (!(maxRate > 0)) {
             throw new IllegalArgumentException("max_rate: " + number(maxRate) + " is not a positive number");
@@ -85,6 +101,22 @@ final class RateLimitFilter implements Filter, StageMeasures {
         }
         long interval = Math.max(1, Math.round(SECOND / maxRate));
         this.buckets = new TokenBuckets(interval, burst, maxKeys, clock);
+        String backend = config.backend().strip();
+        if (!backend.equals(LOCAL) && !backend.equals(MEMCACHE)) {
+            throw new IllegalArgumentException("backend: '" + backend + "' is not local or memcache");
+        }
+        String prefix = config.cache__prefix().strip();
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("cache_prefix: empty; the keys would mix with other users of memcache");
+        }
+        this.shared = backend.equals(MEMCACHE)
+                ? new MemcacheBuckets(prefix, Math.max(1, Math.round(1e6 / maxRate)), burst, wallMicros)
+                : null;
+    }
+
+    static long wallMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     private static String number(double value) {
@@ -95,7 +127,7 @@ final class RateLimitFilter implements Filter, StageMeasures {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        long wait = buckets.acquire(key(request));
+        long wait = acquire(request);
         if (wait == 0) {
             chain.doFilter(req, res);
             return;
@@ -114,6 +146,20 @@ final class RateLimitFilter implements Filter, StageMeasures {
         if (!"HEAD".equals(request.getMethod())) {
             response.getOutputStream().write(SLOW_DOWN_BYTES);
         }
+    }
+
+    private long acquire(HttpServletRequest request) {
+        if (shared == null) {
+            return buckets.acquire(key(request));
+        }
+        if (request.getAttribute(Memcache.ATTRIBUTE) instanceof MemcacheRing cache) {
+            return shared.acquire(cache, key(request));
+        }
+        if (toldNoCache.compareAndSet(false, true)) {
+            LOG.warn("ratelimit has backend = memcache but no cache stage comes before it in the pipeline: it "
+                    + "limits each node alone until one does");
+        }
+        return buckets.acquire(key(request));
     }
 
     private String key(HttpServletRequest request) {

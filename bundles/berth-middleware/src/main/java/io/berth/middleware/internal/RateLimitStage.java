@@ -15,7 +15,8 @@ import io.berth.api.StageSettings;
 /**
  * A token bucket per client as a pipeline stage: {@code ratelimit.max_rate = 20}. Swift's
  * {@code ratelimit} sleeps then answers {@code 498 Slow down}; this one refuses at once, with
- * {@code Retry-After}, so that a slow client holds no thread.
+ * {@code Retry-After}, so that a slow client holds no thread. With {@code backend = memcache} the
+ * buckets are shared by every node, through the pipeline's {@code cache} stage.
  */
 @Component(service = StageFactory.class)
 @Stage(RateLimitStage.NAME)
@@ -58,10 +59,23 @@ public final class RateLimitStage implements StageFactory {
                         + "until others go idle. At least 1. "
                         + "Default 100000.")
         int max__keys() default 100_000;
+
+        @AttributeDefinition(name = "Backend",
+                description = "Where the buckets are: local (this node's memory: N nodes let N times the rate "
+                        + "through) or memcache (in the memcache of a cache stage earlier in the pipeline: one "
+                        + "limit across every node naming the same servers, Swift's algorithm on incr; with "
+                        + "memcache unreachable, requests go through). Default local.")
+        String backend() default RateLimitFilter.LOCAL;
+
+        @AttributeDefinition(name = "Cache prefix",
+                description = "With backend = memcache, put before each client's key in memcache: give each "
+                        + "differently configured ratelimit stage sharing the servers its own. Default ratelimit/.")
+        String cache__prefix() default "ratelimit/";
     }
 
     @Override
     public Filter create(Map<String, String> settings) {
-        return new RateLimitFilter(StageSettings.of(Config.class, NAME, settings), System::nanoTime);
+        return new RateLimitFilter(StageSettings.of(Config.class, NAME, settings), System::nanoTime,
+                RateLimitFilter::wallMicros);
     }
 }

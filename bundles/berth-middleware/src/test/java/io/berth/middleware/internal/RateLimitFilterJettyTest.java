@@ -255,7 +255,7 @@ class RateLimitFilterJettyTest {
         assertInvalid(Map.of("key", "X Api Key"), "key: 'X Api Key' is neither client_ip nor a header name");
         assertInvalid(Map.of("status", "503"), "status: 503 is not 429 or 498");
         assertInvalid(Map.of("max_keys", "0"), "max_keys: 0 is not a positive number");
-        assertInvalid(Map.of("rate", "1"), "rate: unknown setting; ratelimit takes burst, key, max_keys, max_rate, status");
+        assertInvalid(Map.of("rate", "1"), "rate: unknown setting; ratelimit takes backend, burst, cache_prefix, key, max_keys, max_rate, status");
     }
 
     private static void assertInvalid(Map<String, String> settings, String message) {
