@@ -19,15 +19,17 @@ import io.berth.config.internal.PasteIni.Section;
  * {@code use = egg:Paste#urlmap} (or {@code berth#urlmap}) mounts pipelines and apps at paths,
  * nested composites joining their paths; {@code [pipeline:X]} lists {@code [filter:Y]} sections
  * and ends with an {@code [app:Z]}; each filter or app says {@code use = berth#TYPE} (or
- * {@code egg:swift#TYPE} for the types Berth has under Swift's name). Section options become the
+ * {@code egg:swift#TYPE} for the types Berth has of Swift's: {@code egg:swift#memcache} is the
+ * {@code cache} stage). Section options become the
  * stage's settings; {@code set key = value} overrides a [DEFAULT] value, {@code get key = name}
  * takes one, as in paste.deploy.
  */
 final class PastePlan {
 
-    /** Swift's middleware and apps that Berth provides under the same name. */
-    static final Set<String> SWIFT_TYPES = Set.of("catch_errors", "gatekeeper", "healthcheck", "proxy_logging",
-            "ratelimit", "read_only", "tempauth");
+    /** Swift's middleware Berth provides: Swift's entry point name to Berth's stage type. */
+    static final Map<String, String> SWIFT_TYPES = Map.of("catch_errors", "catch_errors", "gatekeeper", "gatekeeper",
+            "healthcheck", "healthcheck", "memcache", "cache", "proxy_logging", "proxy_logging", "ratelimit",
+            "ratelimit", "read_only", "read_only", "tempauth", "tempauth");
 
     static final String PREFIX = "paste-";
 
@@ -204,13 +206,17 @@ final class PastePlan {
         boolean swift = scheme.equals("egg:swift");
         if (!berth && !swift || !TYPE.matcher(type).matches()) {
             throw new PasteException(stage.where(use) + ": unknown use '" + value
-                    + "': Berth takes berth#TYPE, or egg:swift#TYPE for " + String.join(", ", new java.util.TreeSet<>(SWIFT_TYPES)));
+                    + "': Berth takes berth#TYPE, or egg:swift#TYPE for " + swiftTypes());
         }
-        if (swift && !SWIFT_TYPES.contains(type)) {
+        if (swift && !SWIFT_TYPES.containsKey(type)) {
             throw new PasteException(stage.where(use) + ": unknown use '" + value + "': Berth has no stage named " + type
-                    + " (of Swift's, it has " + String.join(", ", new java.util.TreeSet<>(SWIFT_TYPES)) + ")");
+                    + " (of Swift's, it has " + swiftTypes() + ")");
         }
-        return type;
+        return swift ? SWIFT_TYPES.get(type) : type;
+    }
+
+    private static String swiftTypes() {
+        return String.join(", ", new java.util.TreeSet<>(SWIFT_TYPES.keySet()));
     }
 
     /** A filter's or app's settings: its own options, {@code set} overrides and {@code get} references. */

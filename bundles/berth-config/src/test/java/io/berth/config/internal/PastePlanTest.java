@@ -123,18 +123,38 @@ class PastePlanTest {
     }
 
     @Test
-    void errorsNameFileSectionAndLine() {
-        assertThat(error("""
+    void swiftsMemcacheIsTheCacheStage() throws Exception {
+        List<Pipeline> pipelines = plan("""
                 [pipeline:main]
-                pipeline = cache hello
+                pipeline = cache tempauth hello
 
                 [filter:cache]
                 use = egg:swift#memcache
+                memcache_servers = 127.0.0.1:11211
+
+                [filter:tempauth]
+                use = egg:swift#tempauth
 
                 [app:hello]
                 use = berth#hello
-                """)).hasMessage("/etc/berth/proxy.ini, [filter:cache] line 5: unknown use 'egg:swift#memcache': Berth has no "
-                        + "stage named memcache (of Swift's, it has catch_errors, gatekeeper, healthcheck, proxy_logging, "
+                """);
+        assertThat(pipelines.get(0).properties()).containsEntry("pipeline", "cache tempauth hello")
+                .containsEntry("cache.memcache_servers", "127.0.0.1:11211");
+    }
+
+    @Test
+    void errorsNameFileSectionAndLine() {
+        assertThat(error("""
+                [pipeline:main]
+                pipeline = slo hello
+
+                [filter:slo]
+                use = egg:swift#slo
+
+                [app:hello]
+                use = berth#hello
+                """)).hasMessage("/etc/berth/proxy.ini, [filter:slo] line 5: unknown use 'egg:swift#slo': Berth has no "
+                        + "stage named slo (of Swift's, it has catch_errors, gatekeeper, healthcheck, memcache, proxy_logging, "
                         + "ratelimit, read_only, tempauth)");
         assertThat(error("""
                 [pipeline:main]
