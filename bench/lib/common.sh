@@ -199,7 +199,10 @@ stop_berth() { # SIGTERM (Karaf stops its bundles), bounded; then the launcher e
 wrk_run() { # connections, seconds, url[, more wrk arguments]: prints "rps p50_us p99_us requests errors detail"
     local out
     out=$(wrk -t"$WRK_THREADS" -c"$1" -d"${2}s" --timeout 5s -s "$lua" "$3" "${@:4}" 2>&1) || true
-    printf '%s\n' "$out" | awk '
+    printf '%s\n' "$out" | wrk_summary
+}
+wrk_summary() { # wrk's output (run with -s $lua) on stdin: prints "rps p50_us p99_us requests errors detail"
+    awk '
         /^BENCH / {
             for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
             errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,17 +20,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.junit.AfterClass;
@@ -105,25 +103,16 @@ public class DistributionProcessTest {
 
     @BeforeClass
     public static void startBerth() throws Exception {
-        Path assembly = Paths.get(System.getProperty("berth.assembly.dir"));
-        home = Paths.get("target", "process-test", "berth").toAbsolutePath();
-        deleteTree(home.getParent());
-        copyTree(assembly, home);
-        deleteTree(home.resolve("data"));
-        Files.deleteIfExists(home.resolve("etc/berth-client.key"));
-        Files.deleteIfExists(home.resolve("etc/host.key"));
-        Files.deleteIfExists(home.resolve("etc/host.key.pub"));
-        httpPort = freePort();
-        sshPort = freePort();
-        rmiRegistryPort = freePort();
-        rmiServerPort = freePort();
-        replace("etc/berth.listener-main.cfg", "bind_port = 8080", "bind_port = " + httpPort
-                + "\nshutdown_delay = " + SHUTDOWN_DELAY_SECONDS);
-        adminPort = freePort();
-        replace("etc/berth.listener-admin.cfg", "bind_port = 9180", "bind_port = " + adminPort);
-        replace("etc/org.apache.karaf.shell.cfg", "sshPort = 8101", "sshPort = " + sshPort);
-        replace("etc/org.apache.karaf.management.cfg", "rmiRegistryPort = 1099", "rmiRegistryPort = " + rmiRegistryPort);
-        replace("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + rmiServerPort);
+        Path dir = Paths.get("target", "process-test").toAbsolutePath();
+        TestFiles.deleteTree(dir);
+        BerthNode node = BerthNode.unpack("berth", dir.resolve("berth"))
+                .set("berth.listener-main.cfg", "shutdown_delay", Integer.toString(SHUTDOWN_DELAY_SECONDS));
+        home = node.home;
+        httpPort = node.httpPort;
+        adminPort = node.adminPort;
+        sshPort = node.sshPort;
+        rmiRegistryPort = node.rmiRegistryPort;
+        rmiServerPort = node.rmiServerPort;
 
         Path notifySocket = home.resolveSibling("notify.sock");
         Path script = Files.writeString(home.resolveSibling("systemd.py"), SYSTEMD);
@@ -136,11 +125,8 @@ public class DistributionProcessTest {
         reader.setDaemon(true);
         reader.start();
 
-        ProcessBuilder start = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
-                .redirectErrorStream(true)
-                .redirectOutput(home.resolve("console.out").toFile());
-        start.environment().put("NOTIFY_SOCKET", notifySocket.toString());
-        karaf = start.start();
+        node.start(Map.of("NOTIFY_SOCKET", notifySocket.toString()));
+        karaf = node.process();
         // A script's way to wait for Berth: the first 200, then bin/client at once.
         await("GET /hello answers 200", () -> get("/hello").startsWith("HTTP/1.1 200"));
         keysAtFirst200 = List.of(Files.exists(home.resolve("etc/berth-client.key")), Files.exists(home.resolve("etc/host.key")));
@@ -549,38 +535,7 @@ public class DistributionProcessTest {
                 .until(condition::getAsBoolean);
     }
 
-    private static void replace(String file, String from, String to) throws IOException {
-        Path path = home.resolve(file);
-        String text = Files.readString(path);
-        assertTrue(file + " has " + from, text.contains(from));
-        Files.writeString(path, text.replace(from, to));
-    }
-
     private static int freePort() throws IOException {
         return BerthTestSupport.freePortNumber();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted((a, b) -> b.compareTo(a))::iterator) {
-                Files.delete(path);
-            }
-        }
     }
 }
