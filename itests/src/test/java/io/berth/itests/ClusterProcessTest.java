@@ -1,6 +1,7 @@
 package io.berth.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
@@ -186,6 +187,16 @@ public class ClusterProcessTest {
             assertTrue(node.name + " logged the reload", node.log().contains("Berth listener tls: " + node.tlsFile("cert.pem")
                     + " changed: reloading with the new certificate"));
         }
+    }
+
+    @Test
+    public void c_memcachedStopsAndStartsAgainOnItsPortForTheCacheStage() throws Exception {
+        // What the cache stage's tests will do under load: here only that the harness can.
+        assertTrue("memcached answers", cluster.memcached.answers());
+        cluster.memcachedStop();
+        assertFalse("memcached stopped: nothing answers on " + cluster.memcached.address(), cluster.memcached.answers());
+        cluster.memcachedStart();
+        assertTrue("memcached answers again on " + cluster.memcached.address(), cluster.memcached.answers());
     }
 
     /** HAProxy's count of sessions it sent to a node, all told. */
