@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.AfterClass;
@@ -171,7 +172,7 @@ public class ClusterProcessTest {
         Load.Stats after = load.stats(servedAt, System.nanoTime());
         LOG.info("Certificate renewal through HAProxy (TCP), before: {}", steady);
         LOG.info("Certificate renewal through HAProxy (TCP), files renamed until every node serves the new one ({} s): {}",
-                String.format(java.util.Locale.ROOT, "%.1f", (servedAt - renewedAt) / 1e9), during);
+                String.format(Locale.ROOT, "%.1f", (servedAt - renewedAt) / 1e9), during);
         LOG.info("Certificate renewal through HAProxy (TCP), after: {}", after);
         LOG.info("Certificate renewal: certificates the load's connections got: {} (first {}, renewed {})",
                 load.certificates(), first.fingerprint(), renewed.fingerprint());
