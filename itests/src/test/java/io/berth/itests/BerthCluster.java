@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -93,12 +94,7 @@ final class BerthCluster implements AutoCloseable {
             node.start();
         }
         for (BerthNode node : nodes) {
-            await(node.name + " answers GET /hello (see " + node.home.resolve("data/log/karaf.log") + ")", () -> {
-                if (!node.isRunning()) {
-                    throw new IllegalStateException(node.name + " exited: see " + node.home.resolve("console.out"));
-                }
-                return node.serving();
-            });
+            awaitServing(node);
         }
         haproxy.start(haproxyConfiguration());
         for (int i = 0; i < nodes.size(); i++) {
@@ -119,7 +115,7 @@ final class BerthCluster implements AutoCloseable {
         }
         long exited = System.nanoTime();
         node.start();
-        await(node.name + " answers GET /hello again", node::serving);
+        awaitServing(node);
         long serving = System.nanoTime();
         awaitUp(i);
         long up = System.nanoTime();
@@ -130,9 +126,19 @@ final class BerthCluster implements AutoCloseable {
     record Restart(String node, double stopping, double starting, double rejoining) {
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%s: SIGTERM to exit %.1f s, start to first 200 %.1f s, to UP in HAProxy %.1f s",
+            return String.format(Locale.ROOT, "%s: SIGTERM to exit %.1f s, start to first 200 %.1f s, to UP in HAProxy %.1f s",
                     node, stopping, starting, rejoining);
         }
+    }
+
+    /** Waits until the node answers GET /hello itself; fails at once if its process exits. */
+    private static void awaitServing(BerthNode node) {
+        await(node.name + " answers GET /hello (see " + node.home.resolve("data/log/karaf.log") + ")", () -> {
+            if (!node.isRunning()) {
+                throw new IllegalStateException(node.name + " exited: see " + node.home.resolve("console.out"));
+            }
+            return node.serving();
+        });
     }
 
     /** Waits until HAProxy has node i UP in the HTTP backend (and the TLS one, if any). */

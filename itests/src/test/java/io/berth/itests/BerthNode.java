@@ -217,9 +217,9 @@ final class BerthNode {
         running.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** One GET on a connection of its own: the raw response, or the exception's text. */
-    String get(String path) {
-        return get(httpPort, path);
+    /** One GET to this node's main listener on a connection of its own: the raw response, or the exception's text. */
+    String get(String path, String... headers) {
+        return get(httpPort, path, headers);
     }
 
     /** Whether GET /hello answers 200 on this node's main listener. */
@@ -232,12 +232,20 @@ final class BerthNode {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
-    static String get(int port, String path) {
+    /**
+     * One GET to a loopback port (a node's, or HAProxy's) on a connection of its own, with request
+     * headers such as {@code "X-Auth-Token: AUTH_tk..."}: the raw response, or the exception's text.
+     */
+    static String get(int port, String path, String... headers) {
+        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: localhost\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        request.append("Connection: close\r\n\r\n");
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return e.toString();

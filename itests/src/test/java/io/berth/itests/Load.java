@@ -44,14 +44,23 @@ import javax.net.ssl.X509TrustManager;
  */
 final class Load {
 
-    /** Where the load goes: loopback port, path, and TLS (trusting any certificate, SNI localhost) or not. */
-    record Target(int port, String path, boolean tls) {
+    /**
+     * Where the load goes: loopback port, path, TLS (trusting any certificate, SNI localhost) or
+     * not, and request headers ({@code "X-Auth-Token: AUTH_tk..."}) sent with every request.
+     */
+    record Target(int port, String path, boolean tls, List<String> headers) {
         static Target http(int port, String path) {
-            return new Target(port, path, false);
+            return new Target(port, path, false, List.of());
         }
 
         static Target https(int port, String path) {
-            return new Target(port, path, true);
+            return new Target(port, path, true, List.of());
+        }
+
+        Target withHeaders(String... more) {
+            List<String> all = new ArrayList<>(headers);
+            all.addAll(List.of(more));
+            return new Target(port, path, tls, List.copyOf(all));
         }
     }
 
@@ -65,6 +74,7 @@ final class Load {
     private final List<Worker> workers = new ArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final Map<String, LongAdder> certificates = new ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     private final SSLContext tls;
     private volatile boolean stopping;
     private final long started = System.nanoTime();
@@ -141,6 +151,16 @@ final class Load {
         return seen;
     }
 
+    /**
+     * How many responses had each status, the whole run (a request that got no response has none).
+     * For a test where statuses other than 200 are expected (429 past a rate limit).
+     */
+    Map<Integer, Long> statuses() {
+        Map<Integer, Long> counted = new TreeMap<>();
+        statuses.forEach((status, count) -> counted.put(status, count.sum()));
+        return counted;
+    }
+
     private static long percentile(long[] sorted, int n, double quantile) {
         return n == 0 ? 0 : sorted[Math.min(n - 1, (int) Math.ceil(quantile * n) - 1)];
     }
@@ -161,6 +181,7 @@ final class Load {
 
     private final class Worker extends Thread {
         private final boolean keepAlive;
+        private final String head;
         /** Written by this thread only, read after it ended. */
         private long[] starts = new long[4096];
         /** Negative: the request failed (after that long). */
@@ -172,6 +193,9 @@ final class Load {
         Worker(boolean keepAlive, String name) {
             super(name);
             this.keepAlive = keepAlive;
+            StringBuilder request = new StringBuilder("GET ").append(target.path()).append(" HTTP/1.1\r\nHost: localhost\r\n");
+            target.headers().forEach(header -> request.append(header).append("\r\n"));
+            this.head = request.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n").toString();
             setDaemon(true);
         }
 
@@ -202,10 +226,10 @@ final class Load {
                     open();
                 }
                 OutputStream out = socket.getOutputStream();
-                out.write(("GET " + target.path() + " HTTP/1.1\r\nHost: localhost\r\n"
-                        + (keepAlive ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(head.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 Response response = Response.read(in);
+                statuses.computeIfAbsent(response.status(), s -> new LongAdder()).increment();
                 if (!keepAlive || response.closes()) {
                     close();
                 }

@@ -1,9 +1,11 @@
 package io.berth.itests;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A self-signed certificate for localhost and its key, PEM files made by openssl (an EC P-256
@@ -36,7 +38,7 @@ record SelfSigned(Path cert, Path key, String fingerprint, String subject) {
         if (!client.output().contains("-----BEGIN CERTIFICATE-----")) {
             return new String[] {"no certificate", client.output()};
         }
-        return describe(client.output().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return describe(client.output().getBytes(StandardCharsets.UTF_8));
     }
 
     /** openssl x509's fingerprint (AB:CD:...) and subject of the first certificate in the PEM text. */
@@ -46,7 +48,7 @@ record SelfSigned(Path cert, Path key, String fingerprint, String subject) {
         String fingerprint = null;
         String subject = null;
         for (String line : out.lines().toList()) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sha256 fingerprint=")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("sha256 fingerprint=")) {
                 fingerprint = line.substring(line.indexOf('=') + 1).trim();
             } else if (line.startsWith("subject=")) {
                 subject = line.substring("subject=".length()).trim();
