@@ -102,6 +102,31 @@ public final class PasteImporter implements PasteImport {
         return directories;
     }
 
+    @Override
+    public List<Path> searchPath() {
+        return searchPath(directories(null, System.getProperty(DIRS_PROPERTY), System.getenv(DIRS_ENV)),
+                System.getProperty("karaf.etc"), System.getProperty("user.home"));
+    }
+
+    /**
+     * oslo's {@code find_file} order: the config directories (oslo's {@code --config-dir}, here
+     * after {@code etc/}, which is Berth's own), then {@code ~/.berth/}, {@code ~/},
+     * {@code /etc/berth/}, {@code /etc/}.
+     */
+    static List<Path> searchPath(List<Path> configDirs, String etc, String home) {
+        List<Path> path = new ArrayList<>(configDirs);
+        if (etc != null) {
+            path.add(Paths.get(etc));
+        }
+        if (home != null && !home.isBlank()) {
+            path.add(Paths.get(home, ".berth"));
+            path.add(Paths.get(home));
+        }
+        path.add(Paths.get("/etc/berth"));
+        path.add(Paths.get("/etc"));
+        return path;
+    }
+
     /** The paste ini files, in the order they are read. */
     List<Path> files() {
         List<Path> files = new ArrayList<>();
@@ -155,19 +180,19 @@ public final class PasteImporter implements PasteImport {
     }
 
     @Override
-    public Map<String, Map<String, String>> plan(Path file) {
+    public Map<String, Map<String, String>> plan(Path file, String app) {
         try {
-            return described(PastePlan.of(PasteIni.read(List.of(file))));
+            return described(PastePlan.of(PasteIni.read(List.of(file)), app));
         } catch (PasteException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
     @Override
-    public synchronized Map<String, Map<String, String>> importFile(Path file) {
+    public synchronized Map<String, Map<String, String>> importFile(Path file, String app) {
         List<Pipeline> plan;
         try {
-            plan = PastePlan.of(PasteIni.read(List.of(file)));
+            plan = PastePlan.of(PasteIni.read(List.of(file)), app);
         } catch (PasteException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -54,27 +54,71 @@ final class PastePlan {
         this.ini = ini;
     }
 
+    /** The section that may name the app to load: {@code [berth]} with {@code app = NAME}; paste.deploy ignores it. */
+    static final String BERTH_SECTION = "berth";
+    static final String MAIN = "main";
+    private static final Pattern APP = Pattern.compile("[A-Za-z0-9_.-]+");
+
     /**
+     * The app the files name ({@code [berth] app}), else {@code main}.
+     *
      * @return the pipelines, in the order paste would mount them
      * @throws PasteException naming file, section and line of the first problem
      */
     static List<Pipeline> of(PasteIni ini) throws PasteException {
+        return of(ini, null);
+    }
+
+    /**
+     * @param app the app to load, as paste.deploy's {@code loadapp(..., name=APP)} and oslo's
+     *     {@code load_paste_app(APP)} take it (Neutron's is {@code neutron}); {@code null}: the one
+     *     the files name in {@code [berth] app}, else {@code main}
+     * @return the pipelines, in the order paste would mount them
+     * @throws PasteException naming file, section and line of the first problem
+     */
+    static List<Pipeline> of(PasteIni ini, String app) throws PasteException {
         PastePlan plan = new PastePlan(ini);
+        String name = app;
+        String from = "berth:import-paste --app";
+        if (name == null) {
+            Section berth = ini.section(BERTH_SECTION);
+            Option option = berth == null ? null : berth.options.get("app");
+            name = option == null ? MAIN : ini.interpolate(berth, option).strip();
+            from = option == null ? null : berth.where(option);
+        }
+        if (!APP.matcher(name).matches()) {
+            throw new PasteException((from == null ? sources(ini) : from) + ": app: '" + name
+                    + "' is not an app name (letters, digits, '_', '.', '-')");
+        }
         String entry = null;
-        for (String candidate : List.of("composite:main", "pipeline:main", "app:main")) {
+        for (String candidate : List.of("composite:" + name, "pipeline:" + name, "app:" + name)) {
             if (ini.section(candidate) != null) {
                 if (entry != null) {
                     throw new PasteException(ini.section(candidate).where() + ": [" + entry
-                            + "] names the app 'main' already");
+                            + "] names the app '" + name + "' already");
                 }
                 entry = candidate;
             }
         }
         if (entry == null) {
-            throw new PasteException(sources(ini) + ": no [composite:main], [pipeline:main] or [app:main]: nothing to serve");
+            throw new PasteException(sources(ini) + ": no [composite:" + name + "], [pipeline:" + name + "] or [app:"
+                    + name + "]: nothing to serve" + (name.equals(MAIN) ? others(ini) : " (the app to load is '" + name
+                    + "', from " + (from == null ? "[berth] app" : from) + ")"));
         }
         plan.mount(entry, "/", new ArrayList<>(), null);
         return new ArrayList<>(plan.pipelines.values());
+    }
+
+    /** For a file without {@code main}: the composites it has, which one of may be the app to load. */
+    private static String others(PasteIni ini) {
+        List<String> composites = new ArrayList<>();
+        for (String section : ini.sections.keySet()) {
+            if (section.startsWith("composite:")) {
+                composites.add(section.substring("composite:".length()));
+            }
+        }
+        return composites.isEmpty() ? "" : "; its composites are " + String.join(", ", composites)
+                + ": name the app to load with berth:import-paste --app NAME or a section [berth] with app = NAME";
     }
 
     private static String sources(PasteIni ini) {

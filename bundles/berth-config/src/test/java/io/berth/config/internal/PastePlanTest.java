@@ -2,6 +2,7 @@ package io.berth.config.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -120,6 +121,54 @@ class PastePlanTest {
                 """);
 
         assertThat(PastePlan.of(ini).get(0).properties()).containsEntry("catch_errors.trans_id_suffix", "-east");
+    }
+
+    /** Neutron's api-paste.ini (2023.1), its app loaded as load_paste_app('neutron') loads it. */
+    private static final String NEUTRON = """
+            [composite:neutron]
+            use = egg:Paste#urlmap
+            /: neutronversions_composite
+            /healthcheck: healthcheck
+            /v2.0: neutronapi_v2_0
+
+            [composite:neutronapi_v2_0]
+            use = egg:Paste#urlmap
+            /: hello
+
+            [composite:neutronversions_composite]
+            use = egg:Paste#urlmap
+            /: versions
+
+            [app:versions]
+            use = berth#hello
+
+            [app:healthcheck]
+            use = berth#hello
+
+            [app:hello]
+            use = berth#hello
+            """;
+
+    @Test
+    void theAppToLoadIsNamedByTheCallerOrTheFileElseMain() throws Exception {
+        assertThat(error(NEUTRON)).hasMessage("/etc/berth/proxy.ini: no [composite:main], [pipeline:main] or [app:main]: "
+                + "nothing to serve; its composites are neutron, neutronapi_v2_0, neutronversions_composite: name the app "
+                + "to load with berth:import-paste --app NAME or a section [berth] with app = NAME");
+
+        PasteIni ini = new PasteIni();
+        ini.parse(PROXY, NEUTRON);
+        assertThat(PastePlan.of(ini, "neutron")).extracting(Pipeline::name, Pipeline::path).containsExactly(
+                tuple("paste-versions", "/"), tuple("paste-healthcheck", "/healthcheck"), tuple("paste-hello", "/v2.0"));
+
+        List<Pipeline> named = plan(NEUTRON + "\n[berth]\napp = neutron\n");
+        assertThat(named).extracting(Pipeline::name).containsExactly("paste-versions", "paste-healthcheck", "paste-hello");
+
+        PasteIni other = new PasteIni();
+        other.parse(PROXY, NEUTRON);
+        assertThatThrownBy(() -> PastePlan.of(other, "nova")).hasMessage("/etc/berth/proxy.ini: no [composite:nova], "
+                + "[pipeline:nova] or [app:nova]: nothing to serve (the app to load is 'nova', from berth:import-paste --app)");
+        assertThat(error(NEUTRON + "\n[berth]\napp = neu tron\n")).hasMessage("/etc/berth/proxy.ini, [berth] line 25: app: "
+                + "'neu tron' is not an app name (letters, digits, '_', '.', '-')");
     }
 
     @Test

@@ -21,11 +21,11 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import io.berth.api.EffectiveConfiguration;
 import io.berth.api.PasteImport;
 
-/** {@code berth:import-paste [--dry-run] FILE}: a paste.deploy ini file as Berth pipelines. */
+/** {@code berth:import-paste [--dry-run] [--app NAME] FILE}: a paste.deploy ini file as Berth pipelines. */
 @Service
 @Command(scope = "berth", name = "import-paste", description = "Imports a paste.deploy ini file (Swift's "
-        + "proxy-server.conf, ...) as pipelines named paste-SECTION, once; the file is not watched. "
-        + "With --dry-run, prints what it would create and changes nothing.")
+        + "proxy-server.conf, Neutron's api-paste.ini, ...) as pipelines named paste-SECTION, once; the file is "
+        + "not watched. With --dry-run, prints what it would create and changes nothing.")
 public class ImportPasteCommand implements Action {
 
     private static final Set<String> PIPELINE_KEYS = Set.of("pipeline", "path", "listeners");
@@ -33,7 +33,12 @@ public class ImportPasteCommand implements Action {
     @Option(name = "--dry-run", aliases = "-n", description = "Print the pipelines the file would make; create nothing")
     boolean dryRun;
 
-    @Argument(index = 0, name = "file", description = "The paste ini file; relative to the directory Karaf was started in",
+    @Option(name = "--app", aliases = "-a", description = "The app to load, as oslo's load_paste_app(NAME) "
+            + "(Neutron's is neutron); default: the file's [berth] app, else main")
+    String app;
+
+    @Argument(index = 0, name = "file", description = "The paste ini file: a path (relative to the directory Karaf was "
+            + "started in), or a bare name looked for in oslo's order (config dirs, etc/, ~/.berth/, ~/, /etc/berth/, /etc/)",
             required = true)
     @Completion(FileCompleter.class)
     String file;
@@ -47,13 +52,10 @@ public class ImportPasteCommand implements Action {
         if (pasteImport == null) {
             throw new CommandException("No paste import service: is bundle io.berth.config running? Nothing was imported");
         }
-        Path path = Paths.get(file).toAbsolutePath().normalize();
-        if (!Files.isRegularFile(path)) {
-            throw new CommandException("No such file: " + path);
-        }
+        Path path = find(file, pasteImport.searchPath());
         Map<String, Map<String, String>> pipelines;
         try {
-            pipelines = dryRun ? pasteImport.plan(path) : pasteImport.importFile(path);
+            pipelines = dryRun ? pasteImport.plan(path, app) : pasteImport.importFile(path, app);
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage());
         }
@@ -67,6 +69,36 @@ public class ImportPasteCommand implements Action {
             settings.print(System.out);
         }
         return null;
+    }
+
+    /**
+     * A name with a directory (or an absolute one) is that file; a bare name is looked for along
+     * the search path, first found wins, as oslo's {@code find_file}.
+     */
+    static Path find(String file, List<Path> searchPath) throws CommandException {
+        Path given = Paths.get(file);
+        if (given.getParent() != null || given.isAbsolute()) {
+            Path path = given.toAbsolutePath().normalize();
+            if (!Files.isRegularFile(path)) {
+                throw new CommandException("No such file: " + path);
+            }
+            return path;
+        }
+        Path here = given.toAbsolutePath().normalize();
+        if (Files.isRegularFile(here)) {
+            return here;
+        }
+        for (Path directory : searchPath) {
+            Path candidate = directory.resolve(file).toAbsolutePath().normalize();
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        List<String> looked = new java.util.ArrayList<>();
+        looked.add(here.getParent().toString());
+        searchPath.forEach(directory -> looked.add(directory.toString()));
+        throw new CommandException("Unable to find " + file + " in " + String.join(", ", looked)
+                + ": nothing was imported");
     }
 
     private static String count(int pipelines) {

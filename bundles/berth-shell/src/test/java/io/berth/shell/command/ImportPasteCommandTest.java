@@ -34,15 +34,20 @@ class ImportPasteCommandTest {
         plan.put("paste-v2", new TreeMap<>(Map.of("pipeline", "hello", "path", "/v2", "listeners", "internal")));
         command.pasteImport = new PasteImport() {
             @Override
-            public Map<String, Map<String, String>> plan(Path file) {
-                calls.add("plan " + file.getFileName());
+            public Map<String, Map<String, String>> plan(Path file, String app) {
+                calls.add("plan " + file.getFileName() + (app == null ? "" : " app " + app));
                 return check(file, plan);
             }
 
             @Override
-            public Map<String, Map<String, String>> importFile(Path file) {
-                calls.add("import " + file.getFileName());
+            public Map<String, Map<String, String>> importFile(Path file, String app) {
+                calls.add("import " + file.getFileName() + (app == null ? "" : " app " + app));
                 return check(file, plan);
+            }
+
+            @Override
+            public List<Path> searchPath() {
+                return List.of(dir.resolve("conf.d"), dir.resolve("etc"), dir.resolve("home/.berth"));
             }
         };
     }
@@ -103,6 +108,28 @@ class ImportPasteCommandTest {
         assertThatThrownBy(command::execute).isInstanceOf(CommandException.class)
                 .hasMessage("No such file: " + dir.resolve("nope.ini"));
         assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aBareNameIsLookedForInOslosOrderFirstFoundWins() throws Exception {
+        Files.createDirectories(dir.resolve("etc"));
+        Files.createDirectories(dir.resolve("home/.berth"));
+        Files.writeString(dir.resolve("home/.berth/api-paste.ini"), "[composite:neutron]\n");
+        command.file = "api-paste.ini";
+        command.app = "neutron";
+        command.dryRun = true;
+
+        assertThat(Fakes.stdout(command::execute)).startsWith("Dry run, nothing changed: importing "
+                + dir.resolve("home/.berth/api-paste.ini") + " would create");
+        assertThat(calls).containsExactly("plan api-paste.ini app neutron");
+
+        Files.writeString(dir.resolve("etc/api-paste.ini"), "[composite:neutron]\n");
+        assertThat(Fakes.stdout(command::execute)).as("etc/ comes before ~/.berth/")
+                .startsWith("Dry run, nothing changed: importing " + dir.resolve("etc/api-paste.ini") + " would create");
+        command.file = "nowhere.ini";
+        assertThatThrownBy(command::execute).isInstanceOf(CommandException.class).hasMessage("Unable to find nowhere.ini in "
+                + Path.of("").toAbsolutePath() + ", " + dir.resolve("conf.d") + ", " + dir.resolve("etc") + ", "
+                + dir.resolve("home/.berth") + ": nothing was imported");
     }
 
     @Test
