@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
+import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,11 @@ final class AccessLogWriter implements Runnable {
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final Path file;
-    private final AccessLogQueue<AccessEntry> queue;
+    /**
+     * JCTools' bounded queue of many producers and one consumer: a request thread claims a slot
+     * with one compare-and-set and never waits, and learns at once when the queue is full.
+     */
+    private final MpscArrayQueue<AccessEntry> queue;
     private final long checkEveryNanos;
     private final LongSupplier clock;
     private final Thread thread;
@@ -99,10 +104,10 @@ final class AccessLogWriter implements Runnable {
      */
     AccessLogWriter(Path file, int capacity, Duration checkEvery, LongSupplier clock) {
         this.file = Objects.requireNonNull(file);
-        this.queue = new AccessLogQueue<>(capacity);
+        this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
         this.checkEveryNanos = checkEvery.toNanos();
         this.clock = clock;
-        this.wakeAt = Math.max(1, capacity / 2);
+        this.wakeAt = Math.max(1, queue.capacity() / 2);
         this.thread = new Thread(this, "berth-access-log " + file);
         this.thread.setDaemon(true);
         this.reportSince = clock.getAsLong();
@@ -238,7 +243,7 @@ final class AccessLogWriter implements Runnable {
     /** @return entries taken from the queue */
     private int writeQueued() {
         int taken = 0;
-        for (AccessEntry entry; (entry = queue.poll()) != null; taken++) {
+        for (AccessEntry entry; (entry = queue.relaxedPoll()) != null; taken++) {
             if (channel == null) {
                 lost++;
             } else {

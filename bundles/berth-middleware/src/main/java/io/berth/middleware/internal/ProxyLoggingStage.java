@@ -104,6 +104,7 @@ public final class ProxyLoggingStage implements StageFactory, AccessLogs {
                         + "full a request does not wait: its line is dropped, and the number dropped is logged "
                         + "at WARN (logger io.berth.middleware.internal.AccessLogWriter) at most once a "
                         + "minute. Pipelines writing the same file share its queue, sized by the first. "
+                        + "Rounded up to a power of two (at least 2): the queue is JCTools' MpscArrayQueue. "
                         + "1 to 16777216. Default 65536.")
         int access__log__queue__size() default 65536;
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
+import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,8 @@ final class StatsdSender {
     static final class Worker implements Runnable {
 
         final Thread thread;
-        private final AccessLogQueue<StatsdEvent> queue;
+        /** JCTools' queue of many producers (request threads) and one consumer (this worker). */
+        private final MpscArrayQueue<StatsdEvent> queue;
         private final int wakeAt;
         private final ByteBuffer line = ByteBuffer.allocateDirect(1024);
 
@@ -127,8 +129,8 @@ final class StatsdSender {
         private long lastReport = reportSince - REPORT_EVERY.toNanos();
 
         Worker(int queueSize) {
-            this.queue = new AccessLogQueue<>(queueSize);
-            this.wakeAt = Math.max(1, queueSize / 4);
+            this.queue = new MpscArrayQueue<>(Math.max(2, queueSize));
+            this.wakeAt = Math.max(1, queue.capacity() / 4);
             this.thread = new Thread(this, THREAD);
             this.thread.setDaemon(true);
         }
@@ -196,7 +198,7 @@ final class StatsdSender {
 
         private int sendQueued() {
             int taken = 0;
-            for (StatsdEvent event; (event = queue.poll()) != null; taken++) {
+            for (StatsdEvent event; (event = queue.relaxedPoll()) != null; taken++) {
                 send(event);
             }
             return taken;

@@ -278,21 +278,6 @@ class AccessLogWriterTest {
     }
 
     @Test
-    void theQueueKeepsOrderAndBoundsAnyCapacity() {
-        AccessLogQueue<Integer> queue = new AccessLogQueue<>(3);
-        assertThat(queue.offer(1)).isTrue();
-        assertThat(queue.offer(2)).isTrue();
-        assertThat(queue.offer(3)).isTrue();
-        assertThat(queue.offer(4)).isFalse();
-        assertThat(queue.poll()).isEqualTo(1);
-        assertThat(queue.offer(5)).isTrue();
-        assertThat(queue.offer(6)).isFalse();
-        assertThat(queue.size()).isEqualTo(3);
-        assertThat(List.of(queue.poll(), queue.poll(), queue.poll())).containsExactly(2, 3, 5);
-        assertThat(queue.poll()).isNull();
-    }
-
-    @Test
     void errorsAreDescribedWithoutTheirStackTrace() {
         Path log = Path.of("/var/log/berth/access.log");
         assertThat(AccessLogWriter.reason(new java.nio.file.AccessDeniedException(log.toString()), log))
