@@ -42,7 +42,8 @@ class CollectorsTest {
     @Test
     void aListenerIsShownWithItsCountsUnderItsName() throws IOException {
         listeners.add(new FakeListener("admin", Listener.State.SERVING, 42, 3, 2, 1, 5,
-                List.of(new Listener.Worker(0, 4, 1, 100, 7), new Listener.Worker(1, 2, 0, 50, 0))));
+                List.of(new Listener.Worker(0, 4, 1, 100, 7), new Listener.Worker(1, 2, 0, 50, 0)),
+                new long[] {0, 0, 120, 4, 20, 5}));
 
         String text = scrape(null);
 
@@ -54,6 +55,12 @@ class CollectorsTest {
                 "berth_listener_requests_in_flight{listener=\"admin\"} 1.0",
                 "berth_listener_requests_total{listener=\"admin\"} 150.0",
                 "berth_listener_request_errors_total{listener=\"admin\"} 7.0",
+                "# TYPE berth_listener_responses_total counter",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"1xx\"} 0.0",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"2xx\"} 120.0",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"3xx\"} 4.0",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"4xx\"} 20.0",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"5xx\"} 5.0",
                 "berth_listener_reloads_total{listener=\"admin\"} 2.0",
                 "berth_listener_drains_total{listener=\"admin\"} 1.0",
                 "berth_listener_workers{listener=\"admin\"} 2.0",
