@@ -26,9 +26,15 @@ final class ListenerCollector implements MultiCollector {
     private static final String[] STATUS_CLASSES = {null, "1xx", "2xx", "3xx", "4xx", "5xx"};
 
     private final Supplier<List<Listener>> listeners;
+    private final LabelsCache labelsCache;
 
     ListenerCollector(Supplier<List<Listener>> listeners) {
+        this(listeners, new LabelsCache());
+    }
+
+    ListenerCollector(Supplier<List<Listener>> listeners, LabelsCache labelsCache) {
         this.listeners = listeners;
+        this.labelsCache = labelsCache;
     }
 
     @Override
@@ -62,7 +68,7 @@ final class ListenerCollector implements MultiCollector {
             if (!seen.add(listener.name())) {
                 continue;
             }
-            Labels labels = Labels.of("listener", listener.name());
+            Labels labels = labelsCache.of("listener", listener.name());
             accepted.dataPoint(count(labels, listener.connectionsAccepted()));
             open.dataPoint(level(labels, listener.connectionsOpen()));
             refused.dataPoint(count(labels, listener.refusedAtMaxClients()));
@@ -70,8 +76,8 @@ final class ListenerCollector implements MultiCollector {
             requests.dataPoint(count(labels, listener.requests()));
             // Every class, zeros too: a series that appears at its first count loses that count to rate().
             for (int statusClass = 1; statusClass < STATUS_CLASSES.length; statusClass++) {
-                answered.dataPoint(count(Labels.of("listener", listener.name(), "status_class", STATUS_CLASSES[statusClass]),
-                        listener.answered(statusClass)));
+                answered.dataPoint(count(labelsCache.of("listener", listener.name(),
+                        "status_class", STATUS_CLASSES[statusClass]), listener.answered(statusClass)));
             }
             errors.dataPoint(count(labels, listener.errors()));
             reloads.dataPoint(count(labels, listener.reloads()));
@@ -81,10 +87,11 @@ final class ListenerCollector implements MultiCollector {
             outOfService.dataPoint(level(labels, listener.outOfService() ? 1 : 0));
             Listener.State current = listener.state();
             for (Listener.State each : Listener.State.values()) {
-                state.dataPoint(level(Labels.of("listener", listener.name(), "state", each.name()),
+                state.dataPoint(level(labelsCache.of("listener", listener.name(), "state", each.name()),
                         each == current ? 1 : 0));
             }
         }
+        labelsCache.scraped();
         return MetricSnapshots.of(accepted.build(), open.build(), refused.build(), inFlight.build(),
                 requests.build(), answered.build(), errors.build(), reloads.build(), drains.build(), workers.build(),
                 respawns.build(), outOfService.build(), state.build());

@@ -30,9 +30,15 @@ import io.berth.api.Pipeline;
 final class PipelineCollector implements MultiCollector {
 
     private final Supplier<List<Pipeline>> pipelines;
+    private final LabelsCache labelsCache;
 
     PipelineCollector(Supplier<List<Pipeline>> pipelines) {
+        this(pipelines, new LabelsCache());
+    }
+
+    PipelineCollector(Supplier<List<Pipeline>> pipelines, LabelsCache labelsCache) {
         this.pipelines = pipelines;
+        this.labelsCache = labelsCache;
     }
 
     @Override
@@ -61,9 +67,9 @@ final class PipelineCollector implements MultiCollector {
                 continue;
             }
             String name = pipeline.name();
-            Labels labels = Labels.of("pipeline", name);
+            Labels labels = labelsCache.of("pipeline", name);
             for (Pipeline.RequestCount each : pipeline.requestCounts()) {
-                requests.dataPoint(count(Labels.of("pipeline", name, "method", each.method(),
+                requests.dataPoint(count(labelsCache.of("pipeline", name, "method", each.method(),
                         "status_class", each.statusClass()), each.count()));
             }
             Pipeline.Latency latency = pipeline.latency();
@@ -72,16 +78,17 @@ final class PipelineCollector implements MultiCollector {
             }
             Pipeline.State current = pipeline.state();
             for (Pipeline.State each : Pipeline.State.values()) {
-                state.dataPoint(level(Labels.of("pipeline", name, "state", each.name()), each == current ? 1 : 0));
+                state.dataPoint(level(labelsCache.of("pipeline", name, "state", each.name()), each == current ? 1 : 0));
             }
             swaps.dataPoint(count(labels, pipeline.generationSwaps()));
             waited.dataPoint(count(labels, pipeline.requestsWaitedForUpdate()));
             for (Pipeline.StageTime time : pipeline.stageTimes()) {
-                Labels stage = Labels.of("pipeline", name, "stage", time.stage());
+                Labels stage = labelsCache.of("pipeline", name, "stage", time.stage());
                 stageRequests.dataPoint(count(stage, time.requests()));
                 stageSeconds.dataPoint(count(stage, time.nanos() / 1e9));
             }
         }
+        labelsCache.scraped();
         return MetricSnapshots.of(requests.build(), duration.build(), state.build(), swaps.build(), waited.build(),
                 stageRequests.build(), stageSeconds.build());
     }
