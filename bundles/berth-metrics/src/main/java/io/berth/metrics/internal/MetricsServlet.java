@@ -45,7 +45,9 @@ final class MetricsServlet extends HttpServlet {
             return;
         }
         ExpositionFormatWriter writer = formats.findWriter(request.getHeader("Accept"));
-        MetricSnapshots snapshots = registry.scrape();
+        boolean classicOnly = writer == formats.getPrometheusTextFormatWriter()
+                || writer == formats.getOpenMetricsTextFormatWriter();
+        MetricSnapshots snapshots = registry.scrape(new ScrapeRequest(request, !classicOnly));
         // Written whole, with its length: a scrape cut by an exception must not look complete.
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
         writer.write(body, snapshots);

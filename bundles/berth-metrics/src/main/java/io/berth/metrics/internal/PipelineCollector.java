@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusScrapeRequest;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -52,6 +53,15 @@ final class PipelineCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
+        return collect(true);
+    }
+
+    @Override
+    public MetricSnapshots collect(PrometheusScrapeRequest request) {
+        return collect(ScrapeRequest.wantsNativeHistograms(request));
+    }
+
+    private MetricSnapshots collect(boolean nativeHistograms) {
         // The library sorts each family's points by their labels, values in the order of the label
         // names; a list already in that order costs it one comparison a point instead of a sort of
         // thousands. So: pipelines by name (a stable sort: of two of one name the first still
@@ -89,7 +99,7 @@ final class PipelineCollector implements MultiCollector {
             }
             Pipeline.Latency latency = pipeline.latency();
             if (latency != null) {
-                duration.dataPoint(histogram(labels, latency));
+                duration.dataPoint(histogram(labels, latency, nativeHistograms));
             }
             Pipeline.State current = pipeline.state();
             for (Pipeline.State each : STATES_BY_NAME) {
@@ -116,8 +126,11 @@ final class PipelineCollector implements MultiCollector {
      * bucket), and its exponential buckets, where the pipeline has them, as a native histogram of
      * the same requests: the text formats show the classic one, the protobuf format (what
      * Prometheus asks for with native histograms on) both.
+     *
+     * @param nativeHistograms false when the scrape's format shows no native histogram: the
+     *     exponential buckets are left out
      */
-    static HistogramDataPointSnapshot histogram(Labels labels, Pipeline.Latency latency) {
+    static HistogramDataPointSnapshot histogram(Labels labels, Pipeline.Latency latency, boolean nativeHistograms) {
         double[] bounds = latency.upperBoundsSeconds();
         double[] withInf = new double[bounds.length + 1];
         System.arraycopy(bounds, 0, withInf, 0, bounds.length);
@@ -125,7 +138,7 @@ final class PipelineCollector implements MultiCollector {
         HistogramDataPointSnapshot.Builder point = HistogramDataPointSnapshot.builder().labels(labels)
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(withInf, latency.counts()))
                 .sum(latency.sumSeconds());
-        Pipeline.ExponentialBuckets exponential = latency.exponential();
+        Pipeline.ExponentialBuckets exponential = nativeHistograms ? latency.exponential() : null;
         // The library refuses a histogram whose classic and native counts differ: Berth's come
         // from one reading, another implementation's might not.
         if (exponential != null && exponential.count() == latency.count()) {

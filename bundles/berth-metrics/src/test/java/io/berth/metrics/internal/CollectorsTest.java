@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -135,6 +136,41 @@ class CollectorsTest {
                 .contains("upper_bound: 0.05");
         assertThat(scrape(null)).as("the text format keeps the classic buckets only")
                 .contains("berth_pipeline_request_duration_seconds_bucket{pipeline=\"main\",le=\"0.005\"} 5");
+    }
+
+    @Test
+    void aScrapeInATextFormatLeavesTheNativeBucketsOutAndIsTheSameBytes() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            pipelines.add(new ScrapeCostMeasurementTest.BusyPipeline("p" + i, new java.util.Random(i)));
+        }
+        PipelineCollector collector = new PipelineCollector(() -> List.copyOf(pipelines));
+
+        MetricSnapshots classic = collector.collect(new ScrapeRequest(null, false));
+        MetricSnapshots full = collector.collect(new ScrapeRequest(null, true));
+
+        assertThat(duration(classic).hasNativeHistogramData()).isFalse();
+        assertThat(duration(full).hasNativeHistogramData()).isTrue();
+        assertThat(duration(collector.collect()).hasNativeHistogramData()).as("a scrape not from the servlet").isTrue();
+        ExpositionFormats formats = ExpositionFormats.init();
+        for (ExpositionFormatWriter writer : List.of(formats.getPrometheusTextFormatWriter(),
+                formats.getOpenMetricsTextFormatWriter())) {
+            assertThat(write(writer, classic)).as(writer.getContentType()).isEqualTo(write(writer, full))
+                    .contains("berth_pipeline_request_duration_seconds_bucket{pipeline=\"p1\",le=\"0.005\"} ");
+        }
+        assertThat(write(formats.getPrometheusProtobufWriter(), full))
+                .isNotEqualTo(write(formats.getPrometheusProtobufWriter(), classic));
+    }
+
+    private static HistogramSnapshot.HistogramDataPointSnapshot duration(MetricSnapshots snapshots) {
+        return ((HistogramSnapshot) snapshots.stream()
+                .filter(s -> s.getMetadata().getName().equals("berth_pipeline_request_duration_seconds"))
+                .findFirst().orElseThrow()).getDataPoints().get(0);
+    }
+
+    private static String write(ExpositionFormatWriter writer, MetricSnapshots snapshots) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.write(out, snapshots);
+        return out.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Test

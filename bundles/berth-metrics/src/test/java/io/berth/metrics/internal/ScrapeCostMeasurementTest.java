@@ -107,14 +107,21 @@ class ScrapeCostMeasurementTest {
         }
         try {
             Map<String, Part> parts = new LinkedHashMap<>();
-            parts.put("scrape + text (the servlet)", () -> write(text, registry.scrape()));
-            parts.put("scrape + text, labels anew", () -> write(text, anew.scrape()));
-            parts.put("scrape + protobuf", () -> write(protobuf, registry.scrape()));
-            parts.put("scrape + protobuf, labels anew", () -> write(protobuf, anew.scrape()));
-            parts.put("collect all", () -> registry.scrape().size());
-            parts.put("collect all, labels anew", () -> anew.scrape().size());
+            // As the servlet asks: the text formats show no native histogram, protobuf does
+            ScrapeRequest classic = new ScrapeRequest(null, false);
+            ScrapeRequest withNative = new ScrapeRequest(null, true);
+            parts.put("scrape + text (the servlet)", () -> write(text, registry.scrape(classic)));
+            parts.put("scrape + text, native built", () -> write(text, registry.scrape(withNative)));
+            parts.put("scrape + text, labels anew", () -> write(text, anew.scrape(withNative)));
+            parts.put("scrape + protobuf", () -> write(protobuf, registry.scrape(withNative)));
+            parts.put("scrape + protobuf, labels anew", () -> write(protobuf, anew.scrape(withNative)));
+            parts.put("collect all", () -> registry.scrape(classic).size());
+            parts.put("collect all, native built", () -> registry.scrape(withNative).size());
+            parts.put("collect all, labels anew", () -> anew.scrape(withNative).size());
             parts.put("  listeners", collect(new ListenerCollector(() -> listeners)));
-            parts.put("  pipelines", collect(new PipelineCollector(() -> pipelines)));
+            PipelineCollector pipelineCollector = new PipelineCollector(() -> pipelines);
+            parts.put("  pipelines", () -> pipelineCollector.collect(classic).size());
+            parts.put("  pipelines, native built", () -> pipelineCollector.collect(withNative).size());
             parts.put("  pipelines, labels anew", collect(new PipelineCollector(() -> pipelines, none)));
             parts.put("  stage answers", collect(new StageAnswerCollector(() -> pipelines)));
             parts.put("  stage answers, labels anew", collect(new StageAnswerCollector(() -> pipelines, none)));
@@ -122,8 +129,9 @@ class ScrapeCostMeasurementTest {
             parts.put("  stage measures, labels anew", collect(new StageMeasureCollector(() -> pipelines, none)));
             parts.put("  access logs", collect(new AccessLogCollector(() -> accessLogs)));
             parts.put("  jvm", () -> jvm.scrape().size());
-            parts.put("write text", () -> write(text, taken));
-            parts.put("write openmetrics", () -> write(openMetrics, taken));
+            MetricSnapshots takenClassic = registry.scrape(classic);
+            parts.put("write text", () -> write(text, takenClassic));
+            parts.put("write openmetrics", () -> write(openMetrics, takenClassic));
             parts.put("write protobuf", () -> write(protobuf, taken));
 
                 // -Dberth.measure.only=NAME|NAME runs only the parts so named: for a profiler's recording of one part.
