@@ -38,7 +38,9 @@ import io.berth.api.StageMeasures;
  * method/status combinations, stage answers and stage measures, and latencies spread over four
  * decades (80-odd native buckets, every classic one used); 150 parked threads stand in for
  * Karaf's. Per part: wall time per scrape (median of rounds), CPU time of the thread, bytes
- * allocated. Interleaved rounds, so that load from others on the machine falls on every part
+ * allocated. Beside each part Berth has made cheaper, the way it was, in the same run: label sets
+ * made anew ({@code LabelsCache(false)}), native buckets built for a text scrape, the body's buffer
+ * grown from 16 KB. Interleaved rounds, so that load from others on the machine falls on every part
  * alike; read the ratios, not the absolute numbers. On demand only; it asserts nothing about time:
  * <pre>
  * mvn -o -q test -pl bundles/berth-metrics -Dtest=ScrapeCostMeasurementTest -Dberth.measure=true
@@ -136,7 +138,7 @@ class ScrapeCostMeasurementTest {
             parts.put("write openmetrics", () -> write(openMetrics, takenClassic));
             parts.put("write protobuf", () -> write(protobuf, taken));
 
-                // -Dberth.measure.only=NAME|NAME runs only the parts so named: for a profiler's recording of one part.
+            // -Dberth.measure.only=NAME|NAME runs only the parts so named: for a profiler's recording of one part.
             String only = System.getProperty("berth.measure.only");
             if (only != null) {
                 List<String> names = List.of(only.split("\\|"));
