@@ -322,6 +322,9 @@ public class DistributionProcessTest {
         String body = scrape.substring(scrape.indexOf("\r\n\r\n") + 4);
         assertTrue(body, Pattern.compile("(?m)^berth_pipeline_requests_total\\{method=\"GET\",pipeline=\"main\","
                 + "status_class=\"2xx\"} [1-9][0-9]{2,}\\.0$").matcher(body).find());
+        // The listener counts what it answered by status class too, beside its pipelines.
+        assertTrue(body, Pattern.compile("(?m)^berth_listener_responses_total\\{listener=\"main\","
+                + "status_class=\"2xx\"} [1-9][0-9]{2,}\\.0$").matcher(body).find());
         // healthcheck answers /healthcheck itself: its own answers are counted apart from the app's.
         assertTrue(body, Pattern.compile("(?m)^berth_stage_answers_total\\{code=\"200\",pipeline=\"main\","
                 + "stage=\"healthcheck\"} [1-9][0-9]+\\.0$").matcher(body).find());

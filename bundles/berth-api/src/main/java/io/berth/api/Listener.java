@@ -151,4 +151,19 @@ public interface Listener {
     default long workerRespawns() {
         return 0;
     }
+
+    /**
+     * Requests the listener answered with one class of status, counted when they complete: what
+     * the client was answered, the listener's own 503s (at {@code max_clients}, past
+     * {@code request_timeout}) included. A request cut before any status was sent (a client gone,
+     * a connection closed) is in {@link #errors()} and in no class.
+     *
+     * @param statusClass 1 to 5, for {@code 1xx} to {@code 5xx}
+     * @return requests answered so since the listener started, across reloads; 0 for any other
+     *     class, or where the implementation does not count them
+     * @since 1.8
+     */
+    default long answered(int statusClass) {
+        return 0;
+    }
 }

@@ -22,10 +22,19 @@ import io.berth.api.Listener;
  */
 final class ListenerCollector implements MultiCollector {
 
+    /** The label values of status classes 1 to 5, as berth_pipeline_requests_total has them. */
+    private static final String[] STATUS_CLASSES = {null, "1xx", "2xx", "3xx", "4xx", "5xx"};
+
     private final Supplier<List<Listener>> listeners;
+    private final LabelsCache labelsCache;
 
     ListenerCollector(Supplier<List<Listener>> listeners) {
+        this(listeners, new LabelsCache());
+    }
+
+    ListenerCollector(Supplier<List<Listener>> listeners, LabelsCache labelsCache) {
         this.listeners = listeners;
+        this.labelsCache = labelsCache;
     }
 
     @Override
@@ -39,6 +48,8 @@ final class ListenerCollector implements MultiCollector {
         GaugeSnapshot.Builder inFlight = gauge("berth_listener_requests_in_flight",
                 "Requests being served now, on draining connectors too");
         CounterSnapshot.Builder requests = counter("berth_listener_requests", "Requests the listener took");
+        CounterSnapshot.Builder answered = counter("berth_listener_responses",
+                "Requests the listener answered, by status class (those cut before any status are in no class)");
         CounterSnapshot.Builder errors = counter("berth_listener_request_errors",
                 "Requests that failed at the listener: an exception, a client gone, a 503 at max_clients");
         CounterSnapshot.Builder reloads = counter("berth_listener_reloads", "Seamless reloads begun");
@@ -57,12 +68,17 @@ final class ListenerCollector implements MultiCollector {
             if (!seen.add(listener.name())) {
                 continue;
             }
-            Labels labels = Labels.of("listener", listener.name());
+            Labels labels = labelsCache.of("listener", listener.name());
             accepted.dataPoint(count(labels, listener.connectionsAccepted()));
             open.dataPoint(level(labels, listener.connectionsOpen()));
             refused.dataPoint(count(labels, listener.refusedAtMaxClients()));
             inFlight.dataPoint(level(labels, listener.requestsInFlight()));
             requests.dataPoint(count(labels, listener.requests()));
+            // Every class, zeros too: a series that appears at its first count loses that count to rate().
+            for (int statusClass = 1; statusClass < STATUS_CLASSES.length; statusClass++) {
+                answered.dataPoint(count(labelsCache.of("listener", listener.name(),
+                        "status_class", STATUS_CLASSES[statusClass]), listener.answered(statusClass)));
+            }
             errors.dataPoint(count(labels, listener.errors()));
             reloads.dataPoint(count(labels, listener.reloads()));
             drains.dataPoint(count(labels, listener.drains()));
@@ -71,12 +87,13 @@ final class ListenerCollector implements MultiCollector {
             outOfService.dataPoint(level(labels, listener.outOfService() ? 1 : 0));
             Listener.State current = listener.state();
             for (Listener.State each : Listener.State.values()) {
-                state.dataPoint(level(Labels.of("listener", listener.name(), "state", each.name()),
+                state.dataPoint(level(labelsCache.of("listener", listener.name(), "state", each.name()),
                         each == current ? 1 : 0));
             }
         }
+        labelsCache.scraped();
         return MetricSnapshots.of(accepted.build(), open.build(), refused.build(), inFlight.build(),
-                requests.build(), errors.build(), reloads.build(), drains.build(), workers.build(),
+                requests.build(), answered.build(), errors.build(), reloads.build(), drains.build(), workers.build(),
                 respawns.build(), outOfService.build(), state.build());
     }
 

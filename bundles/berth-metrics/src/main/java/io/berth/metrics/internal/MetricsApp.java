@@ -2,6 +2,7 @@ package io.berth.metrics.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.servlet.Servlet;
 
@@ -49,16 +50,21 @@ public final class MetricsApp implements AppFactory {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<AccessLogs> accessLogs;
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusRegistry registry = registry(() -> listOrEmpty(listeners), () -> listOrEmpty(pipelines),
+            () -> listOrEmpty(accessLogs));
     private final ExpositionFormats formats = ExpositionFormats.init();
 
-    public MetricsApp() {
-        registry.register(new ListenerCollector(() -> listOrEmpty(listeners)));
-        registry.register(new PipelineCollector(() -> listOrEmpty(pipelines)));
-        registry.register(new StageAnswerCollector(() -> listOrEmpty(pipelines)));
-        registry.register(new StageMeasureCollector(() -> listOrEmpty(pipelines)));
-        registry.register(new AccessLogCollector(() -> listOrEmpty(accessLogs)));
+    /** What a scrape reads: Berth's services as the suppliers give them, and the JVM. */
+    static PrometheusRegistry registry(Supplier<List<Listener>> listeners, Supplier<List<Pipeline>> pipelines,
+            Supplier<List<AccessLogs>> accessLogs) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new ListenerCollector(listeners));
+        registry.register(new PipelineCollector(pipelines));
+        registry.register(new StageAnswerCollector(pipelines));
+        registry.register(new StageMeasureCollector(pipelines));
+        registry.register(new AccessLogCollector(accessLogs));
         JvmMetrics.builder().register(registry);
+        return registry;
     }
 
     private static <T> List<T> listOrEmpty(List<T> list) {

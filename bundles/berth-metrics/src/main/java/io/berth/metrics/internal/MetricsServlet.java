@@ -25,6 +25,11 @@ final class MetricsServlet extends HttpServlet {
     private final transient PrometheusRegistry registry;
     private final transient ExpositionFormats formats;
     private final String path;
+    /**
+     * The size of the last scrape's body: the next one's buffer starts there, instead of growing
+     * from 16 KB by copies (200 KB of text with 50 pipelines: 500 KB of garbage a scrape).
+     */
+    private transient volatile int lastSize;
 
     MetricsServlet(PrometheusRegistry registry, ExpositionFormats formats, String path) {
         this.registry = registry;
@@ -45,16 +50,24 @@ final class MetricsServlet extends HttpServlet {
             return;
         }
         ExpositionFormatWriter writer = formats.findWriter(request.getHeader("Accept"));
-        MetricSnapshots snapshots = registry.scrape();
+        boolean classicOnly = writer == formats.getPrometheusTextFormatWriter()
+                || writer == formats.getOpenMetricsTextFormatWriter();
+        MetricSnapshots snapshots = registry.scrape(new ScrapeRequest(request, !classicOnly));
         // Written whole, with its length: a scrape cut by an exception must not look complete.
-        ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(bufferSize(lastSize));
         writer.write(body, snapshots);
+        lastSize = body.size();
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(writer.getContentType());
         response.setContentLength(body.size());
         if ("GET".equals(method)) {
             body.writeTo(response.getOutputStream());
         }
+    }
+
+    /** A body's buffer: room for the last one's size and an eighth more, at least 16 KB. */
+    static int bufferSize(int lastSize) {
+        return Math.max(16 * 1024, lastSize + lastSize / 8);
     }
 
     /** The path under the pipeline's mount point, {@code /} for the mount point itself. */

@@ -22,9 +22,15 @@ import io.berth.api.Pipeline;
 final class StageAnswerCollector implements MultiCollector {
 
     private final Supplier<List<Pipeline>> pipelines;
+    private final LabelsCache labelsCache;
 
     StageAnswerCollector(Supplier<List<Pipeline>> pipelines) {
+        this(pipelines, new LabelsCache());
+    }
+
+    StageAnswerCollector(Supplier<List<Pipeline>> pipelines, LabelsCache labelsCache) {
         this.pipelines = pipelines;
+        this.labelsCache = labelsCache;
     }
 
     @Override
@@ -39,10 +45,11 @@ final class StageAnswerCollector implements MultiCollector {
                 continue;
             }
             for (Pipeline.StageAnswer each : pipeline.stageAnswers()) {
-                answers.dataPoint(count(Labels.of("pipeline", pipeline.name(), "stage", each.stage(),
+                answers.dataPoint(count(labelsCache.of("pipeline", pipeline.name(), "stage", each.stage(),
                         "code", Integer.toString(each.status())), each.count()));
             }
         }
+        labelsCache.scraped();
         return MetricSnapshots.of(answers.build());
     }
 }

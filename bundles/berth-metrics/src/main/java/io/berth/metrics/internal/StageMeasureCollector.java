@@ -39,9 +39,15 @@ final class StageMeasureCollector implements MultiCollector {
     private static final Set<String> RESERVED = Set.of("listener", "pipeline", "stage", "access");
 
     private final Supplier<List<Pipeline>> pipelines;
+    private final LabelsCache labelsCache;
 
     StageMeasureCollector(Supplier<List<Pipeline>> pipelines) {
+        this(pipelines, new LabelsCache());
+    }
+
+    StageMeasureCollector(Supplier<List<Pipeline>> pipelines, LabelsCache labelsCache) {
         this.pipelines = pipelines;
+        this.labelsCache = labelsCache;
     }
 
     @Override
@@ -53,7 +59,7 @@ final class StageMeasureCollector implements MultiCollector {
             if (!seen.add(pipeline.name())) {
                 continue; // as in PipelineCollector: of two services of one name, the first counts
             }
-            Labels labels = Labels.of("pipeline", pipeline.name());
+            Labels labels = labelsCache.of("pipeline", pipeline.name());
             pipeline.stageMeasures().forEach((stage, measures) -> {
                 String prefix = familyPrefix(stage);
                 if (prefix == null) {
@@ -79,6 +85,7 @@ final class StageMeasureCollector implements MultiCollector {
                 }
             });
         }
+        labelsCache.scraped();
         List<MetricSnapshot> snapshots = new ArrayList<>();
         for (Family family : families.values()) {
             snapshots.add(family.build());

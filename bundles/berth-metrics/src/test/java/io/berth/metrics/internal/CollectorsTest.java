@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -42,7 +43,8 @@ class CollectorsTest {
     @Test
     void aListenerIsShownWithItsCountsUnderItsName() throws IOException {
         listeners.add(new FakeListener("admin", Listener.State.SERVING, 42, 3, 2, 1, 5,
-                List.of(new Listener.Worker(0, 4, 1, 100, 7), new Listener.Worker(1, 2, 0, 50, 0))));
+                List.of(new Listener.Worker(0, 4, 1, 100, 7), new Listener.Worker(1, 2, 0, 50, 0)),
+                new long[] {0, 0, 120, 4, 20, 5}));
 
         String text = scrape(null);
 
@@ -54,6 +56,12 @@ class CollectorsTest {
                 "berth_listener_requests_in_flight{listener=\"admin\"} 1.0",
                 "berth_listener_requests_total{listener=\"admin\"} 150.0",
                 "berth_listener_request_errors_total{listener=\"admin\"} 7.0",
+                "# TYPE berth_listener_responses_total counter",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"1xx\"} 0.0",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"2xx\"} 120.0",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"3xx\"} 4.0",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"4xx\"} 20.0",
+                "berth_listener_responses_total{listener=\"admin\",status_class=\"5xx\"} 5.0",
                 "berth_listener_reloads_total{listener=\"admin\"} 2.0",
                 "berth_listener_drains_total{listener=\"admin\"} 1.0",
                 "berth_listener_workers{listener=\"admin\"} 2.0",
@@ -128,6 +136,41 @@ class CollectorsTest {
                 .contains("upper_bound: 0.05");
         assertThat(scrape(null)).as("the text format keeps the classic buckets only")
                 .contains("berth_pipeline_request_duration_seconds_bucket{pipeline=\"main\",le=\"0.005\"} 5");
+    }
+
+    @Test
+    void aScrapeInATextFormatLeavesTheNativeBucketsOutAndIsTheSameBytes() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            pipelines.add(new ScrapeCostMeasurementTest.BusyPipeline("p" + i, new java.util.Random(i)));
+        }
+        PipelineCollector collector = new PipelineCollector(() -> List.copyOf(pipelines));
+
+        MetricSnapshots classic = collector.collect(new ScrapeRequest(null, false));
+        MetricSnapshots full = collector.collect(new ScrapeRequest(null, true));
+
+        assertThat(duration(classic).hasNativeHistogramData()).isFalse();
+        assertThat(duration(full).hasNativeHistogramData()).isTrue();
+        assertThat(duration(collector.collect()).hasNativeHistogramData()).as("a scrape not from the servlet").isTrue();
+        ExpositionFormats formats = ExpositionFormats.init();
+        for (ExpositionFormatWriter writer : List.of(formats.getPrometheusTextFormatWriter(),
+                formats.getOpenMetricsTextFormatWriter())) {
+            assertThat(write(writer, classic)).as(writer.getContentType()).isEqualTo(write(writer, full))
+                    .contains("berth_pipeline_request_duration_seconds_bucket{pipeline=\"p1\",le=\"0.005\"} ");
+        }
+        assertThat(write(formats.getPrometheusProtobufWriter(), full))
+                .isNotEqualTo(write(formats.getPrometheusProtobufWriter(), classic));
+    }
+
+    private static HistogramSnapshot.HistogramDataPointSnapshot duration(MetricSnapshots snapshots) {
+        return ((HistogramSnapshot) snapshots.stream()
+                .filter(s -> s.getMetadata().getName().equals("berth_pipeline_request_duration_seconds"))
+                .findFirst().orElseThrow()).getDataPoints().get(0);
+    }
+
+    private static String write(ExpositionFormatWriter writer, MetricSnapshots snapshots) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.write(out, snapshots);
+        return out.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Test

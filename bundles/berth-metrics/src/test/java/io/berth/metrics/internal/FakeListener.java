@@ -4,9 +4,19 @@ import java.util.List;
 
 import io.berth.api.Listener;
 
-/** A listener with fixed counts, as a scrape sees one. */
+/** A listener with fixed counts, as a scrape sees one; {@code answered[c]}: requests answered with a status of class c. */
 record FakeListener(String name, State state, long connectionsAccepted, long refusedAtMaxClients, long reloads,
-        long drains, long workerRespawns, List<Worker> workers) implements Listener {
+        long drains, long workerRespawns, List<Worker> workers, long[] answered) implements Listener {
+
+    FakeListener(String name, State state, long connectionsAccepted, long refusedAtMaxClients, long reloads,
+            long drains, long workerRespawns, List<Worker> workers) {
+        this(name, state, connectionsAccepted, refusedAtMaxClients, reloads, drains, workerRespawns, workers, new long[6]);
+    }
+
+    @Override
+    public long answered(int statusClass) {
+        return statusClass >= 1 && statusClass <= 5 ? answered[statusClass] : 0;
+    }
 
     @Override
     public String reason() {

@@ -3,6 +3,7 @@ package io.berth.socket.internal;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketOption;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
@@ -17,15 +18,17 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,6 +172,7 @@ final class BerthConnector extends ServerConnector {
             if (full()) {
                 count(true);
                 listener.refused.increment();
+                listener.answered(HttpStatus.SERVICE_UNAVAILABLE_503);
                 // One more request on a keep-alive connection (or a first one that came late):
                 // eventlet's connection would still hold its green thread; Berth's idle ones hold
                 // no place, so this one finds none. Answered at once, so that nothing hangs.
@@ -195,18 +199,66 @@ final class BerthConnector extends ServerConnector {
             request.setAttribute(Berth.DRAINING_ATTRIBUTE, Boolean.TRUE);
         }
         count(false);
-        Scheduler.Task timeout = settings.requestTimeout.isZero() ? null : limit(request);
-        Request.addCompletionListener(request, failure -> {
-            if (timeout != null) {
-                timeout.cancel();
+        // Inside request_timeout's stream, so that its 503 is the status counted.
+        request.addHttpStreamWrapper(stream -> new Counted(stream, endPoint));
+        if (!settings.requestTimeout.isZero()) {
+            limit(request);
+        }
+    }
+
+    /**
+     * A request's stream, counted out when it completes, by the status it was answered with. In
+     * place of a completion listener (which Jetty makes a stream wrapper too), because only the
+     * stream sees the status sent: one object per request as before, no lock.
+     */
+    private final class Counted extends HttpStream.Wrapper {
+
+        private final EndPoint endPoint;
+        /** The final status sent; written and read on the request's own path, which Jetty orders. */
+        private int status;
+
+        Counted(HttpStream wrapped, EndPoint endPoint) {
+            super(wrapped);
+            this.endPoint = endPoint;
+        }
+
+        @Override
+        public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
+                Callback callback) {
+            // A 100 Continue comes before the answer: the answer's status is the one counted.
+            if (response != null && !HttpStatus.isInterim(response.getStatus())) {
+                status = response.getStatus();
             }
+            super.send(request, response, last, content, callback);
+        }
+
+        @Override
+        public void succeeded() {
+            try {
+                completed(null);
+            } finally {
+                super.succeeded();
+            }
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            try {
+                completed(failure);
+            } finally {
+                super.failed(failure);
+            }
+        }
+
+        private void completed(Throwable failure) {
             requestsOn.computeIfPresent(endPoint, (key, count) -> count - 1);
             freed(inFlight);
+            listener.answered(status);
             if (failure != null) {
                 errors.increment();
                 listener.errors.increment();
             }
-        });
+        }
     }
 
     /** One more request for this connector and for its listener's totals; a failed one counts as an error too. */
@@ -219,11 +271,11 @@ final class BerthConnector extends ServerConnector {
         }
     }
 
-    /** Arms request_timeout for this request. */
-    private Scheduler.Task limit(Request request) {
+    /** Arms request_timeout for this request; its stream cancels the timer when the request completes. */
+    private void limit(Request request) {
         TimedStream[] stream = new TimedStream[1];
         request.addHttpStreamWrapper(wrapped -> stream[0] = new TimedStream(wrapped));
-        return getScheduler().schedule(() -> {
+        stream[0].cancelsOnCompletion(getScheduler().schedule(() -> {
             Object transId = request.getAttribute(Berth.TRANS_ID_ATTRIBUTE);
             boolean answered = stream[0] != null && stream[0].expire(transId instanceof String ? (String) transId : null);
             LOG.warn("Berth listener {}: request ran past request_timeout ({} s): transaction {}, {} {}, client {}: {}",
@@ -231,7 +283,7 @@ final class BerthConnector extends ServerConnector {
                     transId == null ? "-" : transId, request.getMethod(), request.getHttpURI().getPath(),
                     Request.getRemoteAddr(request),
                     answered ? "answered 503" : "its response had begun, left to finish");
-        }, settings.requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }, settings.requestTimeout.toNanos(), TimeUnit.NANOSECONDS));
     }
 
     /** The socket's own endpoint, under TLS and PROXY protocol wrappers. */

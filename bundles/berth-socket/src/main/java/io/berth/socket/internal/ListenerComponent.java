@@ -323,6 +323,11 @@ public final class ListenerComponent implements Listener {
     }
 
     @Override
+    public long answered(int statusClass) {
+        return runtime.totals().answeredInClass(statusClass);
+    }
+
+    @Override
     public void drain() {
         LOG.info("Berth listener {}: taken out of service (healthcheck answers DRAINING)", name);
         runtime.outOfService(true);

@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 import io.berth.api.Berth;
 
@@ -32,6 +33,8 @@ final class TimedStream extends HttpStream.Wrapper {
     private static final byte[] BODY_BYTES = BODY.getBytes(StandardCharsets.UTF_8);
 
     private final AtomicInteger state = new AtomicInteger(OPEN);
+    /** The request_timeout timer, cancelled when the request completes. */
+    private volatile Scheduler.Task timeout;
 
     TimedStream(HttpStream wrapped) {
         super(wrapped);
@@ -44,6 +47,29 @@ final class TimedStream extends HttpStream.Wrapper {
             super.send(request, response, last, content, callback);
         } else {
             callback.failed(new IOException("request_timeout passed: the client was answered 503 already"));
+        }
+    }
+
+    void cancelsOnCompletion(Scheduler.Task task) {
+        timeout = task;
+    }
+
+    @Override
+    public void succeeded() {
+        cancelTimeout();
+        super.succeeded();
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+        cancelTimeout();
+        super.failed(failure);
+    }
+
+    private void cancelTimeout() {
+        Scheduler.Task task = timeout;
+        if (task != null) {
+            task.cancel();
         }
     }
 

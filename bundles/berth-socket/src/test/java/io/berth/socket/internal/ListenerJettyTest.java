@@ -124,6 +124,32 @@ class ListenerJettyTest {
     }
 
     @Test
+    void requestsAreCountedByTheClassOfTheStatusTheyWereAnswered() throws Exception {
+        int port = freePort();
+        ListenerRuntime listener = listen(Map.of("bind_ip", "127.0.0.1", "bind_port", port));
+        ListenerTotals totals = listener.totals();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(get("127.0.0.1", port, "/status?code=200")).startsWith("HTTP/1.1 200");
+        }
+        assertThat(get("127.0.0.1", port, "/status?code=404")).startsWith("HTTP/1.1 404");
+        assertThat(get("127.0.0.1", port, "/status?code=404")).startsWith("HTTP/1.1 404");
+        assertThat(get("127.0.0.1", port, "/status?code=503")).startsWith("HTTP/1.1 503");
+        assertThat(get("127.0.0.1", port, "/status?code=302")).startsWith("HTTP/1.1 302");
+        // Counted when the request completes on the server, which may be just after the client has its answer
+        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(totals.answeredInClass(2)).as("2xx").isEqualTo(3);
+            assertThat(totals.answeredInClass(4)).as("4xx").isEqualTo(2);
+            assertThat(totals.answeredInClass(5)).as("5xx").isEqualTo(1);
+            assertThat(totals.answeredInClass(3)).as("3xx").isEqualTo(1);
+        });
+        assertThat(totals.answeredInClass(1)).as("1xx").isZero();
+        assertThat(totals.answeredInClass(0)).as("no class 0").isZero();
+        assertThat(totals.answeredInClass(6)).as("no class 6").isZero();
+        assertThat(listener.requests()).isEqualTo(7);
+    }
+
+    @Test
     void ambiguousPathsAreRefusedUnlessTheListenersUriComplianceLetsThemThrough() throws Exception {
         int strict = freePort();
         listen(Map.of("bind_ip", "127.0.0.1", "bind_port", strict));

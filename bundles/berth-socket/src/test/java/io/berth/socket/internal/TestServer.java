@@ -39,7 +39,8 @@ import org.awaitility.Awaitility;
 /**
  * A plain Jetty server standing in for Felix's, with listeners on it. Its handler answers
  * {@code /socket} with the accepted socket's options, {@code /slow?ms=N} after N ms without
- * holding a thread, and anything else with the client's address.
+ * holding a thread, {@code /status?code=N} with status N, and anything else with the client's
+ * address.
  */
 final class TestServer implements AutoCloseable {
 
@@ -69,6 +70,13 @@ final class TestServer implements AutoCloseable {
                     Fields query = Request.extractQueryParameters(request);
                     long ms = Long.parseLong(query.getValue("ms"));
                     server.getScheduler().schedule(() -> answer(response, "slept " + ms, callback), ms, TimeUnit.MILLISECONDS);
+                    return true;
+                }
+                if (path.equals("/status")) {
+                    int status = Integer.parseInt(Request.extractQueryParameters(request).getValue("code"));
+                    response.setStatus(status);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+                    Content.Sink.write(response, true, "status " + status, callback);
                     return true;
                 }
                 String body;

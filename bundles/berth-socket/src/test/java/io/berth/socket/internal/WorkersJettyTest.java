@@ -121,6 +121,7 @@ class WorkersJettyTest {
             assertThat(request(open, "/")).startsWith("HTTP/1.1 503");
             assertThat(listener.errors()).isEqualTo(1);
             assertThat(listener.totals().refused.sum()).as("refused at max_clients").isEqualTo(1);
+            assertThat(listener.totals().answeredInClass(5)).as("5xx").isEqualTo(1);
 
             assertThat(waiting.get(20, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(500));
@@ -192,6 +193,9 @@ class WorkersJettyTest {
         assertThat(get("127.0.0.1", port, "/slow?ms=100")).startsWith("HTTP/1.1 200").endsWith("slept 100");
         // The app's own answer, when it comes, goes nowhere; the listener keeps serving.
         await("the timed-out request completes on the server", () -> listener.inFlight() == 0);
+        // Counted as the client saw it: the 503, not the 200 the app sent too late
+        assertThat(listener.totals().answeredInClass(5)).as("5xx").isEqualTo(1);
+        assertThat(listener.totals().answeredInClass(2)).as("2xx").isEqualTo(1);
         assertThat(get("127.0.0.1", port, "/")).startsWith("HTTP/1.1 200");
     }
 
