@@ -11,7 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /** {@code /info}: the capabilities Swift's clients read before they choose how to upload and delete. */
 final class InfoResource {
 
-    static final String SWIFT_VERSION = "2.30.0";
+    /** The Swift release whose API and limits this app follows, as /info reports it to clients. */
+    private static final String SWIFT_VERSION = "2.30.0";
 
     private final ObjectsApp.Config config;
 
