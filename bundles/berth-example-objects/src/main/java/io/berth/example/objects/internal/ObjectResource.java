@@ -1,0 +1,165 @@
+package io.berth.example.objects.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.berth.example.objects.internal.ObjectStore.Account;
+import io.berth.example.objects.internal.ObjectStore.Attributes;
+import io.berth.example.objects.internal.ObjectStore.Container;
+import io.berth.example.objects.internal.ObjectStore.Opened;
+import io.berth.example.objects.internal.ObjectStore.StoredObject;
+import io.berth.example.objects.internal.Requests.Target;
+
+/**
+ * {@code /v1/ACCOUNT/CONTAINER/OBJECT}: read (GET, HEAD: with preconditions and ranges, a DLO
+ * as its segments), written (PUT), its metadata replaced (POST), removed (DELETE), copied (COPY,
+ * and PUT with X-Copy-From, through {@link ObjectCopy}).
+ */
+final class ObjectResource {
+
+    private final ObjectStore store;
+    private final ObjectsApp.Config config;
+    /** The generation's, applied to the shared store. */
+    private final ObjectStore.Limits limits;
+    private final ObjectCopy copy;
+
+    ObjectResource(ObjectStore store, ObjectsApp.Config config) {
+        this.store = store;
+        this.config = config;
+        this.limits = new ObjectStore.Limits(config.max__file__size(), config.max__container__objects());
+        this.copy = new ObjectCopy(store, limits);
+    }
+
+    void serve(HttpServletRequest request, HttpServletResponse response, Target target) throws IOException {
+        String method = request.getMethod();
+        Account account = store.account(target.account());
+        Container container = account.containers.get(target.container());
+        if (!method.equals("COPY")) {
+            // A COPY reads here and writes at its Destination, as Swift's copy middleware makes it a
+            // GET and a PUT: ObjectCopy authorizes each, and writing here is not asked for.
+            Acls.authorize(request, target, container, method);
+        }
+        switch (method) {
+            case "GET":
+            case "HEAD":
+                get(request, response, account, Responses.existing(container, target.container()), target);
+                return;
+            case "PUT":
+                put(request, response, account, Responses.existing(container, target.container()), target);
+                return;
+            case "POST":
+                post(request, response, Responses.existing(container, target.container()), target.object());
+                return;
+            case "DELETE":
+                if (!store.delete(Responses.existing(container, target.container()), target.object())) {
+                    throw Responses.objectNotFound(target.container(), target.object());
+                }
+                Responses.empty(response, 204);
+                return;
+            case "COPY":
+                copy.toDestination(request, response, account, target);
+                return;
+            default:
+                throw Responses.notAllowed(method, "an object", "GET, HEAD, PUT, POST, DELETE, COPY");
+        }
+    }
+
+    private void get(HttpServletRequest request, HttpServletResponse response, Account account, Container container,
+            Target target) throws IOException {
+        String name = target.object();
+        Opened opened = store.open(container, name);
+        if (opened == null) {
+            throw Responses.objectNotFound(container.name, name);
+        }
+        try (opened) {
+            StoredObject object = opened.object();
+            boolean dlo = object.manifest() != null && !"get".equals(request.getParameter("multipart-manifest"));
+            Content content = dlo ? DynamicLargeObject.of(store, request, account, target, object) : new FileContent(opened);
+            response.setHeader("Content-Type", object.contentType());
+            response.setHeader("ETag", content.etag());
+            long lastModified = Times.lastModifiedSeconds(content.timestamp());
+            response.setHeader("Last-Modified", Times.httpDate(lastModified));
+            response.setHeader("X-Timestamp", Times.xTimestamp(object.timestamp()));
+            response.setHeader("Accept-Ranges", "bytes");
+            if (object.manifest() != null) {
+                response.setHeader("X-Object-Manifest", object.manifest());
+            }
+            object.meta().forEach(response::setHeader);
+            if (!Preconditions.forRead(request, response, content.etag(), lastModified)) {
+                return;
+            }
+            ContentSender.send(request, response, content, object.contentType(), dlo);
+        }
+    }
+
+    private void put(HttpServletRequest request, HttpServletResponse response, Account account, Container container,
+            Target target) throws IOException {
+        String copyFrom = request.getHeader("X-Copy-From");
+        if (copyFrom != null) {
+            copy.fromSource(request, response, account, copyFrom, target);
+            return;
+        }
+        String name = target.object();
+        long length = request.getContentLengthLong();
+        String transferEncoding = request.getHeader("Transfer-Encoding");
+        boolean chunked = transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked");
+        if (length < 0 && !chunked) {
+            throw new SwiftException(411, "Length Required: send Content-Length or a chunked body");
+        }
+        if (length > config.max__file__size()) {
+            throw new SwiftException(413, "Request Entity Too Large: " + length + " bytes is more than max_file_size "
+                    + config.max__file__size());
+        }
+        boolean mustNotExist = Preconditions.mustNotExist(request);
+        if (mustNotExist && store.head(container, name) != null) {
+            throw Preconditions.exists(name);
+        }
+        Map<String, String> meta = Requests.metadata(request, "object");
+        meta.values().removeIf(String::isEmpty);
+        String manifest = request.getHeader("X-Object-Manifest");
+        if (manifest != null) {
+            manifest = manifest.trim();
+            int slash = manifest.indexOf('/');
+            if (slash <= 0 || manifest.contains("?") || manifest.contains("&")) {
+                throw new SwiftException(400, "X-Object-Manifest must be in the format container/prefix");
+            }
+        }
+        String etag = request.getHeader("ETag");
+        if (etag != null) {
+            etag = etag.trim().replace("\"", "");
+        }
+        Attributes attributes = new Attributes(contentType(request, name), meta, manifest);
+        StoredObject stored;
+        try (InputStream body = request.getInputStream()) {
+            stored = store.put(container, name, body, length, etag, attributes, mustNotExist, limits);
+        }
+        response.setHeader("ETag", stored.etag());
+        response.setHeader("Last-Modified", Times.httpDate(Times.lastModifiedSeconds(stored.timestamp())));
+        Responses.empty(response, 201);
+    }
+
+    /** The request's Content-Type, else (or with X-Detect-Content-Type) the type the name suggests. */
+    private static String contentType(HttpServletRequest request, String name) {
+        String type = request.getHeader("Content-Type");
+        if (type == null || type.isBlank() || Requests.isTrue(request.getHeader("X-Detect-Content-Type"))) {
+            return Requests.guessType(name);
+        }
+        return type.trim();
+    }
+
+    private void post(HttpServletRequest request, HttpServletResponse response, Container container, String name)
+            throws IOException {
+        Map<String, String> meta = Requests.metadata(request, "object");
+        meta.values().removeIf(String::isEmpty);
+        String type = request.getHeader("Content-Type");
+        if (store.post(container, name, type == null || type.isBlank() ? null : type.trim(), meta) == null) {
+            throw Responses.objectNotFound(container.name, name);
+        }
+        Responses.body(response, 202, Responses.TEXT, "Accepted: the metadata of '" + name + "' is replaced\n");
+    }
+}

@@ -1,0 +1,47 @@
+package io.berth.example.objects.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.berth.example.objects.internal.ObjectStore.Container;
+
+/** The answers and refusals every resource gives alike, spelled in one place so that they stay the same. */
+final class Responses {
+
+    static final String TEXT = "text/plain; charset=utf-8";
+
+    private Responses() {
+    }
+
+    static void empty(HttpServletResponse response, int status) {
+        response.setStatus(status);
+        response.setContentType(TEXT);
+        response.setContentLength(0);
+    }
+
+    static void body(HttpServletResponse response, int status, String type, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType(type);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    static SwiftException notAllowed(String method, String what, String allowed) {
+        return new SwiftException(405, "Method Not Allowed: " + method + " on " + what + "; allowed: " + allowed);
+    }
+
+    static SwiftException objectNotFound(String container, String object) {
+        return new SwiftException(404, "Object '" + object + "' not found in container '" + container + "'");
+    }
+
+    /** The container, or 404 when the path names one that does not exist. */
+    static Container existing(Container container, String name) {
+        if (container == null) {
+            throw new SwiftException(404, "Container '" + name + "' not found");
+        }
+        return container;
+    }
+}

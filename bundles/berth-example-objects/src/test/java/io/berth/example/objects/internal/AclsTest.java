@@ -1,0 +1,104 @@
+package io.berth.example.objects.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.junit.jupiter.api.Test;
+
+import io.berth.example.objects.internal.ObjectStore.Container;
+import io.berth.example.objects.internal.Requests.Target;
+
+/** Who may do what to an account, a container and its objects, and the ACL headers a container request sets. */
+class AclsTest {
+
+    private static final Target ACCOUNT = new Target("AUTH_test", null, null);
+    private static final Target CONTAINER = new Target("AUTH_test", "c", null);
+    private static final Target OBJECT = new Target("AUTH_test", "c", "o");
+
+    private static Container container(String read, String write) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        if (read != null) {
+            meta.put("X-Container-Read", read);
+        }
+        if (write != null) {
+            meta.put("X-Container-Write", write);
+        }
+        return new Container("c", Path.of("unused"), 0, meta);
+    }
+
+    private static HttpServletRequest user(String name, String... roles) {
+        return new FakeHttp.Request().user(name, roles).build();
+    }
+
+    @Test
+    void withoutAnAuthStageAndForAdminsEverythingIsAllowed() {
+        for (HttpServletRequest owner : new HttpServletRequest[] {new FakeHttp.Request().build(), user("test:admin", ".admin"),
+                user("reseller:boss", ".reseller_admin")}) {
+            for (Target target : new Target[] {ACCOUNT, CONTAINER, OBJECT}) {
+                assertThatCode(() -> Acls.authorize(owner, target, null, "DELETE")).doesNotThrowAnyException();
+            }
+            assertThat(Acls.isOwner(owner)).isTrue();
+            assertThat(Acls.mayRead(owner, null)).isTrue();
+        }
+    }
+
+    @Test
+    void anAccountNeedsAdmin() {
+        assertThatThrownBy(() -> Acls.authorize(user("test:reader"), ACCOUNT, null, "GET"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(403))
+                .hasMessage("Forbidden: test:reader may not GET the account AUTH_test: that needs .admin");
+    }
+
+    @Test
+    void aContainerIsListedWithReadAndChangedOnlyByAdmins() {
+        Container readable = container("test:reader", null);
+
+        assertThatCode(() -> Acls.authorize(user("test:reader"), CONTAINER, readable, "GET")).doesNotThrowAnyException();
+        assertThatCode(() -> Acls.authorize(user("test:reader"), CONTAINER, readable, "HEAD")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> Acls.authorize(user("test:other"), CONTAINER, readable, "GET"))
+                .hasMessage("Forbidden: test:other may not list the container 'c': X-Container-Read does not name them");
+        assertThatThrownBy(() -> Acls.authorize(user("test:reader"), CONTAINER, readable, "POST"))
+                .hasMessage("Forbidden: test:reader may not POST the container 'c': that needs .admin");
+        assertThatThrownBy(() -> Acls.authorize(user("test:reader"), CONTAINER, null, "GET"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(403));
+    }
+
+    @Test
+    void objectsAreReadWithReadAndWrittenWithWrite() {
+        Container shared = container("test:reader", "test:writer");
+
+        assertThatCode(() -> Acls.authorize(user("test:reader"), OBJECT, shared, "GET")).doesNotThrowAnyException();
+        assertThatCode(() -> Acls.authorize(user("test:writer"), OBJECT, shared, "PUT")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> Acls.authorize(user("test:reader"), OBJECT, shared, "DELETE"))
+                .hasMessage("Forbidden: test:reader may not DELETE objects in the container 'c': X-Container-Write does not name them");
+        assertThatThrownBy(() -> Acls.authorize(user("test:writer"), OBJECT, shared, "HEAD"))
+                .hasMessage("Forbidden: test:writer may not HEAD objects in the container 'c': X-Container-Read does not name them");
+        // A container that does not exist grants nothing: its absence is not told to those who may not read it.
+        assertThatThrownBy(() -> Acls.authorize(user("test:reader"), OBJECT, null, "GET"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(403));
+    }
+
+    @Test
+    void aContainerRequestSetsTrimsAndRemovesItsAcls() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        Acls.fromHeaders(new FakeHttp.Request().header("X-Container-Read", " test:reader ")
+                .header("X-Remove-Container-Write", "x").build(), meta);
+
+        assertThat(meta).containsExactly(Map.entry("X-Container-Read", "test:reader"), Map.entry("X-Container-Write", ""));
+    }
+
+    @Test
+    void aclsAreShownOnlyToOwners() {
+        assertThat(Acls.shows("X-Container-Read", true)).isTrue();
+        assertThat(Acls.shows("X-Container-Read", false)).isFalse();
+        assertThat(Acls.shows("X-Container-Write", false)).isFalse();
+        assertThat(Acls.shows("X-Container-Meta-Color", false)).isTrue();
+    }
+}
