@@ -54,6 +54,9 @@ final class PipelineSettings {
      * How many requests may wait at once for a stage being updated, by default, and at most. Each
      * holds a server thread (Felix's Jetty has 200 by default, shared by every pipeline): past the
      * bound a request gets 503 at once, so that an update under load cannot take every thread.
+     * The 200 is Jetty's {@code QueuedThreadPool} default, which Felix keeps while
+     * {@code org.apache.felix.http.jetty.threadpool.max} is unset (its {@code JettyConfig} default
+     * -1, {@code JettyService}); checked against org.apache.felix.http.jetty12 1.1.8, Jetty 12.0.32.
      */
     static final int DEFAULT_UPDATE_WAIT_REQUESTS = 32;
     static final int MAX_UPDATE_WAIT_REQUESTS = 10_000;

@@ -69,7 +69,14 @@ public final class StageGate implements Preprocessor {
         response.getOutputStream().write(body);
     }
 
-    /** The path as the whiteboard resolves it: servlet path and path info, decoded. */
+    /**
+     * The path as the whiteboard resolves it: servlet path and path info, decoded. This is the
+     * string Felix hands to its servlet resolution after the preprocessors have run (its
+     * {@code dispatch.Dispatcher}: {@code getServletPath()} + {@code getPathInfo()}, its dispatcher
+     * servlet being mapped at the root); checked against org.apache.felix.http.jetty12 1.1.8,
+     * Jetty 12.0.32. If Felix resolves on another string, requests would wait for a hold that is
+     * not their pipeline's, or pass one that is.
+     */
     private static String path(HttpServletRequest request) {
         String servletPath = request.getServletPath();
         String pathInfo = request.getPathInfo();

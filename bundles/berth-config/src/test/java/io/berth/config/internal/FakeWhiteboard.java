@@ -54,6 +54,8 @@ final class FakeWhiteboard {
     }
 
     final List<Registration> registrations = new CopyOnWriteArrayList<>();
+    /** The registrations unregistered, in the order they were. */
+    final List<Registration> unregistered = new CopyOnWriteArrayList<>();
     final BundleContext context;
 
     FakeWhiteboard() {
@@ -78,6 +80,7 @@ final class FakeWhiteboard {
                                                 throw new IllegalStateException("unregistered already");
                                             }
                                             registration.live = false;
+                                            unregistered.add(registration);
                                         }
                                         return null;
                                     });

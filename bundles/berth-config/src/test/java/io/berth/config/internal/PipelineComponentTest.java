@@ -72,7 +72,7 @@ class PipelineComponentTest {
         // The same values, written differently.
         pipeline.modified(configurationAdmin.store("main", Map.of("pipeline", " tag-a  tag-b\thello ", "path", "/v1",
                 "listeners", "admin main", "update_wait", "2.0", "tag-a.limit", " 10 ")));
-        scheduler.advance(PipelineComponent.RETIRE_LIMIT_MS);
+        scheduler.advance(Retirement.LIMIT_MS);
 
         assertThat(whiteboard.contextsRegistered()).as("servlet contexts registered").isEqualTo(1);
         assertThat(built.get("tag-a")).as("tag-a filters built").hasValue(1);
