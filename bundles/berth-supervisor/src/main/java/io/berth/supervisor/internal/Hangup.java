@@ -30,6 +30,13 @@ final class Hangup {
                     LOG.error("Reload on SIGHUP failed", e);
                 }
             });
+            if (previous == SignalHandler.SIG_IGN) {
+                // HotSpot leaves a SIGHUP this process was started ignoring (nohup) ignored, and
+                // says so only by answering SIG_IGN: nothing was installed.
+                LOG.warn("SIGHUP is ignored in this process (started under nohup, or by a parent that ignores it): "
+                        + "it cannot reload the listeners; reload with berth:reload, or start Berth without nohup");
+                return new Hangup(null);
+            }
             return new Hangup(previous);
         } catch (IllegalArgumentException e) {
             // The JVM was started with -Xrs, or the platform has no SIGHUP.
