@@ -1,6 +1,5 @@
 package io.berth.middleware.internal;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -42,17 +41,46 @@ final class TraceContextRequest extends HttpServletRequestWrapper {
         return TRACESTATE.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
     }
 
+    /**
+     * The original names with {@code tracestate} and the original {@code traceparent} left out and
+     * {@code traceparent} last, read as the caller goes: gatekeeper walks every request's names, and
+     * most requests carry no trace context at all, so nothing is copied.
+     */
     @Override
     public Enumeration<String> getHeaderNames() {
-        List<String> names = new ArrayList<>();
         Enumeration<String> original = super.getHeaderNames();
-        while (original != null && original.hasMoreElements()) {
-            String name = original.nextElement();
-            if (!TRACEPARENT.equalsIgnoreCase(name) && !TRACESTATE.equalsIgnoreCase(name)) {
-                names.add(name);
+        return new Enumeration<>() {
+            private String next = advance();
+            private boolean added;
+
+            private String advance() {
+                while (original != null && original.hasMoreElements()) {
+                    String name = original.nextElement();
+                    if (!TRACEPARENT.equalsIgnoreCase(name) && !TRACESTATE.equalsIgnoreCase(name)) {
+                        return name;
+                    }
+                }
+                return null;
             }
-        }
-        names.add(TRACEPARENT);
-        return Collections.enumeration(names);
+
+            @Override
+            public boolean hasMoreElements() {
+                return next != null || !added;
+            }
+
+            @Override
+            public String nextElement() {
+                if (next != null) {
+                    String name = next;
+                    next = advance();
+                    return name;
+                }
+                if (!added) {
+                    added = true;
+                    return TRACEPARENT;
+                }
+                throw new java.util.NoSuchElementException();
+            }
+        };
     }
 }
