@@ -55,7 +55,7 @@ final class CacheFilter implements Filter, StageMeasures {
 
     private static void positive(String key, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(key + ": " + java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString() + " is not a positive number");
+            throw new IllegalArgumentException(key + ": " + RateLimitFilter.number(value) + " is not a positive number");
         }
     }
 

@@ -130,18 +130,7 @@ final class MemcacheConnection implements Closeable {
      * @throws Refused {@code EXISTS} when another client changed it, {@code NOT_FOUND} when it is gone
      */
     void cas(String key, int flags, long ttl, byte[] value, long unique) throws IOException, Refused {
-        write("cas " + key + ' ' + flags + ' ' + ttl + ' ' + value.length + ' ' + Long.toUnsignedString(unique));
-        out.write(CRLF);
-        out.write(value);
-        out.write(CRLF);
-        out.flush();
-        String answer = readLine();
-        if (answer.equals("NOT_FOUND")) {
-            throw new Refused(answer);
-        }
-        if (!answer.equals("STORED")) {
-            throw refusedOrBroken("cas", answer);
-        }
+        store("cas", key, flags, ttl, value, Long.toUnsignedString(unique));
     }
 
     /** {@code set} with the given flags; a ttl as memcached reads it (see {@link MemcacheRing#ttl}). */
@@ -213,12 +202,22 @@ final class MemcacheConnection implements Closeable {
     }
 
     private void store(String command, String key, int flags, long ttl, byte[] value) throws IOException, Refused {
-        write(command + ' ' + key + ' ' + flags + ' ' + ttl + ' ' + value.length);
+        store(command, key, flags, ttl, value, null);
+    }
+
+    /** A storage command; {@code casUnique} for {@code cas}, whose NOT_FOUND (the key went meanwhile) is a refusal. */
+    private void store(String command, String key, int flags, long ttl, byte[] value, String casUnique)
+            throws IOException, Refused {
+        write(command + ' ' + key + ' ' + flags + ' ' + ttl + ' ' + value.length
+                + (casUnique == null ? "" : ' ' + casUnique));
         out.write(CRLF);
         out.write(value);
         out.write(CRLF);
         out.flush();
         String answer = readLine();
+        if (casUnique != null && answer.equals("NOT_FOUND")) {
+            throw new Refused(answer);
+        }
         if (!answer.equals("STORED")) {
             throw refusedOrBroken(command, answer);
         }

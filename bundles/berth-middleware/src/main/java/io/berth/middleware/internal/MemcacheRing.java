@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -88,7 +89,7 @@ final class MemcacheRing implements Memcache {
 
         List<String> names = new ArrayList<>(byName.keySet());
         names.sort(null);
-        Map<String, MemcacheServer> ring = new java.util.TreeMap<>();
+        Map<String, MemcacheServer> ring = new TreeMap<>();
         for (String name : names) {
             for (int i = 0; i < NODE_WEIGHT; i++) {
                 ring.put(md5hex(name + '-' + i), byName.get(name));

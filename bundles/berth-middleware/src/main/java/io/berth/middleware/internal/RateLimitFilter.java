@@ -119,7 +119,8 @@ final class RateLimitFilter implements Filter, StageMeasures {
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
-    private static String number(double value) {
+    /** A setting's number as an operator wrote it: 0.5, 20 (not 20.0). */
+    static String number(double value) {
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
