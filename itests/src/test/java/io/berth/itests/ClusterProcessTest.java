@@ -13,11 +13,11 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -228,52 +228,45 @@ public class ClusterProcessTest {
     @Test
     public void d_aRateLimitPerAccountHoldsAcrossTheThreeNodesWithinTenPercent() throws Exception {
         String account = "account-" + System.nanoTime();
-        int threadsPerNode = 3;
-        Duration length = Duration.ofSeconds(5);
-        Map<String, LongAdder> admitted = new ConcurrentHashMap<>();
-        LongAdder refused = new LongAdder();
-        List<String> unexpected = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
+        Map<String, Load> loads = new LinkedHashMap<>();
         long from = System.nanoTime();
-        long until = from + length.toNanos();
+        // Each node directly, three threads each as fast as answers come: far more than the limit.
         for (BerthNode node : cluster.nodes()) {
-            for (int t = 0; t < threadsPerNode; t++) {
-                Thread thread = new Thread(() -> {
-                    HttpRequest request = HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + node.httpPort + "/limited/x")).header("X-Account", account)
-                            .timeout(Duration.ofSeconds(10)).build();
-                    while (System.nanoTime() < until) {
-                        try {
-                            int status = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                            if (status == 200) {
-                                admitted.computeIfAbsent(node.name, n -> new LongAdder()).increment();
-                            } else if (status == 429) {
-                                refused.increment();
-                            } else {
-                                unexpected.add(node.name + ": " + status);
-                            }
-                        } catch (Exception e) {
-                            unexpected.add(node.name + ": " + e);
-                        }
-                    }
-                }, "limited-" + node.name + "-" + t);
-                thread.start();
-                threads.add(thread);
+            loads.put(node.name, Load.start(Load.Target.http(node.httpPort, "/limited/x")
+                    .withHeaders("X-Account: " + account), 3, 0));
+        }
+        measure(Duration.ofSeconds(5));
+        Map<String, Long> admitted = new LinkedHashMap<>();
+        long refused = 0;
+        List<String> unexpected = new ArrayList<>();
+        for (Map.Entry<String, Load> each : loads.entrySet()) {
+            Load load = each.getValue();
+            Load.Stats stats = load.stop();
+            Map<Integer, Long> statuses = new HashMap<>(load.statuses());
+            long noAnswer = stats.requests() - statuses.values().stream().mapToLong(Long::longValue).sum();
+            long ok = statuses.getOrDefault(200, 0L);
+            long limited = statuses.getOrDefault(429, 0L);
+            if (ok > 0) {
+                admitted.put(each.getKey(), ok);
+            }
+            refused += limited;
+            statuses.remove(200);
+            statuses.remove(429);
+            if (!statuses.isEmpty() || noAnswer != 0) {
+                unexpected.add(each.getKey() + ": statuses " + statuses + ", " + noAnswer + " without an answer "
+                        + load.failures());
             }
         }
-        for (Thread thread : threads) {
-            thread.join();
-        }
         double seconds = (System.nanoTime() - from) / 1e9;
-        long total = admitted.values().stream().mapToLong(LongAdder::sum).sum();
+        long total = admitted.values().stream().mapToLong(Long::longValue).sum();
         double expected = BURST + RATE * seconds;
         LOG.info("Rate limit across {} nodes: {} admitted ({} by node), {} refused in {} s; {} expected ({} + {}/s), {}",
-                NODES, total, admitted, refused.sum(), String.format(Locale.ROOT, "%.2f", seconds),
+                NODES, total, admitted, refused, String.format(Locale.ROOT, "%.2f", seconds),
                 Math.round(expected), BURST, RATE,
                 String.format(Locale.ROOT, "%+.1f%%", 100 * (total - expected) / expected));
 
         assertEquals("answers other than 200 and 429: " + unexpected, List.of(), unexpected);
-        assertTrue("attempts far above the limit: " + refused.sum() + " refused", refused.sum() > 2 * expected);
+        assertTrue("attempts far above the limit: " + refused + " refused", refused > 2 * expected);
         assertEquals("every node admitted some: " + admitted, NODES, admitted.size());
         assertTrue("admitted " + total + " of " + Math.round(expected) + " expected, within 10%",
                 Math.abs(total - expected) <= 0.1 * expected);

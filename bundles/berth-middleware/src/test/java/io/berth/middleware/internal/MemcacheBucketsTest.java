@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -92,15 +91,15 @@ class MemcacheBucketsTest {
         int burst = 10;
         LongAdder admitted = new LongAdder();
         LongAdder attempts = new LongAdder();
-        AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
         long start = RateLimitFilter.wallMicros();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (MemcacheRing ring : rings) {
             MemcacheBuckets buckets = new MemcacheBuckets("test-hammer/", 1_000_000 / rate, burst,
                     RateLimitFilter::wallMicros);
             for (int t = 0; t < 8; t++) {
                 Thread thread = new Thread(() -> {
-                    while (running.get()) {
+                    while (System.nanoTime() < until) {
                         attempts.increment();
                         if (buckets.acquire(ring, client) == 0) {
                             admitted.increment();
@@ -111,8 +110,6 @@ class MemcacheBucketsTest {
                 threads.add(thread);
             }
         }
-        Thread.sleep(2000);
-        running.set(false);
         for (Thread thread : threads) {
             thread.join();
         }
