@@ -214,3 +214,15 @@ wrk_summary() { # wrk's output (run with -s $lua) on stdin: prints "rps p50_us p
         END { if (!found) print "0 0 0 0 1 wrk-failed" }'
 }
 
+
+# --- async-profiler (CPU samples with native, GC and JIT frames; JFR samples Java code only) ---
+async_profiler() { # prints the path of libasyncProfiler.so, fetched with Maven into the work directory
+    local version=3.0 jar
+    jar=$HOME/.m2/repository/tools/profiler/async-profiler/$version/async-profiler-$version.jar
+    [ -f "$jar" ] || mvn_quiet dependency:get -Dartifact="tools.profiler:async-profiler:$version"
+    [ -f "$work/asprof/linux-x64/libasyncProfiler.so" ] || unzip -q -o "$jar" 'linux-x64/*' -d "$work/asprof"
+    echo "$work/asprof/linux-x64/libasyncProfiler.so"
+}
+asprof() { # pid, options: loads the agent into the running JVM (jcmd reads name=value as its own, hence the quotes)
+    jcmd "$1" JVMTI.agent_load "$(async_profiler)" "\"$2\"" > /dev/null
+}
