@@ -59,9 +59,26 @@ final class Generation extends ServletContextHelper implements Retirement.Retire
     /** Rankings of a pipeline's filters: the first stage gets the highest, so it runs first. */
     static final int FIRST_RANKING = 10_000;
 
-    /** Request attributes: when the pipeline took the request (System.nanoTime()), and that it was counted. */
-    static final String STARTED = "io.berth.pipeline.started";
-    static final String COUNTED = "io.berth.pipeline.counted";
+    /**
+     * Request attribute: the request's {@link Taken}. One attribute set once, not a start time and
+     * a flag: each setAttribute is an event the container builds and announces to its listeners.
+     */
+    static final String TAKEN = "io.berth.pipeline.taken";
+
+    /**
+     * When the pipeline took a request, and whether it was counted: a request dispatched again
+     * (asynchronously, or forwarded) passes handleSecurity and finishSecurity again, and counts
+     * once, from the first time. Touched by the request's thread, then by the thread that
+     * completes it after the container's hand-over.
+     */
+    static final class Taken {
+        final long nanoTime;
+        boolean counted;
+
+        Taken(long nanoTime) {
+            this.nanoTime = nanoTime;
+        }
+    }
 
     final Arrangement arrangement;
     final PipelineSettings settings;
@@ -167,8 +184,8 @@ final class Generation extends ServletContextHelper implements Retirement.Retire
             return false;
         }
         inFlight.incrementAndGet();
-        if (request.getAttribute(STARTED) == null) {
-            request.setAttribute(STARTED, System.nanoTime());
+        if (!(request.getAttribute(TAKEN) instanceof Taken)) {
+            request.setAttribute(TAKEN, new Taken(System.nanoTime()));
         }
         return true;
     }
@@ -184,10 +201,9 @@ final class Generation extends ServletContextHelper implements Retirement.Retire
 
     private void answered(ServletRequest request, ServletResponse response) {
         inFlight.decrementAndGet();
-        Object started = request.getAttribute(STARTED);
-        if (started instanceof Long && request.getAttribute(COUNTED) == null) {
-            request.setAttribute(COUNTED, Boolean.TRUE);
-            stats.answered((Long) started, ((HttpServletRequest) request).getMethod(),
+        if (request.getAttribute(TAKEN) instanceof Taken taken && !taken.counted) {
+            taken.counted = true;
+            stats.answered(taken.nanoTime, ((HttpServletRequest) request).getMethod(),
                     ((HttpServletResponse) response).getStatus());
         }
     }

@@ -120,7 +120,12 @@ class GenerationTest {
 
         assertThat(generation.inFlight()).isZero();
         assertThat(stats.requests.sum()).isEqualTo(1);
-        assertThat(exchange.attributes).containsKeys(Generation.STARTED, Generation.COUNTED);
+        assertThat(exchange.attributes.get(Generation.TAKEN)).isInstanceOfSatisfying(Generation.Taken.class,
+                taken -> assertThat(taken.counted).isTrue());
+        assertThat(generation.handleSecurity(exchange.request, exchange.response)).isTrue();
+        generation.finishSecurity(exchange.request, exchange.response);
+        assertThat(stats.requests.sum()).as("dispatched a second time").isEqualTo(1);
+        assertThat(generation.inFlight()).isZero();
     }
 
     @Test

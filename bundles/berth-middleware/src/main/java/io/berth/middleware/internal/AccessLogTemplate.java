@@ -103,9 +103,18 @@ final class AccessLogTemplate {
     /** What {@link #capture} copies from the request, one per slot of {@link AccessEntry#values}. */
     private final Function<HttpServletRequest, String>[] captures;
 
-    private AccessLogTemplate(Part[] parts, Function<HttpServletRequest, String>[] captures) {
+    /** Whether a line shows {@code {trace_id}}: catch_errors then makes a trace for every request. */
+    private final boolean logsTraceIds;
+
+    private AccessLogTemplate(Part[] parts, Function<HttpServletRequest, String>[] captures, boolean logsTraceIds) {
         this.parts = parts;
         this.captures = captures;
+        this.logsTraceIds = logsTraceIds;
+    }
+
+    /** @return whether the lines show {@code {trace_id}} */
+    boolean logsTraceIds() {
+        return logsTraceIds;
     }
 
     /**
@@ -162,7 +171,7 @@ final class AccessLogTemplate {
         slots.keySet().forEach(name -> captures.add(fields.get(name).value()));
         @SuppressWarnings("unchecked")
         Function<HttpServletRequest, String>[] captured = captures.toArray(new Function[0]);
-        return new AccessLogTemplate(parts.toArray(new Part[0]), captured);
+        return new AccessLogTemplate(parts.toArray(new Part[0]), captured, slots.containsKey("trace_id"));
     }
 
     /**

@@ -55,6 +55,12 @@ final class AccessRecord {
     /** Whether the request's access line is wanted (the route was on when it started). */
     boolean lineWanted;
 
+    /**
+     * The line shows {@code {trace_id}}: a catch_errors after proxy_logging makes the request's
+     * trace at once instead of when someone reads it (its wrapper is not the request the line reads).
+     */
+    boolean wantsTraceId;
+
     int status;
     int wireStatus;
     long durationNanos;

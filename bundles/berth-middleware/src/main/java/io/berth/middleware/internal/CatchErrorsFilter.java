@@ -35,7 +35,8 @@ import io.berth.api.Berth;
  * absent or invalid one (or more than one) is replaced by a new trace, which the stages after it
  * and the app see as the request's {@code traceparent} header (and no {@code tracestate}). The
  * value in force is also the request attribute {@value #TRACEPARENT_ATTRIBUTE}, and its trace id
- * the access log's {@code {trace_id}}. Responses carry no {@code traceparent}: Trace Context level
+ * the access log's {@code {trace_id}}. A new trace is made when first read (its header, the
+ * attribute, the access log's {@code {trace_id}}): a request nobody asks it of costs none. Responses carry no {@code traceparent}: Trace Context level
  * 1 defines it for requests only.
  */
 public final class CatchErrorsFilter implements Filter {
@@ -164,7 +165,7 @@ public final class CatchErrorsFilter implements Filter {
 
     /**
      * @return the request itself when its traceparent is valid (passed on as it is, no wrapper),
-     *     else the request with a new one
+     *     else the request with a new one, made when first read
      */
     private static HttpServletRequest traceContext(HttpServletRequest request) {
         String traceparent = request.getHeader(TraceContextRequest.TRACEPARENT);
@@ -172,9 +173,14 @@ public final class CatchErrorsFilter implements Filter {
             request.setAttribute(TRACEPARENT_ATTRIBUTE, traceparent);
             return request;
         }
-        String fresh = TraceParents.next();
-        request.setAttribute(TRACEPARENT_ATTRIBUTE, fresh);
-        return new TraceContextRequest(request, fresh);
+        TraceContextRequest traced = new TraceContextRequest(request);
+        if (request.getAttribute(ProxyLoggingFilter.RECORD_ATTRIBUTE) instanceof AccessRecord record
+                && record.wantsTraceId) {
+            // A proxy_logging before this stage logs {trace_id} from the request it holds, which
+            // reads no header of this wrapper: the trace is made now, as the attribute it reads.
+            traced.settle();
+        }
+        return traced;
     }
 
     /** Two traceparent fields name two parents: which one is the caller is unknown, so neither is. */

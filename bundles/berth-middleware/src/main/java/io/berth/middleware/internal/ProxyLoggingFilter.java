@@ -166,6 +166,7 @@ final class ProxyLoggingFilter implements Filter {
         AccessRecord record = new AccessRecord(request, response,
                 now.getEpochSecond() * 1_000_000_000L + now.getNano(), System.nanoTime());
         record.lineWanted = lineWanted;
+        record.wantsTraceId = lineWanted && template.logsTraceIds();
         record.timesFirstByte = statsd != null;
         request.setAttribute(RECORD_ATTRIBUTE, record);
         try {

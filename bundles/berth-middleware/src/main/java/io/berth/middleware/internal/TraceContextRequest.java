@@ -8,27 +8,52 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 
 /**
- * A request whose {@code traceparent} header {@code catch_errors} replaced (a new trace): the
+ * A request whose {@code traceparent} header {@code catch_errors} replaces (a new trace): the
  * stages after it and the app see the new value, and no {@code tracestate}, which belonged to the
  * trace that was not continued (W3C Trace Context: a vendor that restarts a trace starts with an
  * empty tracestate, and must not parse one after an invalid traceparent).
+ *
+ * <p>The new trace is made when it is first read — its header, or the request attribute
+ * {@value CatchErrorsFilter#TRACEPARENT_ATTRIBUTE}, which it is then set as on the request below
+ * (so stages before catch_errors see it too) — or when {@link #settle()} is called: most requests
+ * are answered without anyone asking, and making one (random numbers, a string, an attribute the
+ * container announces to its listeners) was most of what catch_errors cost.
  */
 final class TraceContextRequest extends HttpServletRequestWrapper {
 
     static final String TRACEPARENT = "traceparent";
     static final String TRACESTATE = "tracestate";
 
-    private final String traceparent;
+    /** Null until read: the request's thread, then its async thread after the container's hand-over, touch it. */
+    private String traceparent;
 
-    TraceContextRequest(HttpServletRequest request, String traceparent) {
+    TraceContextRequest(HttpServletRequest request) {
         super(request);
-        this.traceparent = traceparent;
+    }
+
+    /** @return the new traceparent, made now if nobody asked before */
+    String settle() {
+        if (traceparent == null) {
+            traceparent = TraceParents.next();
+            super.setAttribute(CatchErrorsFilter.TRACEPARENT_ATTRIBUTE, traceparent);
+        }
+        return traceparent;
+    }
+
+    /** @return whether the trace was made (read, or settled) */
+    boolean settled() {
+        return traceparent != null;
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        return CatchErrorsFilter.TRACEPARENT_ATTRIBUTE.equals(name) ? settle() : super.getAttribute(name);
     }
 
     @Override
     public String getHeader(String name) {
         if (TRACEPARENT.equalsIgnoreCase(name)) {
-            return traceparent;
+            return settle();
         }
         return TRACESTATE.equalsIgnoreCase(name) ? null : super.getHeader(name);
     }
@@ -36,7 +61,7 @@ final class TraceContextRequest extends HttpServletRequestWrapper {
     @Override
     public Enumeration<String> getHeaders(String name) {
         if (TRACEPARENT.equalsIgnoreCase(name)) {
-            return Collections.enumeration(List.of(traceparent));
+            return Collections.enumeration(List.of(settle()));
         }
         return TRACESTATE.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
     }
