@@ -9,9 +9,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -227,19 +230,36 @@ public class ShellTest extends BerthTestSupport {
 
     @Test(timeout = 120_000)
     public void configShowsTheEffectiveSettingsWithSecretsMasked() throws Exception {
-        Configuration secret = pipeline("shellsecret", Map.of("pipeline", "hello", "path", "/shellsecret",
+        // A key's value is masked whichever stage it belongs to: hello has no such setting and fails to start.
+        Configuration failing = pipeline("shellfailing", Map.of("pipeline", "hello", "path", "/shellfailing",
                 "hello.api_token", "hunter2"));
+        Configuration secret = pipeline("shellsecret", Map.of("pipeline", "tempauth hello", "path", "/shellsecret",
+                "tempauth.user_test_tester", "sesame"));
         try {
-            String all = awaitOutput("berth:config", o -> o.contains("berth.pipeline-shellsecret"));
+            String all = awaitOutput("berth:config", o -> o.contains("berth.pipeline-shellsecret")
+                    && o.contains("berth.pipeline-shellfailing"));
             assertTrue(all, all.contains("berth.listener-main.bind_port = " + mainPort() + "\n"));
-            assertTrue(all, all.contains("berth.pipeline-shellsecret.hello.api_token = ****\n"));
-            assertFalse(all, all.contains("hunter2"));
+            assertTrue(all, all.contains("berth.pipeline-shellfailing.hello.api_token = ****\n"));
+            assertTrue(all, all.contains("berth.pipeline-shellsecret.tempauth.user_test_tester = ****\n"));
+            assertFalse(all, all.contains("hunter2") || all.contains("sesame"));
+
+            // Karaf's own config:list masks them too, while the pipeline still gets the real key.
+            String listed = execute("config:list \"(service.factoryPid=berth.pipeline)\"");
+            assertTrue(listed, listed.contains("   hello.api_token = ****\n")
+                    && listed.contains("   tempauth.user_test_tester = ****\n") && listed.contains("   path = /shellsecret\n"));
+            assertFalse(listed, listed.contains("hunter2") || listed.contains("sesame"));
+            awaitStatus("/shellsecret/auth/v1.0", 401);
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mainPort()
+                    + "/shellsecret/auth/v1.0")).header("X-Auth-User", "test:tester").header("X-Auth-Key", "sesame")
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, login.statusCode());
 
             String one = execute("berth:config berth.listener-main");
             assertTrue(one, one.contains("berth.listener-main.bind_port = " + mainPort() + "\n"));
             assertFalse(one, one.contains("berth.pipeline-"));
         } finally {
             secret.delete();
+            failing.delete();
         }
         String unknown = error("berth:config berth.listener-nope");
         assertTrue(unknown, unknown.startsWith("No configuration named berth.listener-nope") && unknown.contains("berth.listener-main"));
