@@ -15,6 +15,8 @@ import org.awaitility.Awaitility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.testing.Memcached;
+
 /**
  * Berth as issue 16 deploys it, on loopback: several nodes (each a distribution in a process of
  * its own), one memcached, and HAProxy in front that checks {@code GET /healthcheck} every second
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two steps, so that a test can shape the nodes first: {@link #unpack} copies and configures
  * the nodes (each node's files can then be changed through {@link #node}: pipelines, listeners,
- * the memcached address {@link Memcached#address()}), {@link #start} starts memcached, the nodes
+ * the memcached address {@link Memcached#server()}), {@link #start} starts memcached, the nodes
  * in parallel, then HAProxy, and returns once HAProxy sees every node UP. {@link #close} stops all
  * of it, whatever state it is in.
  */
@@ -71,7 +73,7 @@ final class BerthCluster implements AutoCloseable {
             nodes.add(BerthNode.unpack("node" + i, root.resolve("node" + i)).loopbackOnly()
                     .set("berth.listener-main.cfg", "shutdown_delay", Integer.toString(shutdownDelaySeconds)));
         }
-        return new BerthCluster(root, List.copyOf(nodes), new Memcached(root, BerthTestSupport.freePortNumber()));
+        return new BerthCluster(root, List.copyOf(nodes), new Memcached(BerthTestSupport.freePortNumber(), root));
     }
 
     /** Node i, from 0. */
@@ -155,8 +157,8 @@ final class BerthCluster implements AutoCloseable {
 
     /** Starts memcached again on the same port, and waits until it answers. */
     void memcachedStart() throws IOException {
-        memcached.start();
-        await("memcached answers on " + memcached.address() + " (see " + dir.resolve("memcached.log") + ")",
+        memcached.run();
+        await("memcached answers on " + memcached.server() + " (see " + dir.resolve("memcached.log") + ")",
                 () -> {
                     if (!memcached.isRunning()) {
                         throw new IllegalStateException("memcached exited: see " + dir.resolve("memcached.log"));

@@ -87,7 +87,7 @@ public class ClusterProcessTest {
         Path certificates = Files.createDirectories(dir.resolve("certificates"));
         first = SelfSigned.generate(certificates.resolve("first"), "Berth first");
         renewed = SelfSigned.generate(certificates.resolve("renewed"), "Berth renewed");
-        String memcached = "cache.memcache_servers = " + cluster.memcached.address();
+        String memcached = "cache.memcache_servers = " + cluster.memcached.server();
         for (BerthNode node : cluster.nodes()) {
             // Short error suppression: memcached back after a restart is used again within seconds.
             node.pipeline("main", "pipeline = catch_errors gatekeeper healthcheck proxy_logging cache tempauth hello",

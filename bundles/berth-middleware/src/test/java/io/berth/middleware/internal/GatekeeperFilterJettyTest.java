@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.berth.testing.RawHttp;
+
 /** gatekeeper in embedded Jetty: what the app sees of a request, what the client sees of a response. */
 class GatekeeperFilterJettyTest {
 

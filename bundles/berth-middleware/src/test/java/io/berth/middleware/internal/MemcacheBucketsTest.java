@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.berth.testing.Memcached;
+
 /** {@link MemcacheBuckets} on a real memcached: one limit for several nodes. */
 class MemcacheBucketsTest {
 

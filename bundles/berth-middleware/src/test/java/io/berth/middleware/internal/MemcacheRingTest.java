@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.berth.testing.Memcached;
+
 /** {@link MemcacheRing} against real memcached servers. */
 class MemcacheRingTest {
 
@@ -219,7 +221,7 @@ class MemcacheRingTest {
             assertThat(ring.set("before", "1", 60)).isTrue();
             own.stop();
             assertThat(ring.get("before")).as("the pooled connection is broken").isNull();
-            own.startAgain();
+            own.run();
             assertThat(ring.set("after", "2", 60)).isTrue();
             assertThat(ring.get("after")).isEqualTo("2");
             assertThat(ring.get("before")).as("a new memcached holds nothing").isNull();

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.berth.testing.Memcached;
+
 /**
  * Berth's {@link MemcacheRing} and Swift 2.30's own, on the same three memcached servers: each
  * reads what the other wrote. A read goes to one server only (the next is tried on an error, not

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.berth.api.StageSettings;
+import io.berth.testing.Memcached;
 
 /** ratelimit with {@code backend = memcache} behind a cache stage, on two nodes sharing a memcached. */
 class RateLimitMemcacheJettyTest {

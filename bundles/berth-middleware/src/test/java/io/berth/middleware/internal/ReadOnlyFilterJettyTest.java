@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.berth.testing.RawHttp;
+
 /** read_only in embedded Jetty, behind catch_errors as in a pipeline. */
 class ReadOnlyFilterJettyTest {
 

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.berth.testing.RawHttp;
+
 /** request_limits in embedded Jetty, behind catch_errors as in a pipeline. */
 class RequestLimitsFilterJettyTest {
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.berth.api.StageSettings;
+import io.berth.testing.Memcached;
 
 /**
  * tempauth after a cache stage: tokens in memcache under Swift's keys, so that two Berth nodes
@@ -175,7 +176,7 @@ class TempAuthCacheJettyTest {
         try {
             String before = token(node, "test:tester", "testing");
             own.stop();
-            own.startAgain();
+            own.run();
             assertThat(get(node, "/v1/AUTH_test/c", "X-Auth-Token", before).statusCode()).isEqualTo(401);
             String after = token(node, "test:tester", "testing");
             assertThat(after).isNotEqualTo(before);

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.berth.testing.RawHttp;
+
 /**
  * Pipeline generations overlap: a new one is built (the app factory's create()) while the one it
  * replaces still serves. Every generation on a root shares that root's one object store; only the

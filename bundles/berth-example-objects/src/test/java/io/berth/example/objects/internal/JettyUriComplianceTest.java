@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.berth.testing.RawHttp;
+
 /**
  * What Jetty 12 (ee10, as Felix's whiteboard runs it) lets through to the app for names with
  * {@code //}, {@code ..}, {@code %2F} and other ambiguous encodings. Raw sockets, because

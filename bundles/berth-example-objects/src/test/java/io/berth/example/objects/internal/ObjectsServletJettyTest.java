@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.berth.testing.RawHttp;
+
 /** The Swift API's statuses, headers and bodies, over HTTP in embedded Jetty 12. */
 @Timeout(30)
 class ObjectsServletJettyTest {

@@ -21,6 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.berth.testing.RawHttp;
+
 /**
  * A PUT whose body cannot be read: a chunked body Jetty refuses as malformed, a client that hangs
  * up halfway or stops sending. Raw sockets, since no HTTP client does any of that on purpose.
