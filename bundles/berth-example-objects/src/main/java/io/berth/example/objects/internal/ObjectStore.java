@@ -494,7 +494,7 @@ final class ObjectStore {
                     LOG.warn("Object store {}: {} has no account.json; left alone", root, accountDir);
                     continue;
                 }
-                Account account = new Account((String) json.get("name"), accountDir, (Long) json.get("created"),
+                Account account = new Account((String) json.get("name"), accountDir, Json.longValue(json.get("created")),
                         strings(json.get("meta")));
                 accounts.put(account.name, account);
                 Path containersDir = accountDir.resolve("c");
@@ -507,7 +507,7 @@ final class ObjectStore {
                             deleteTree(containerDir, true);
                             continue;
                         }
-                        Container container = new Container((String) c.get("name"), containerDir, (Long) c.get("created"),
+                        Container container = new Container((String) c.get("name"), containerDir, Json.longValue(c.get("created")),
                                 strings(c.get("meta")));
                         account.containers.put(container.name, container);
                         int[] counted = loadObjects(container);
@@ -612,8 +612,8 @@ final class ObjectStore {
         if (json == null) {
             return null;
         }
-        return new StoredObject((String) json.get("name"), (String) json.get("data"), (Long) json.get("size"),
-                (String) json.get("etag"), (String) json.get("content_type"), (Long) json.get("timestamp"),
+        return new StoredObject((String) json.get("name"), (String) json.get("data"), Json.longValue(json.get("size")),
+                (String) json.get("etag"), (String) json.get("content_type"), Json.longValue(json.get("timestamp")),
                 strings(json.get("meta")), (String) json.get("manifest"));
     }
 

@@ -56,10 +56,10 @@ class ObjectsServletJettyTest {
         assertThat(info.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         @SuppressWarnings("unchecked")
         Map<String, Object> swift = (Map<String, Object>) ((Map<String, Object>) Json.parse(info.body())).get("swift");
-        assertThat(swift).containsEntry("max_file_size", 1000L).containsEntry("container_listing_limit", 100L)
-                .containsEntry("account_listing_limit", 10000L).containsEntry("max_object_name_length", 1024L)
-                .containsEntry("max_container_name_length", 256L).containsEntry("max_meta_count", 90L)
-                .containsEntry("max_meta_overall_size", 4096L).containsKey("version");
+        assertThat(swift).containsEntry("max_file_size", 1000).containsEntry("container_listing_limit", 100)
+                .containsEntry("account_listing_limit", 10000).containsEntry("max_object_name_length", 1024)
+                .containsEntry("max_container_name_length", 256).containsEntry("max_meta_count", 90)
+                .containsEntry("max_meta_overall_size", 4096).containsKey("version");
         assertThat(map(Json.parse(info.body()))).doesNotContainKey("slo");
     }
 
@@ -136,8 +136,8 @@ class ObjectsServletJettyTest {
         assertThat(send("GET", A, null).body()).isEqualTo("c1\nc2\n");
         List<?> json = (List<?>) Json.parse(send("GET", A + "?format=json", null).body());
         assertThat(json).hasSize(2);
-        assertThat(map(json.get(0))).containsEntry("name", "c1").containsEntry("count", 1L)
-                .containsEntry("bytes", 5L).containsKey("last_modified");
+        assertThat(map(json.get(0))).containsEntry("name", "c1").containsEntry("count", 1)
+                .containsEntry("bytes", 5).containsKey("last_modified");
         HttpResponse<String> accepted = client.send(request(A).header("Accept", "application/json").GET().build(),
                 BodyHandlers.ofString());
         assertThat(accepted.body()).startsWith("[{\"name\": \"c1\"");
@@ -217,7 +217,7 @@ class ObjectsServletJettyTest {
 
         List<?> json = (List<?>) Json.parse(send("GET", A + "/c?format=json&delimiter=/", null).body());
         assertThat(map(json.get(1))).isEqualTo(Map.of("subdir", "dir/"));
-        assertThat(map(json.get(0))).containsEntry("name", "a.txt").containsEntry("bytes", 5L)
+        assertThat(map(json.get(0))).containsEntry("name", "a.txt").containsEntry("bytes", 5)
                 .containsEntry("hash", SwiftClientTest.md5("a.txt".getBytes(StandardCharsets.UTF_8)))
                 .containsEntry("content_type", "text/plain");
         assertThat((String) (map(json.get(0))).get("last_modified")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
