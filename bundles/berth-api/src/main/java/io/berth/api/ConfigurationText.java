@@ -16,6 +16,28 @@ public final class ConfigurationText {
 
     private static final String NOT_TEXT = "not a text file in UTF-8 or ISO-8859-1: ";
 
+    /** Prefixes of the keys Configuration Admin, FileInstall and Declarative Services add. */
+    private static final java.util.List<String> FRAMEWORK_PREFIXES =
+            java.util.List.of("service.", "component.", "felix.", "osgi.", ".");
+
+    /**
+     * The one rule for keys an operator did not write: those Configuration Admin, FileInstall and
+     * Declarative Services add ({@code service.pid}, {@code felix.fileinstall.filename},
+     * {@code component.name}, hidden {@code .keys}) and a component's reference targets
+     * ({@code NAME.target} with NAME in camel case, which no Berth setting is: Berth's keys are
+     * lower case). Such keys are neither checked nor shown as settings.
+     *
+     * @param key a configuration's key
+     * @return whether the framework added it
+     * @since 1.9
+     */
+    public static boolean frameworkKey(String key) {
+        if (FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith)) {
+            return true;
+        }
+        return key.endsWith(".target") && !key.equals(key.toLowerCase(java.util.Locale.ROOT));
+    }
+
     private ConfigurationText() {
     }
 

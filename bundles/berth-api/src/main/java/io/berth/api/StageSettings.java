@@ -27,8 +27,11 @@ import java.util.TreeSet;
  *
  * Supported types: {@code String}, {@code boolean}, {@code int}, {@code long}, {@code double},
  * and {@code String[]} (values separated by commas or spaces). Every error is an
- * {@link IllegalArgumentException} whose message starts with the key, as
- * {@link StageFactory#create} requires.
+ * {@link InvalidSettingException} (an {@link IllegalArgumentException}) whose message starts with
+ * the key, as {@link StageFactory#create} requires.
+ *
+ * <p>Berth's own components read their settings the same way: the annotation's defaults are the
+ * only place a default is written ({@link #defaults}), and metatype is generated from it.
  */
 public final class StageSettings {
 
@@ -52,7 +55,7 @@ public final class StageSettings {
         }
         for (String key : settings.keySet()) {
             if (!methods.containsKey(key)) {
-                throw new IllegalArgumentException(key + ": unknown setting; " + stage + " takes "
+                throw new InvalidSettingException(key, "unknown setting; " + stage + " takes "
                         + (methods.isEmpty() ? "none" : String.join(", ", new TreeSet<>(methods.keySet()))));
             }
         }
@@ -64,7 +67,7 @@ public final class StageSettings {
             if (raw == null) {
                 Object fallback = method.getDefaultValue();
                 if (fallback == null) {
-                    throw new IllegalArgumentException(key + ": required; " + stage + " has no default for it");
+                    throw new InvalidSettingException(key, "required; " + stage + " has no default for it");
                 }
                 values.put(method.getName(), fallback);
             } else {
@@ -87,6 +90,25 @@ public final class StageSettings {
             }
         });
         return type.cast(instance);
+    }
+
+    /**
+     * The defaults a configuration type declares, by key: for a component that checks its raw
+     * settings itself (ranges, files, names) but keeps its defaults where metatype reads them.
+     *
+     * @param type an annotation interface, as for {@link #of}
+     * @return each key with a default, and its default value (boxed; a {@code String[]} as is)
+     * @since 1.9
+     */
+    public static Map<String, Object> defaults(Class<?> type) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        for (Method method : type.getDeclaredMethods()) {
+            Object value = method.getDefaultValue();
+            if (value != null) {
+                defaults.put(key(method.getName()), value);
+            }
+        }
+        return defaults;
     }
 
     /** Declarative Services' rule: {@code __} is {@code _}, {@code _} alone is {@code .}, {@code $$} is {@code $}. */
@@ -126,7 +148,7 @@ public final class StageSettings {
                     case "false": case "no": case "off": case "0":
                         return Boolean.FALSE;
                     default:
-                        throw new IllegalArgumentException(key + ": '" + raw + "' is not true or false");
+                        throw new InvalidSettingException(key, "'" + raw + "' is not true or false");
                 }
             }
             if (type == int.class) {
@@ -143,8 +165,8 @@ public final class StageSettings {
                 return value;
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + raw + "' is not a "
-                    + (type == double.class ? "number" : "whole number"), e);
+            throw new InvalidSettingException(key, "'" + raw + "' is not a "
+                    + (type == double.class ? "number" : "whole number"));
         }
         throw new IllegalStateException(key + ": settings of type " + type.getSimpleName() + " are not supported");
     }

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import io.berth.api.AppFactory;
 import io.berth.api.Berth;
+import io.berth.api.InvalidSettingException;
 import io.berth.api.Listener;
 import io.berth.api.Pipeline;
 import io.berth.api.StageFactory;

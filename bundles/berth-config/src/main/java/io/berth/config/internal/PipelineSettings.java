@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.berth.api.ConfigurationText;
+import io.berth.api.InvalidSettingException;
 
 /**
  * One pipeline, read from {@code etc/berth.pipeline-NAME.cfg} and checked value by value: stage

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.berth.api.InvalidSettingException;
+
 /** What a generation serves, as a value: equal arrangements rebuild nothing, a new factory rebuilds. */
 class ArrangementTest {
 

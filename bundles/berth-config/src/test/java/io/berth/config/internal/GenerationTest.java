@@ -21,6 +21,7 @@ import org.osgi.service.servlet.context.ServletContextHelper;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 
 import io.berth.api.Berth;
+import io.berth.api.InvalidSettingException;
 import io.berth.api.StageMeasures;
 
 /**

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.berth.api.InvalidSettingException;
+
 /** The listeners a pipeline names, against those there are. */
 class ListenerPresenceTest {
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.berth.config.internal.PipelineSettings.Kind;
 
+import io.berth.api.InvalidSettingException;
+
 class PipelineSettingsTest {
 
     private static final Map<String, Kind> INSTALLED = Map.of("catch_errors", Kind.MIDDLEWARE,

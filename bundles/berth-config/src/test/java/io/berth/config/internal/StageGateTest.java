@@ -17,6 +17,8 @@ import jakarta.servlet.FilterChain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.berth.api.InvalidSettingException;
+
 /** Requests waiting at the gate while a stage of their pipeline is being updated. */
 class StageGateTest {
 

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.junit.jupiter.api.Test;
 
+import io.berth.api.InvalidSettingException;
+
 /** When a pipeline holds its requests for a stage update, and when the hold ends. */
 class UpdateHoldTest {
 
