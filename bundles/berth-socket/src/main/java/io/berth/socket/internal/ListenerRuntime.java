@@ -3,9 +3,7 @@ package io.berth.socket.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -54,20 +52,17 @@ final class ListenerRuntime {
 
     private final String name;
     private final ConnectorHost host;
-    private final LifecycleSink events;
     private final BooleanSupplier ready;
     private final ExecutorService tasks;
     private final ExecutorService drains;
-    /** One thread posts every event of this listener, so they arrive in the order they happened. */
-    private final ExecutorService publisher;
+    private final LifecycleEvents events;
     /** Looks at cert_file and key_file every cert_check_interval, when the listener serves TLS. */
     private final CertificateWatch certificates;
     private final AtomicInteger generations = new AtomicInteger();
     private final AtomicLong requestsCut = new AtomicLong();
     private final ListenerTotals totals = new ListenerTotals();
+    private final OutOfService outOfService;
     private volatile long lastRespawn;
-    /** When the listener went out of service (System.nanoTime()), for what is left of shutdown_delay. */
-    private volatile long outSince;
 
     /** Guarded by this. */
     private Generation current;
@@ -87,12 +82,12 @@ final class ListenerRuntime {
     ListenerRuntime(String name, ConnectorHost host, LifecycleSink events, BooleanSupplier ready) {
         this.name = name;
         this.host = host;
-        this.events = events;
         this.ready = ready;
         this.tasks = Executors.newSingleThreadExecutor(task -> thread(task, "berth-listener-" + name));
         this.drains = Executors.newCachedThreadPool(task -> thread(task, "berth-drain-" + name));
-        this.publisher = Executors.newSingleThreadExecutor(task -> thread(task, "berth-events-" + name));
+        this.events = new LifecycleEvents(name, events);
         this.certificates = new CertificateWatch(name, this::reload);
+        this.outOfService = new OutOfService(name, totals);
     }
 
     ListenerRuntime(String name, ConnectorHost host, LifecycleSink events) {
@@ -127,7 +122,7 @@ final class ListenerRuntime {
             state = State.STARTING;
         } else {
             totals.reloads.incrementAndGet();
-            publish(Lifecycle.RELOADING, next, number, null);
+            events.publish(Lifecycle.RELOADING, next, number);
         }
         pending = tasks.submit(() -> start(next, base, number));
     }
@@ -152,7 +147,7 @@ final class ListenerRuntime {
      * close), lets requests in flight finish up to {@code graceful_shutdown_timeout}, and stops.
      */
     void stop() throws InterruptedException {
-        leaveService();
+        outOfService.leave(shutdownDelay(), state == State.SERVING);
         List<Generation> all;
         synchronized (this) {
             if (pending != null) {
@@ -169,7 +164,7 @@ final class ListenerRuntime {
         tasks.awaitTermination(5, TimeUnit.SECONDS);
         certificates.stop();
         state = State.DRAINING;
-        totals.outOfService = true;
+        outOfService.forGood();
         for (Generation generation : all) {
             generation.stopAccepting();
         }
@@ -181,10 +176,9 @@ final class ListenerRuntime {
         state = State.STOPPED;
         ListenerSettings last = applied;
         if (last != null) {
-            publish(Lifecycle.STOPPED, last, generations.get(), requestsCut.get());
+            events.publish(Lifecycle.STOPPED, last, generations.get(), requestsCut.get());
         }
-        publisher.shutdown();
-        publisher.awaitTermination(5, TimeUnit.SECONDS);
+        events.stop();
     }
 
     State state() {
@@ -212,12 +206,8 @@ final class ListenerRuntime {
     }
 
     /** Out of service by an operator's drain(): requests carry the draining flag; stop() sets it for good. */
-    synchronized void outOfService(boolean out) {
-        if (out && !totals.outOfService) {
-            totals.drains.incrementAndGet();
-            outSince = System.nanoTime();
-        }
-        totals.outOfService = out;
+    void outOfService(boolean out) {
+        outOfService.set(out);
     }
 
     /** The listener's shutdown_delay, zero before it has settings. */
@@ -226,32 +216,8 @@ final class ListenerRuntime {
         return settings == null ? Duration.ZERO : settings.shutdownDelay;
     }
 
-    /**
-     * Keeps serving, out of service ({@code healthcheck} answers 503 DRAINING), until the
-     * listener has been out of service for shutdown_delay, so that a load balancer that checks
-     * every few seconds stops sending before the socket closes. Interrupted: stops waiting.
-     */
-    private void leaveService() {
-        long delay = shutdownDelay().toNanos();
-        if (delay == 0 || state != State.SERVING) {
-            return;
-        }
-        outOfService(true);
-        long left = delay - (System.nanoTime() - outSince);
-        if (left <= 0) {
-            return;
-        }
-        LOG.info("Berth listener {}: out of service, healthcheck answers 503 DRAINING; still serving for {} s "
-                + "(shutdown_delay) before its socket closes", name, ListenerSettings.format(left / 1e9));
-        try {
-            TimeUnit.NANOSECONDS.sleep(left);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     boolean outOfService() {
-        return totals.outOfService;
+        return outOfService.out();
     }
 
     long requests() {
@@ -294,27 +260,6 @@ final class ListenerRuntime {
 
     private Generation newestRetiring() {
         return retiring.isEmpty() ? null : retiring.get(retiring.size() - 1);
-    }
-
-    private void publish(String topic, ListenerSettings settings, int generation, Long cut) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(Lifecycle.LISTENER, name);
-        properties.put(Lifecycle.URL, settings.url());
-        properties.put(Lifecycle.GENERATION, generation);
-        if (cut != null) {
-            properties.put(Lifecycle.REQUESTS_CUT, cut);
-        }
-        try {
-            publisher.execute(() -> {
-                try {
-                    events.publish(topic, properties);
-                } catch (RuntimeException e) {
-                    LOG.warn("Lifecycle event {} of listener {} could not be posted", topic, name, e);
-                }
-            });
-        } catch (RejectedExecutionException stopped) {
-            LOG.debug("Listener {} stopped: event {} not posted", name, topic);
-        }
     }
 
     /** On the listener's thread. */
@@ -374,7 +319,7 @@ final class ListenerRuntime {
             }
             current = generation;
             replaced = new ArrayList<>(retiring);
-            publish(Lifecycle.BEFORE_SPAWN, next, number, null);
+            events.publish(Lifecycle.BEFORE_SPAWN, next, number);
             for (Worker worker : generation.workers) {
                 worker.handle = host.add(worker, "Berth listener " + name + " worker " + worker.index + " on " + next.url());
             }
@@ -408,7 +353,7 @@ final class ListenerRuntime {
             }
         }
         LOG.error("Removing dead worker {} of listener {}", worker.index, name);
-        publish(Lifecycle.WORKER_DIED, worker.generation.settings, worker.generation.number, null);
+        events.publish(Lifecycle.WORKER_DIED, worker.generation.settings, worker.generation.number);
         long wait = lastRespawn + RESPAWN_INTERVAL.toNanos() - System.nanoTime();
         if (wait > 0) {
             LOG.warn("Workers of listener {} die faster than once a second: respawn throttled by {} ms", name,
@@ -475,7 +420,7 @@ final class ListenerRuntime {
         }
         try {
             generation.stopAccepting();
-            publish(Lifecycle.DRAINING, generation.settings, generation.number, null);
+            events.publish(Lifecycle.DRAINING, generation.settings, generation.number);
             Duration limit = generation.settings.gracefulShutdownTimeout;
             long deadline = limit.isZero() ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
             List<BerthConnector> connectors = new ArrayList<>();
@@ -613,7 +558,7 @@ final class ListenerRuntime {
             if (generation.announced.compareAndSet(false, true)) {
                 LOG.info("Berth listener {} started on {}{}", name, generation.settings.url(),
                         generation.settings.workers > 0 ? " with " + generation.settings.workers + " workers" : "");
-                publish(Lifecycle.STARTED, generation.settings, generation.number, null);
+                events.publish(Lifecycle.STARTED, generation.settings, generation.number);
             }
         }
     }
