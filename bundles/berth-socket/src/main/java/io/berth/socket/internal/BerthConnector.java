@@ -146,6 +146,11 @@ final class BerthConnector extends HandOverConnector {
         return true;
     }
 
+    /** Requests in flight on this connector now. */
+    long inFlight() {
+        return inFlight.get();
+    }
+
     /**
      * From now on every request's response closes its connection ({@code Connection: close}),
      * and connections between requests are closed once idle; requests in flight run to their end.

@@ -5,16 +5,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
 import org.eclipse.jetty.server.Connector;
@@ -29,39 +28,39 @@ import io.berth.api.Listener.State;
  * The life of one listener, apart from OSGi. A listener serves through workers: one socket
  * (workers = 0), or N sockets sharing the port with SO_REUSEPORT so the kernel spreads
  * connections, each with its own acceptor and its own Jetty connector (selectors, bound of
- * max_clients requests in flight). A set of workers with one set of settings is a generation.
+ * max_clients requests in flight). A set of workers with one set of settings is a
+ * {@link Generation}.
  * <p>
  * On a change of settings, a new generation serves before the old one drains, so no client sees
- * a refused connection, a reset or a failed request:
- * <ul>
- * <li>same sockets (address, port, backlog, port sharing and worker count unchanged): each new
- * worker takes over the listening socket of the old one, which never closes;</li>
- * <li>otherwise the new sockets are bound first (beside the old ones when both share the port),
- * then the old ones close; only an unshared socket on the same address and port must close
- * before its successor binds, a gap of a few milliseconds.</li>
- * </ul>
+ * a refused connection, a reset or a failed request: the new one binds its sockets or takes over
+ * the old ones' ({@link SocketPlan}), its connectors start, and then the old ones drain.
  * Draining a connector: its responses close their connections, its idle keep-alive connections
  * are closed, and requests in flight finish, for up to {@code graceful_shutdown_timeout}.
  * A worker whose socket dies is replaced, at most once a second, as oslo's ProcessLauncher does.
+ * Stopping, the listener first stays in service for what is left of shutdown_delay
+ * ({@link OutOfService}). Every step is posted as a lifecycle event ({@link LifecycleEvents}).
  */
 final class ListenerRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(ListenerRuntime.class);
+    /** How long a reload waits for its new connectors to start before the old ones drain regardless. */
+    private static final long START_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(30);
     private static final long POLL_MS = 20;
     static final Duration RESPAWN_INTERVAL = Duration.ofSeconds(1);
 
     private final String name;
     private final ConnectorHost host;
     private final BooleanSupplier ready;
+    /** The listener's thread: binds, respawns. */
     private final ExecutorService tasks;
     private final ExecutorService drains;
     private final LifecycleEvents events;
     /** Looks at cert_file and key_file every cert_check_interval, when the listener serves TLS. */
     private final CertificateWatch certificates;
-    private final AtomicInteger generations = new AtomicInteger();
-    private final AtomicLong requestsCut = new AtomicLong();
     private final ListenerTotals totals = new ListenerTotals();
     private final OutOfService outOfService;
+    private final AtomicInteger generations = new AtomicInteger();
+    private final AtomicLong requestsCut = new AtomicLong();
     private volatile long lastRespawn;
 
     /** Guarded by this. */
@@ -102,6 +101,10 @@ final class ListenerRuntime {
         Thread thread = new Thread(task, name);
         thread.setDaemon(true);
         return thread;
+    }
+
+    private Acceptor open(String acceptor, ListenerSettings settings) throws IOException, InterruptedException {
+        return new Acceptor(acceptor, Binder.bind(settings), ready);
     }
 
     /** Serves with these settings: the first time, or as a reload. Binding happens on the listener's thread. */
@@ -197,10 +200,7 @@ final class ListenerRuntime {
     long inFlight() {
         long count = 0;
         for (Generation generation : generations()) {
-            for (Worker worker : generation.workers) {
-                BerthConnector connector = worker.connector;
-                count += connector == null ? 0 : connector.inFlight.get();
-            }
+            count += generation.inFlight();
         }
         return count;
     }
@@ -210,14 +210,14 @@ final class ListenerRuntime {
         outOfService.set(out);
     }
 
+    boolean outOfService() {
+        return outOfService.out();
+    }
+
     /** The listener's shutdown_delay, zero before it has settings. */
     Duration shutdownDelay() {
         ListenerSettings settings = applied;
         return settings == null ? Duration.ZERO : settings.shutdownDelay;
-    }
-
-    boolean outOfService() {
-        return outOfService.out();
     }
 
     long requests() {
@@ -240,7 +240,7 @@ final class ListenerRuntime {
             BerthConnector connector = worker.connector;
             status.add(connector == null ? new io.berth.api.Listener.Worker(worker.index, 0, 0, 0, 0)
                     : new io.berth.api.Listener.Worker(worker.index, connector.getConnectedEndPoints().size(),
-                            connector.inFlight.get(), connector.requests.sum(), connector.errors.sum()));
+                            connector.inFlight(), connector.requests.sum(), connector.errors.sum()));
         }
         return status;
     }
@@ -264,54 +264,33 @@ final class ListenerRuntime {
 
     /** On the listener's thread. */
     private void start(ListenerSettings next, Generation base, int number) {
-        boolean sameSockets = base != null && base.settings.sameSocket(next);
-        List<Acceptor> acceptors = new ArrayList<>();
+        SocketPlan plan = SocketPlan.of(base == null ? null : base.settings, next);
+        List<Acceptor> acceptors;
         try {
-            if (sameSockets) {
-                for (Worker worker : base.workers) {
-                    acceptors.add(worker.acceptor);
-                }
-            } else {
-                if (base != null && base.settings.socketAddress().equals(next.socketAddress())
-                        && !(base.settings.sharesPort() && next.sharesPort())) {
-                    // Same address and port, and the sockets cannot share it: the old ones close first.
-                    base.stopAccepting();
-                }
-                for (int i = 0; i < next.sockets(); i++) {
-                    Acceptor acceptor = new Acceptor(name + (next.workers > 0 ? "-" + i : ""), Binder.bind(next), ready);
-                    acceptors.add(acceptor);
-                }
-            }
+            acceptors = plan.acceptors(name, base, next, this::open);
         } catch (Binder.BindTimeoutException e) {
-            closeNew(acceptors, sameSockets);
             fail(e.getMessage());
             return;
         } catch (IOException e) {
-            closeNew(acceptors, sameSockets);
             fail("berth.listener-" + name + ": " + ListenerSettings.BIND_IP + ": cannot bind " + next.hostPort()
                     + " (" + e.getMessage() + ")");
             return;
         } catch (InterruptedException e) {
-            closeNew(acceptors, sameSockets);
             return; // replaced or stopped while waiting for the port
         }
         Generation generation = new Generation(next, number);
         for (int i = 0; i < acceptors.size(); i++) {
-            generation.workers.add(new Worker(generation, i, acceptors.get(i)));
+            generation.workers.add(new Worker(generation, i, acceptors.get(i), totals, this::workerStarted, this::fail));
         }
         List<Generation> replaced;
         synchronized (this) {
             if (Thread.currentThread().isInterrupted()) {
-                closeNew(acceptors, sameSockets);
+                plan.release(acceptors);
                 return;
             }
-            if (sameSockets) {
+            if (plan == SocketPlan.TAKE_OVER) {
                 // The sockets now belong to the new generation: draining the old ones leaves them open.
-                for (Generation old : retiring) {
-                    for (Worker worker : old.workers) {
-                        worker.ownsAcceptor = !acceptors.contains(worker.acceptor) && worker.ownsAcceptor;
-                    }
-                }
+                retiring.forEach(old -> old.handOver(acceptors));
             } else {
                 for (Worker worker : generation.workers) {
                     worker.acceptor.start(() -> workerDied(worker));
@@ -326,7 +305,7 @@ final class ListenerRuntime {
         }
         if (!replaced.isEmpty()) {
             // The new connectors serve first; then the old ones drain, without holding up the next reload.
-            awaitServing(generation);
+            generation.awaitServing(START_TIMEOUT_MS);
             for (Generation old : replaced) {
                 drains.execute(() -> {
                     drain(old);
@@ -337,11 +316,20 @@ final class ListenerRuntime {
         }
     }
 
-    private static void closeNew(List<Acceptor> acceptors, boolean shared) {
-        if (!shared) {
-            for (Acceptor acceptor : acceptors) {
-                acceptor.stopQuietly();
+    /** A worker's connector started: once all of the current generation's have, the listener serves. */
+    private void workerStarted(Worker worker) {
+        Generation generation = worker.generation;
+        synchronized (this) {
+            if (current != generation || !generation.serving()) {
+                return;
             }
+            state = State.SERVING;
+            reason = null;
+        }
+        if (generation.announce()) {
+            LOG.info("Berth listener {} started on {}{}", name, generation.settings.url(),
+                    generation.settings.workers > 0 ? " with " + generation.settings.workers + " workers" : "");
+            events.publish(Lifecycle.STARTED, generation.settings, generation.number);
         }
     }
 
@@ -371,19 +359,14 @@ final class ListenerRuntime {
         try {
             TimeUnit.NANOSECONDS.sleep(waitNanos);
             lastRespawn = System.nanoTime();
-            Acceptor acceptor = new Acceptor(worker.acceptor.name, Binder.bind(worker.generation.settings), ready);
+            Acceptor acceptor = open(worker.acceptor.name, worker.generation.settings);
             synchronized (this) {
                 if (current != worker.generation) {
                     acceptor.stopQuietly();
                     return;
                 }
-                worker.acceptor = acceptor;
-                worker.ownsAcceptor = true;
-                acceptor.start(() -> workerDied(worker));
+                worker.adopt(acceptor, () -> workerDied(worker));
                 totals.respawns.incrementAndGet();
-                if (worker.connector != null) {
-                    acceptor.serveWith(worker.connector);
-                }
             }
             LOG.info("Started worker {} of listener {} on {}", worker.index, name, worker.generation.settings.url());
         } catch (InterruptedException e) {
@@ -393,28 +376,9 @@ final class ListenerRuntime {
         }
     }
 
-    /**
-     * Waits until every worker of the new generation serves, even if a newer reload interrupts:
-     * the old generations must not drain before their successor takes connections.
-     */
-    private static void awaitServing(Generation generation) {
-        boolean interrupted = Thread.interrupted();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!generation.serving() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Once per generation, whoever asks first (a reload's drain, or stop()). */
     private void drain(Generation generation) {
-        if (!generation.draining.compareAndSet(false, true)) {
+        if (!generation.claimDrain()) {
             generation.awaitDrained();
             return;
         }
@@ -423,32 +387,22 @@ final class ListenerRuntime {
             events.publish(Lifecycle.DRAINING, generation.settings, generation.number);
             Duration limit = generation.settings.gracefulShutdownTimeout;
             long deadline = limit.isZero() ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-            List<BerthConnector> connectors = new ArrayList<>();
-            for (Worker worker : generation.workers) {
-                BerthConnector connector = worker.connector;
-                if (connector != null && connector.isStarted()) {
-                    connector.drain();
-                    connectors.add(connector);
-                }
-            }
+            List<BerthConnector> connectors = generation.startedConnectors();
+            connectors.forEach(BerthConnector::drain);
             while (connectors.stream().anyMatch(c -> !c.idle()) && System.nanoTime() < deadline) {
                 sleep();
                 // Connections that finished their last request meanwhile are idle now.
                 connectors.forEach(BerthConnector::drain);
             }
-            long cut = connectors.stream().mapToLong(c -> c.inFlight.get()).sum();
+            long cut = connectors.stream().mapToLong(BerthConnector::inFlight).sum();
             if (cut > 0) {
                 requestsCut.addAndGet(cut);
                 LOG.warn("Berth listener {}: {} request(s) still running after graceful_shutdown_timeout ({} s) were cut",
                         name, cut, ListenerSettings.format(limit.toMillis() / 1000.0));
             }
-            for (Worker worker : generation.workers) {
-                if (worker.handle != null) {
-                    worker.handle.remove();
-                }
-            }
+            generation.removeConnectors();
         } finally {
-            generation.drained.countDown();
+            generation.drained();
         }
     }
 
@@ -460,64 +414,40 @@ final class ListenerRuntime {
         }
     }
 
-    /** One set of settings and the workers serving with it. */
-    private final class Generation {
-
-        final ListenerSettings settings;
-        final int number;
-        final List<Worker> workers = new ArrayList<>();
-        final AtomicBoolean draining = new AtomicBoolean();
-        final CountDownLatch drained = new CountDownLatch(1);
-        final AtomicBoolean announced = new AtomicBoolean();
-
-        Generation(ListenerSettings settings, int number) {
-            this.settings = settings;
-            this.number = number;
-        }
-
-        boolean serving() {
-            for (Worker worker : workers) {
-                if (!worker.started) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** Closes the sockets no newer generation took over. */
-        void stopAccepting() {
-            for (Worker worker : workers) {
-                if (worker.ownsAcceptor) {
-                    worker.acceptor.stopQuietly();
-                }
-            }
-        }
-
-        void awaitDrained() {
-            try {
-                drained.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** A socket, its acceptor and the connector Jetty asks this worker for (again after a Jetty restart). */
-    final class Worker implements ConnectorFactory {
+    /**
+     * A socket, its acceptor and the connector Jetty asks this worker for: Felix's
+     * {@code ConnectorFactoryTracker} (org.apache.felix.http.jetty12 1.1.8) calls
+     * {@link #createConnector} when the worker's service is registered, and again for a new
+     * {@code Server} after Felix restarts Jetty; the acceptor outlives those connectors.
+     */
+    static final class Worker implements ConnectorFactory {
 
         final Generation generation;
         final int index;
+        private final ListenerTotals totals;
+        private final Consumer<Worker> onStarted;
+        private final Consumer<String> onInvalid;
         volatile Acceptor acceptor;
+        /** False once a newer generation took the socket over: this worker's drain leaves it open. */
         volatile boolean ownsAcceptor = true;
         volatile ConnectorHost.Handle handle;
         volatile BerthConnector connector;
         /** Its connector has started (Jetty's own state turns STARTED only after the callback). */
         volatile boolean started;
 
-        Worker(Generation generation, int index, Acceptor acceptor) {
+        /**
+         * @param totals the listener's counters, which its connectors count into
+         * @param onStarted told on Jetty's thread once a connector of this worker has started
+         * @param onInvalid told why the settings make no connector (a TLS file gone bad since validation)
+         */
+        Worker(Generation generation, int index, Acceptor acceptor, ListenerTotals totals, Consumer<Worker> onStarted,
+                Consumer<String> onInvalid) {
             this.generation = generation;
             this.index = index;
             this.acceptor = acceptor;
+            this.totals = totals;
+            this.onStarted = onStarted;
+            this.onInvalid = onInvalid;
         }
 
         @Override
@@ -529,37 +459,33 @@ final class ListenerRuntime {
                     connector = made[0];
                     started = true;
                     acceptor.serveWith(made[0]);
-                    onWorkerStarted();
+                    onStarted.accept(this);
                 }, () -> {
                     started = false;
                     acceptor.release(made[0]);
                 });
                 return made[0];
             } catch (InvalidSettingException e) {
-                String line = "berth.listener-" + name + ": " + e.getMessage();
-                fail(line);
+                String line = "berth.listener-" + settings.name + ": " + e.getMessage();
+                onInvalid.accept(line);
                 throw new IllegalStateException(line, e);
+            }
+        }
+
+        /** A respawn's new socket: it accepts from now on, for the connector serving now. */
+        void adopt(Acceptor fresh, Runnable onDeath) {
+            acceptor = fresh;
+            ownsAcceptor = true;
+            fresh.start(onDeath);
+            BerthConnector serving = connector;
+            if (serving != null) {
+                fresh.serveWith(serving);
             }
         }
 
         /** Kills the worker's socket, as a lost bind would: for tests of the respawn. */
         void kill() throws IOException {
             acceptor.channel.close();
-        }
-
-        private void onWorkerStarted() {
-            synchronized (ListenerRuntime.this) {
-                if (current != generation || !generation.serving()) {
-                    return;
-                }
-                state = State.SERVING;
-                reason = null;
-            }
-            if (generation.announced.compareAndSet(false, true)) {
-                LOG.info("Berth listener {} started on {}{}", name, generation.settings.url(),
-                        generation.settings.workers > 0 ? " with " + generation.settings.workers + " workers" : "");
-                events.publish(Lifecycle.STARTED, generation.settings, generation.number);
-            }
         }
     }
 }
