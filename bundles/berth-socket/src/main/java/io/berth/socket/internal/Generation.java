@@ -107,6 +107,18 @@ final class Generation {
         return count;
     }
 
+    /** Counts of the workers, for the listener's status: zeros for a worker whose connector has not started yet. */
+    List<io.berth.api.Listener.Worker> status() {
+        List<io.berth.api.Listener.Worker> status = new ArrayList<>();
+        for (ListenerRuntime.Worker worker : workers) {
+            BerthConnector connector = worker.connector;
+            status.add(connector == null ? new io.berth.api.Listener.Worker(worker.index, 0, 0, 0, 0)
+                    : new io.berth.api.Listener.Worker(worker.index, connector.getConnectedEndPoints().size(),
+                            connector.inFlight(), connector.requests.sum(), connector.errors.sum()));
+        }
+        return status;
+    }
+
     /** Takes the workers' connectors off the host: they stop and leave Jetty. */
     void removeConnectors() {
         for (ListenerRuntime.Worker worker : workers) {

@@ -8,10 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -33,20 +31,17 @@ import io.berth.api.Listener.State;
  * <p>
  * On a change of settings, a new generation serves before the old one drains, so no client sees
  * a refused connection, a reset or a failed request: the new one binds its sockets or takes over
- * the old ones' ({@link SocketPlan}), its connectors start, and then the old ones drain.
- * Draining a connector: its responses close their connections, its idle keep-alive connections
- * are closed, and requests in flight finish, for up to {@code graceful_shutdown_timeout}.
- * A worker whose socket dies is replaced, at most once a second, as oslo's ProcessLauncher does.
- * Stopping, the listener first stays in service for what is left of shutdown_delay
- * ({@link OutOfService}). Every step is posted as a lifecycle event ({@link LifecycleEvents}).
+ * the old ones' ({@link SocketPlan}), its connectors start, and then the old ones {@link Drain}.
+ * A worker whose socket dies is replaced ({@link Respawn}). Stopping, the listener first stays
+ * in service for what is left of shutdown_delay ({@link OutOfService}). Every step is posted as a
+ * lifecycle event ({@link LifecycleEvents}). This class keeps which generation serves and which
+ * retire, under its lock, and the listener's state.
  */
-final class ListenerRuntime {
+final class ListenerRuntime implements Respawn.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ListenerRuntime.class);
     /** How long a reload waits for its new connectors to start before the old ones drain regardless. */
     private static final long START_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(30);
-    private static final long POLL_MS = 20;
-    static final Duration RESPAWN_INTERVAL = Duration.ofSeconds(1);
 
     private final String name;
     private final ConnectorHost host;
@@ -59,9 +54,9 @@ final class ListenerRuntime {
     private final CertificateWatch certificates;
     private final ListenerTotals totals = new ListenerTotals();
     private final OutOfService outOfService;
+    private final Drain drain;
+    private final Respawn respawn;
     private final AtomicInteger generations = new AtomicInteger();
-    private final AtomicLong requestsCut = new AtomicLong();
-    private volatile long lastRespawn;
 
     /** Guarded by this. */
     private Generation current;
@@ -87,6 +82,8 @@ final class ListenerRuntime {
         this.events = new LifecycleEvents(name, events);
         this.certificates = new CertificateWatch(name, this::reload);
         this.outOfService = new OutOfService(name, totals);
+        this.drain = new Drain(name, this.events);
+        this.respawn = new Respawn(name, tasks, this, this::open, this.events, System::nanoTime, Pause.SLEEP);
     }
 
     ListenerRuntime(String name, ConnectorHost host, LifecycleSink events) {
@@ -138,7 +135,8 @@ final class ListenerRuntime {
     }
 
     /** Why the listener is not serving, set by its owner when its settings are invalid. */
-    void fail(String line) {
+    @Override
+    public void fail(String line) {
         LOG.error(line);
         state = State.FAILED;
         reason = line;
@@ -172,14 +170,14 @@ final class ListenerRuntime {
             generation.stopAccepting();
         }
         for (Generation generation : all) {
-            drain(generation);
+            drain.generation(generation);
         }
         drains.shutdown();
         drains.awaitTermination(5, TimeUnit.SECONDS);
         state = State.STOPPED;
         ListenerSettings last = applied;
         if (last != null) {
-            events.publish(Lifecycle.STOPPED, last, generations.get(), requestsCut.get());
+            events.publish(Lifecycle.STOPPED, last, generations.get(), drain.requestsCut());
         }
         events.stop();
     }
@@ -235,14 +233,11 @@ final class ListenerRuntime {
 
     /** Counts of the current generation's workers. */
     List<io.berth.api.Listener.Worker> workerStatus() {
-        List<io.berth.api.Listener.Worker> status = new ArrayList<>();
-        for (Worker worker : workers()) {
-            BerthConnector connector = worker.connector;
-            status.add(connector == null ? new io.berth.api.Listener.Worker(worker.index, 0, 0, 0, 0)
-                    : new io.berth.api.Listener.Worker(worker.index, connector.getConnectedEndPoints().size(),
-                            connector.inFlight(), connector.requests.sum(), connector.errors.sum()));
+        Generation serving;
+        synchronized (this) {
+            serving = current;
         }
-        return status;
+        return serving == null ? List.of() : serving.status();
     }
 
     /** The current generation's workers, for tests that need to kill one. */
@@ -293,7 +288,7 @@ final class ListenerRuntime {
                 retiring.forEach(old -> old.handOver(acceptors));
             } else {
                 for (Worker worker : generation.workers) {
-                    worker.acceptor.start(() -> workerDied(worker));
+                    worker.acceptor.start(() -> respawn.died(worker));
                 }
             }
             current = generation;
@@ -308,7 +303,7 @@ final class ListenerRuntime {
             generation.awaitServing(START_TIMEOUT_MS);
             for (Generation old : replaced) {
                 drains.execute(() -> {
-                    drain(old);
+                    drain.generation(old);
                     retiring.remove(old);
                 });
             }
@@ -333,85 +328,19 @@ final class ListenerRuntime {
         }
     }
 
-    /** Called on an acceptor's thread when its socket died without being stopped. */
-    private void workerDied(Worker worker) {
-        synchronized (this) {
-            if (current != worker.generation || tasks.isShutdown()) {
-                return; // replaced or stopping: nothing to respawn
-            }
-        }
-        LOG.error("Removing dead worker {} of listener {}", worker.index, name);
-        events.publish(Lifecycle.WORKER_DIED, worker.generation.settings, worker.generation.number);
-        long wait = lastRespawn + RESPAWN_INTERVAL.toNanos() - System.nanoTime();
-        if (wait > 0) {
-            LOG.warn("Workers of listener {} die faster than once a second: respawn throttled by {} ms", name,
-                    TimeUnit.NANOSECONDS.toMillis(wait));
-        }
-        try {
-            tasks.execute(() -> respawn(worker, Math.max(0, wait)));
-        } catch (RejectedExecutionException stopping) {
-            LOG.debug("Listener {} stopping: worker {} not respawned", name, worker.index);
-        }
+    @Override
+    public synchronized boolean current(Generation generation) {
+        return current == generation;
     }
 
-    /** On the listener's thread: a new socket and acceptor for the worker, feeding the same connector. */
-    private void respawn(Worker worker, long waitNanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(waitNanos);
-            lastRespawn = System.nanoTime();
-            Acceptor acceptor = open(worker.acceptor.name, worker.generation.settings);
-            synchronized (this) {
-                if (current != worker.generation) {
-                    acceptor.stopQuietly();
-                    return;
-                }
-                worker.adopt(acceptor, () -> workerDied(worker));
-                totals.respawns.incrementAndGet();
-            }
-            LOG.info("Started worker {} of listener {} on {}", worker.index, name, worker.generation.settings.url());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            fail("berth.listener-" + name + ": worker " + worker.index + " could not be respawned: " + e.getMessage());
+    @Override
+    public synchronized boolean adopt(Worker worker, Acceptor acceptor) {
+        if (current != worker.generation) {
+            return false;
         }
-    }
-
-    /** Once per generation, whoever asks first (a reload's drain, or stop()). */
-    private void drain(Generation generation) {
-        if (!generation.claimDrain()) {
-            generation.awaitDrained();
-            return;
-        }
-        try {
-            generation.stopAccepting();
-            events.publish(Lifecycle.DRAINING, generation.settings, generation.number);
-            Duration limit = generation.settings.gracefulShutdownTimeout;
-            long deadline = limit.isZero() ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-            List<BerthConnector> connectors = generation.startedConnectors();
-            connectors.forEach(BerthConnector::drain);
-            while (connectors.stream().anyMatch(c -> !c.idle()) && System.nanoTime() < deadline) {
-                sleep();
-                // Connections that finished their last request meanwhile are idle now.
-                connectors.forEach(BerthConnector::drain);
-            }
-            long cut = connectors.stream().mapToLong(BerthConnector::inFlight).sum();
-            if (cut > 0) {
-                requestsCut.addAndGet(cut);
-                LOG.warn("Berth listener {}: {} request(s) still running after graceful_shutdown_timeout ({} s) were cut",
-                        name, cut, ListenerSettings.format(limit.toMillis() / 1000.0));
-            }
-            generation.removeConnectors();
-        } finally {
-            generation.drained();
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.adopt(acceptor, () -> respawn.died(worker));
+        totals.respawns.incrementAndGet();
+        return true;
     }
 
     /**

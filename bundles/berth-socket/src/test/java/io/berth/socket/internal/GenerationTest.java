@@ -111,6 +111,8 @@ class GenerationTest {
 
         assertThat(generation.inFlight()).isZero();
         assertThat(generation.startedConnectors()).isEmpty();
+        assertThat(generation.status()).containsExactly(new io.berth.api.Listener.Worker(0, 0, 0, 0, 0),
+                new io.berth.api.Listener.Worker(1, 0, 0, 0, 0));
         assertThat(removed).hasValue(1);
     }
 }
