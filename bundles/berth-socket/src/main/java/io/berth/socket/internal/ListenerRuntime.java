@@ -31,8 +31,8 @@ import io.berth.api.Listener.State;
  * <p>
  * On a change of settings, a new generation serves before the old one drains, so no client sees
  * a refused connection, a reset or a failed request: the new one binds its sockets or takes over
- * the old ones' ({@link SocketPlan}), its connectors start, and then the old ones {@link Drain}.
- * A worker whose socket dies is replaced ({@link Respawn}). Stopping, the listener first stays
+ * the old ones' ({@link SocketPlan}), its connectors start, and then the old ones drain
+ * ({@link Drain}). A worker whose socket dies is replaced ({@link Respawn}). Stopping, the listener first stays
  * in service for what is left of shutdown_delay ({@link OutOfService}). Every step is posted as a
  * lifecycle event ({@link LifecycleEvents}). This class keeps which generation serves and which
  * retire, under its lock, and the listener's state.
