@@ -17,6 +17,15 @@ import org.slf4j.LoggerFactory;
  * socket outlives connectors: a reload points the acceptor at a new connector, and while there
  * is none (Felix restarting Jetty) the acceptor waits and the kernel's backlog holds new
  * connections instead of refusing them.
+ * <p>
+ * The socket hand-over relies on Linux and on Jetty, checked against JDK 17 on Linux and Jetty
+ * 12.0.32: connections wait in the kernel's accept queue, up to {@code backlog}, while nobody
+ * accepts, and closing a listening socket resets those still queued on it (so a reload that
+ * keeps the sockets hands them over instead of closing them, see {@link SocketPlan}); a
+ * connection accepted here by a blocking accept serves once it is non-blocking and registered
+ * with a connector's selector ({@link BerthConnector#take}, {@link HandOverConnector}); a
+ * connector that Felix's Jetty stops or shuts down refuses it, and the acceptor hands it to the
+ * next.
  */
 final class Acceptor implements Runnable {
 

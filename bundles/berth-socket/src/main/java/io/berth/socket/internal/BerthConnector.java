@@ -1,8 +1,6 @@
 package io.berth.socket.internal;
 
 import java.io.IOException;
-import java.net.Socket;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
@@ -27,7 +25,6 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,21 +37,46 @@ import io.berth.api.Berth;
  * ({@link #take(SocketChannel)}). So a reload can start a new connector on the same listening
  * socket and drain the old one without the socket ever closing, and nothing queued in the
  * kernel's backlog is lost. Accepted sockets get TCP_NODELAY, SO_KEEPALIVE and TCP_KEEPIDLE as
- * configured. Counts connections and requests for the listener's status.
+ * configured ({@link SocketOptions}). Holds the worker's max_clients places, counts connections
+ * and requests for the listener's status, and drains ({@link #drain()}).
+ * <p>
+ * Relies on Jetty beyond its documented API, checked against Jetty 12.0.32 (in
+ * {@code org.apache.felix.http.jetty12} 1.1.8); what a connector without a socket needs is in
+ * {@link HandOverConnector}:
+ * <ul>
+ * <li>A connection handed over enters Jetty through {@code SelectorManager.accept(channel)};
+ *     {@code SelectorManager.AcceptListener#onAcceptFailed} reports one that never reached a
+ *     selector, and {@code onEndPointOpened} (a {@code SocketChannelEndPoint} over the same
+ *     channel) one that did: in between it is {@code arriving}, and a drain waits for it.</li>
+ * <li>{@code onEndPointOpened} and {@code onEndPointClosed} see every connection open and close
+ *     exactly once, so the map of connections keyed by {@link EndPoint} has its removal path
+ *     ({@code ConnectionLeakJettyTest} counts what is left after many).</li>
+ * <li>{@code isShutdown()}: Felix stops its Jetty with a stop timeout
+ *     ({@code Server.setStopTimeout}), so Jetty shuts connectors down gracefully before stopping
+ *     them; one shut down takes no more connections and the acceptor waits for its successor.</li>
+ * <li>The request path: the connector's {@code HttpConfiguration.Customizer} (added last by
+ *     {@link Connectors}) runs before the request is handled; {@code Request.addHttpStreamWrapper}
+ *     wraps the request's {@code HttpStream}, whose {@code send} sees the status sent and whose
+ *     {@code succeeded}/{@code failed} end the request (the {@code Counted} stream and
+ *     {@link TimedStream}); the request's endpoint is unwrapped through {@code EndPoint.Wrapper}
+ *     (TLS and PROXY protocol) to the socket's own, which is the map's key and the closeable
+ *     connection handed to the pipelines as {@link Berth#CONNECTION_ATTRIBUTE}.</li>
+ * <li>{@code EndPoint.setIdleTimeout} on a connection between requests makes Jetty close it
+ *     once idle that long, and never with a request under way: how a drain closes idle
+ *     keep-alive connections without racing a client's next request.</li>
+ * </ul>
+ * {@code ListenerJettyTest}, {@code ReloadJettyTest}, {@code WorkersJettyTest} and
+ * {@code ConnectionLeakJettyTest} pin these on a plain Jetty; the itest {@code ListenersTest} on
+ * Felix's.
  */
-final class BerthConnector extends ServerConnector {
+final class BerthConnector extends HandOverConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(BerthConnector.class);
 
     /** How long a keep-alive connection must have been idle before a drain closes it. */
     static final long DRAIN_IDLE_MS = 2000;
 
-    /** {@code jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE}, or null where the platform lacks it. */
-    private static final SocketOption<Integer> TCP_KEEPIDLE = keepIdleOption();
-
     final ListenerSettings settings;
-    private final Runnable onStarted;
-    private final Runnable onStopped;
 
     final AtomicLong inFlight = new AtomicLong();
     /**
@@ -88,13 +110,9 @@ final class BerthConnector extends ServerConnector {
 
     BerthConnector(Server server, ListenerSettings settings, ListenerTotals listener,
             Runnable onStarted, Runnable onStopped, ConnectionFactory... factories) {
-        // One acceptor thread, which only waits (see accept): Felix's Jetty expects ServerConnectors,
-        // and a ServerConnector without acceptors wants a channel of its own.
-        super(server, 1, -1, factories);
+        super(server, onStarted, onStopped, factories);
         this.settings = settings;
         this.listener = listener;
-        this.onStarted = onStarted;
-        this.onStopped = onStopped;
         setName("berth-" + settings.name);
         setHost(settings.address.getHostAddress());
         setPort(settings.port);
@@ -120,12 +138,17 @@ final class BerthConnector extends ServerConnector {
             return false;
         }
         channel.configureBlocking(false);
-        configure(channel);
+        SocketOptions.apply(channel, settings);
         fresh.incrementAndGet();
         arriving.add(channel);
         getSelectorManager().accept(channel);
         listener.accepted.increment();
         return true;
+    }
+
+    /** Requests in flight on this connector now. */
+    long inFlight() {
+        return inFlight.get();
     }
 
     /**
@@ -321,66 +344,6 @@ final class BerthConnector extends ServerConnector {
         return arriving.isEmpty() && getConnectedEndPoints().isEmpty();
     }
 
-    /** The listener's acceptor accepts; this connector's acceptor thread only waits until the connector stops. */
-    @Override
-    public void accept(int acceptorID) throws IOException {
-        try {
-            Thread.sleep(Long.MAX_VALUE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // Jetty interrupts its acceptors to stop them
-        }
-    }
-
-    /** No socket of its own: the listener's acceptor hands it connections. */
-    @Override
-    public void open() {
-        // nothing to open
-    }
-
-    @Override
-    public Object getTransport() {
-        return null;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return isStarted();
-    }
-
-    @Override
-    public int getLocalPort() {
-        return settings.port;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        onStarted.run();
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        try {
-            super.doStop();
-        } finally {
-            onStopped.run();
-        }
-    }
-
-    private void configure(SocketChannel channel) {
-        Socket socket = channel.socket();
-        try {
-            socket.setTcpNoDelay(settings.tcpNoDelay);
-            socket.setKeepAlive(true);
-            if (TCP_KEEPIDLE != null && channel.supportedOptions().contains(TCP_KEEPIDLE)) {
-                channel.setOption(TCP_KEEPIDLE, settings.keepIdleSeconds);
-            }
-        } catch (IOException e) {
-            // Usable without the options; a socket that refuses them is most likely closed by its peer.
-            LOG.debug("Could not set socket options on {}", socket, e);
-        }
-    }
-
     @Override
     protected void onEndPointOpened(EndPoint endPoint) {
         super.onEndPointOpened(endPoint);
@@ -404,18 +367,5 @@ final class BerthConnector extends ServerConnector {
             freed(fresh);
         }
         super.onEndPointClosed(endPoint);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static SocketOption<Integer> keepIdleOption() {
-        try {
-            // jdk.net is not among the packages the OSGi framework exports: reach it through the
-            // JDK's own class loader.
-            Class<?> options = Class.forName("jdk.net.ExtendedSocketOptions", true, ClassLoader.getSystemClassLoader());
-            return (SocketOption<Integer>) options.getField("TCP_KEEPIDLE").get(null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("TCP_KEEPIDLE is not available on this JDK: keep_idle cannot be applied ({})", e.toString());
-            return null;
-        }
     }
 }

@@ -25,6 +25,10 @@ import io.berth.api.Berth;
  * taken (checked against Jetty 12.0.32: {@code ErrorHandler.getErrorHandler(server, null)} and
  * {@code HttpChannelState} for bad messages). Felix's Jetty has none of its own, so nothing
  * of Felix's is replaced; after Felix restarts Jetty, the next connector installs it again.
+ * (Checked against {@code org.apache.felix.http.jetty12} 1.1.8: its {@code JettyService} sets an
+ * error handler of its own, {@code JettyErrorHandler}, only when
+ * {@code org.apache.felix.jetty.error.page.custom.headers} is configured; Berth's would replace
+ * it.)
  */
 final class BerthErrorHandler extends ErrorHandler {
 

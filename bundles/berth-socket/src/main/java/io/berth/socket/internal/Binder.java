@@ -12,6 +12,13 @@ import java.time.Duration;
  * Binds a listener's socket the way Swift's {@code get_socket} does: SO_REUSEADDR always
  * (SO_REUSEPORT when asked), the configured backlog, and while the address is in use a new try
  * every 0.1 s until {@code bind_timeout} has passed.
+ * <p>
+ * Relies on the platform, checked against JDK 17 on Linux: with SO_REUSEPORT, sockets of the same
+ * user bind one address and port and the kernel spreads new connections among them by a hash of
+ * the connection (what makes workers, and a reload that binds beside the old sockets, possible);
+ * {@code StandardSocketOptions.SO_REUSEPORT} is supported on Linux since JDK 9, not everywhere.
+ * EADDRINUSE is told from other bind errors by its message ("Address already in use"), since the
+ * JDK throws a plain {@link BindException} for all of them. {@code ListenerJettyTest} pins both.
  */
 final class Binder {
 

@@ -18,7 +18,17 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.SslConnectionFactory;
 
-/** Builds the Jetty connector a listener's settings describe. */
+/**
+ * Builds the Jetty connector a listener's settings describe: its connection factories (PROXY
+ * protocol, TLS, HTTP/1.1 with or without header_timeout) and the customizers that hold each
+ * request to the listener's limits before the connector counts it.
+ * <p>
+ * Relies on Jetty, checked against Jetty 12.0.32 (in {@code org.apache.felix.http.jetty12}
+ * 1.1.8): customizers run in the order they were added, before the request is handled, so the
+ * limits' refusals come before {@link BerthConnector#requestStarted}, which is added last; an
+ * {@code HttpException} thrown by a customizer is answered with its status through the server's
+ * error handler ({@link BerthErrorHandler}). {@code ListenerJettyTest} pins both.
+ */
 final class Connectors {
 
     private Connectors() {

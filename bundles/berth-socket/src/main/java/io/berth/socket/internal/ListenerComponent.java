@@ -37,6 +37,21 @@ import io.berth.api.Listener;
  * {@code berth.listener-NAME: KEY: reason} and changes nothing; a valid edit is a seamless reload
  * (see {@link ListenerRuntime}); removing the file drains the listener and stops it. Other
  * listeners are never touched.
+ * <p>
+ * Relies on Felix HTTP beyond the whiteboard specification, checked against
+ * {@code org.apache.felix.http.jetty12} 1.1.8 (Jetty 12.0.32):
+ * <ul>
+ * <li>{@link ConnectorFactory} is Felix's own seam, not a standard: its
+ *     {@code ConnectorFactoryTracker} (a {@code ServiceTracker}, so on the registering thread)
+ *     creates, adds and starts the connector before {@code registerService} returns, and stops
+ *     and removes it on unregistration. Every Felix Jetty instance tracks every ConnectorFactory:
+ *     with several instances, each would get the listener's workers.</li>
+ * <li>Felix registers its {@code HttpServiceRuntime} when Jetty has started, then adds the
+ *     whiteboard's servlets, updating the runtime's {@code service.changecount} as it does: the
+ *     listener hands connections over once that count has been quiet for
+ *     {@link #WHITEBOARD_SETTLE_NANOS}. A timing, not a promise.</li>
+ * </ul>
+ * The itests {@code ListenersTest} and {@code DistributionProcessTest} check both on Felix.
  */
 @Component(configurationPid = ListenerSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})

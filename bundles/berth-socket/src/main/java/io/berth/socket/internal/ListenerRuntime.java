@@ -3,20 +3,15 @@ package io.berth.socket.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.apache.felix.http.jetty.ConnectorFactory;
 import org.eclipse.jetty.server.Connector;
@@ -31,43 +26,37 @@ import io.berth.api.Listener.State;
  * The life of one listener, apart from OSGi. A listener serves through workers: one socket
  * (workers = 0), or N sockets sharing the port with SO_REUSEPORT so the kernel spreads
  * connections, each with its own acceptor and its own Jetty connector (selectors, bound of
- * max_clients requests in flight). A set of workers with one set of settings is a generation.
+ * max_clients requests in flight). A set of workers with one set of settings is a
+ * {@link Generation}.
  * <p>
  * On a change of settings, a new generation serves before the old one drains, so no client sees
- * a refused connection, a reset or a failed request:
- * <ul>
- * <li>same sockets (address, port, backlog, port sharing and worker count unchanged): each new
- * worker takes over the listening socket of the old one, which never closes;</li>
- * <li>otherwise the new sockets are bound first (beside the old ones when both share the port),
- * then the old ones close; only an unshared socket on the same address and port must close
- * before its successor binds, a gap of a few milliseconds.</li>
- * </ul>
- * Draining a connector: its responses close their connections, its idle keep-alive connections
- * are closed, and requests in flight finish, for up to {@code graceful_shutdown_timeout}.
- * A worker whose socket dies is replaced, at most once a second, as oslo's ProcessLauncher does.
+ * a refused connection, a reset or a failed request: the new one binds its sockets or takes over
+ * the old ones' ({@link SocketPlan}), its connectors start, and then the old ones drain
+ * ({@link Drain}). A worker whose socket dies is replaced ({@link Respawn}). Stopping, the listener first stays
+ * in service for what is left of shutdown_delay ({@link OutOfService}). Every step is posted as a
+ * lifecycle event ({@link LifecycleEvents}). This class keeps which generation serves and which
+ * retire, under its lock, and the listener's state.
  */
-final class ListenerRuntime {
+final class ListenerRuntime implements Respawn.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ListenerRuntime.class);
-    private static final long POLL_MS = 20;
-    static final Duration RESPAWN_INTERVAL = Duration.ofSeconds(1);
+    /** How long a reload waits for its new connectors to start before the old ones drain regardless. */
+    private static final long START_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(30);
 
     private final String name;
     private final ConnectorHost host;
-    private final LifecycleSink events;
     private final BooleanSupplier ready;
+    /** The listener's thread: binds, respawns. */
     private final ExecutorService tasks;
     private final ExecutorService drains;
-    /** One thread posts every event of this listener, so they arrive in the order they happened. */
-    private final ExecutorService publisher;
+    private final LifecycleEvents events;
     /** Looks at cert_file and key_file every cert_check_interval, when the listener serves TLS. */
     private final CertificateWatch certificates;
-    private final AtomicInteger generations = new AtomicInteger();
-    private final AtomicLong requestsCut = new AtomicLong();
     private final ListenerTotals totals = new ListenerTotals();
-    private volatile long lastRespawn;
-    /** When the listener went out of service (System.nanoTime()), for what is left of shutdown_delay. */
-    private volatile long outSince;
+    private final OutOfService outOfService;
+    private final Drain drain;
+    private final Respawn respawn;
+    private final AtomicInteger generations = new AtomicInteger();
 
     /** Guarded by this. */
     private Generation current;
@@ -87,12 +76,14 @@ final class ListenerRuntime {
     ListenerRuntime(String name, ConnectorHost host, LifecycleSink events, BooleanSupplier ready) {
         this.name = name;
         this.host = host;
-        this.events = events;
         this.ready = ready;
         this.tasks = Executors.newSingleThreadExecutor(task -> thread(task, "berth-listener-" + name));
         this.drains = Executors.newCachedThreadPool(task -> thread(task, "berth-drain-" + name));
-        this.publisher = Executors.newSingleThreadExecutor(task -> thread(task, "berth-events-" + name));
+        this.events = new LifecycleEvents(name, events);
         this.certificates = new CertificateWatch(name, this::reload);
+        this.outOfService = new OutOfService(name, totals);
+        this.drain = new Drain(name, this.events);
+        this.respawn = new Respawn(name, tasks, this, this::open, this.events, System::nanoTime, Pause.SLEEP);
     }
 
     ListenerRuntime(String name, ConnectorHost host, LifecycleSink events) {
@@ -107,6 +98,10 @@ final class ListenerRuntime {
         Thread thread = new Thread(task, name);
         thread.setDaemon(true);
         return thread;
+    }
+
+    private Acceptor open(String acceptor, ListenerSettings settings) throws IOException, InterruptedException {
+        return new Acceptor(acceptor, Binder.bind(settings), ready);
     }
 
     /** Serves with these settings: the first time, or as a reload. Binding happens on the listener's thread. */
@@ -127,7 +122,7 @@ final class ListenerRuntime {
             state = State.STARTING;
         } else {
             totals.reloads.incrementAndGet();
-            publish(Lifecycle.RELOADING, next, number, null);
+            events.publish(Lifecycle.RELOADING, next, number);
         }
         pending = tasks.submit(() -> start(next, base, number));
     }
@@ -140,7 +135,8 @@ final class ListenerRuntime {
     }
 
     /** Why the listener is not serving, set by its owner when its settings are invalid. */
-    void fail(String line) {
+    @Override
+    public void fail(String line) {
         LOG.error(line);
         state = State.FAILED;
         reason = line;
@@ -152,7 +148,7 @@ final class ListenerRuntime {
      * close), lets requests in flight finish up to {@code graceful_shutdown_timeout}, and stops.
      */
     void stop() throws InterruptedException {
-        leaveService();
+        outOfService.leave(shutdownDelay(), state == State.SERVING);
         List<Generation> all;
         synchronized (this) {
             if (pending != null) {
@@ -169,22 +165,21 @@ final class ListenerRuntime {
         tasks.awaitTermination(5, TimeUnit.SECONDS);
         certificates.stop();
         state = State.DRAINING;
-        totals.outOfService = true;
+        outOfService.forGood();
         for (Generation generation : all) {
             generation.stopAccepting();
         }
         for (Generation generation : all) {
-            drain(generation);
+            drain.generation(generation);
         }
         drains.shutdown();
         drains.awaitTermination(5, TimeUnit.SECONDS);
         state = State.STOPPED;
         ListenerSettings last = applied;
         if (last != null) {
-            publish(Lifecycle.STOPPED, last, generations.get(), requestsCut.get());
+            events.publish(Lifecycle.STOPPED, last, generations.get(), drain.requestsCut());
         }
-        publisher.shutdown();
-        publisher.awaitTermination(5, TimeUnit.SECONDS);
+        events.stop();
     }
 
     State state() {
@@ -203,55 +198,24 @@ final class ListenerRuntime {
     long inFlight() {
         long count = 0;
         for (Generation generation : generations()) {
-            for (Worker worker : generation.workers) {
-                BerthConnector connector = worker.connector;
-                count += connector == null ? 0 : connector.inFlight.get();
-            }
+            count += generation.inFlight();
         }
         return count;
     }
 
     /** Out of service by an operator's drain(): requests carry the draining flag; stop() sets it for good. */
-    synchronized void outOfService(boolean out) {
-        if (out && !totals.outOfService) {
-            totals.drains.incrementAndGet();
-            outSince = System.nanoTime();
-        }
-        totals.outOfService = out;
+    void outOfService(boolean out) {
+        outOfService.set(out);
+    }
+
+    boolean outOfService() {
+        return outOfService.out();
     }
 
     /** The listener's shutdown_delay, zero before it has settings. */
     Duration shutdownDelay() {
         ListenerSettings settings = applied;
         return settings == null ? Duration.ZERO : settings.shutdownDelay;
-    }
-
-    /**
-     * Keeps serving, out of service ({@code healthcheck} answers 503 DRAINING), until the
-     * listener has been out of service for shutdown_delay, so that a load balancer that checks
-     * every few seconds stops sending before the socket closes. Interrupted: stops waiting.
-     */
-    private void leaveService() {
-        long delay = shutdownDelay().toNanos();
-        if (delay == 0 || state != State.SERVING) {
-            return;
-        }
-        outOfService(true);
-        long left = delay - (System.nanoTime() - outSince);
-        if (left <= 0) {
-            return;
-        }
-        LOG.info("Berth listener {}: out of service, healthcheck answers 503 DRAINING; still serving for {} s "
-                + "(shutdown_delay) before its socket closes", name, ListenerSettings.format(left / 1e9));
-        try {
-            TimeUnit.NANOSECONDS.sleep(left);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    boolean outOfService() {
-        return totals.outOfService;
     }
 
     long requests() {
@@ -269,14 +233,11 @@ final class ListenerRuntime {
 
     /** Counts of the current generation's workers. */
     List<io.berth.api.Listener.Worker> workerStatus() {
-        List<io.berth.api.Listener.Worker> status = new ArrayList<>();
-        for (Worker worker : workers()) {
-            BerthConnector connector = worker.connector;
-            status.add(connector == null ? new io.berth.api.Listener.Worker(worker.index, 0, 0, 0, 0)
-                    : new io.berth.api.Listener.Worker(worker.index, connector.getConnectedEndPoints().size(),
-                            connector.inFlight.get(), connector.requests.sum(), connector.errors.sum()));
+        Generation serving;
+        synchronized (this) {
+            serving = current;
         }
-        return status;
+        return serving == null ? List.of() : serving.status();
     }
 
     /** The current generation's workers, for tests that need to kill one. */
@@ -296,95 +257,53 @@ final class ListenerRuntime {
         return retiring.isEmpty() ? null : retiring.get(retiring.size() - 1);
     }
 
-    private void publish(String topic, ListenerSettings settings, int generation, Long cut) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(Lifecycle.LISTENER, name);
-        properties.put(Lifecycle.URL, settings.url());
-        properties.put(Lifecycle.GENERATION, generation);
-        if (cut != null) {
-            properties.put(Lifecycle.REQUESTS_CUT, cut);
-        }
-        try {
-            publisher.execute(() -> {
-                try {
-                    events.publish(topic, properties);
-                } catch (RuntimeException e) {
-                    LOG.warn("Lifecycle event {} of listener {} could not be posted", topic, name, e);
-                }
-            });
-        } catch (RejectedExecutionException stopped) {
-            LOG.debug("Listener {} stopped: event {} not posted", name, topic);
-        }
-    }
-
     /** On the listener's thread. */
     private void start(ListenerSettings next, Generation base, int number) {
-        boolean sameSockets = base != null && base.settings.sameSocket(next);
-        List<Acceptor> acceptors = new ArrayList<>();
+        SocketPlan plan = SocketPlan.of(base == null ? null : base.settings, next);
+        List<Acceptor> acceptors;
         try {
-            if (sameSockets) {
-                for (Worker worker : base.workers) {
-                    acceptors.add(worker.acceptor);
-                }
-            } else {
-                if (base != null && base.settings.socketAddress().equals(next.socketAddress())
-                        && !(base.settings.sharesPort() && next.sharesPort())) {
-                    // Same address and port, and the sockets cannot share it: the old ones close first.
-                    base.stopAccepting();
-                }
-                for (int i = 0; i < next.sockets(); i++) {
-                    Acceptor acceptor = new Acceptor(name + (next.workers > 0 ? "-" + i : ""), Binder.bind(next), ready);
-                    acceptors.add(acceptor);
-                }
-            }
+            acceptors = plan.acceptors(name, base, next, this::open);
         } catch (Binder.BindTimeoutException e) {
-            closeNew(acceptors, sameSockets);
             fail(e.getMessage());
             return;
         } catch (IOException e) {
-            closeNew(acceptors, sameSockets);
             fail("berth.listener-" + name + ": " + ListenerSettings.BIND_IP + ": cannot bind " + next.hostPort()
                     + " (" + e.getMessage() + ")");
             return;
         } catch (InterruptedException e) {
-            closeNew(acceptors, sameSockets);
             return; // replaced or stopped while waiting for the port
         }
         Generation generation = new Generation(next, number);
         for (int i = 0; i < acceptors.size(); i++) {
-            generation.workers.add(new Worker(generation, i, acceptors.get(i)));
+            generation.workers.add(new Worker(generation, i, acceptors.get(i), totals, this::workerStarted, this::fail));
         }
         List<Generation> replaced;
         synchronized (this) {
             if (Thread.currentThread().isInterrupted()) {
-                closeNew(acceptors, sameSockets);
+                plan.release(acceptors);
                 return;
             }
-            if (sameSockets) {
+            if (plan == SocketPlan.TAKE_OVER) {
                 // The sockets now belong to the new generation: draining the old ones leaves them open.
-                for (Generation old : retiring) {
-                    for (Worker worker : old.workers) {
-                        worker.ownsAcceptor = !acceptors.contains(worker.acceptor) && worker.ownsAcceptor;
-                    }
-                }
+                retiring.forEach(old -> old.handOver(acceptors));
             } else {
                 for (Worker worker : generation.workers) {
-                    worker.acceptor.start(() -> workerDied(worker));
+                    worker.acceptor.start(() -> respawn.died(worker));
                 }
             }
             current = generation;
             replaced = new ArrayList<>(retiring);
-            publish(Lifecycle.BEFORE_SPAWN, next, number, null);
+            events.publish(Lifecycle.BEFORE_SPAWN, next, number);
             for (Worker worker : generation.workers) {
                 worker.handle = host.add(worker, "Berth listener " + name + " worker " + worker.index + " on " + next.url());
             }
         }
         if (!replaced.isEmpty()) {
             // The new connectors serve first; then the old ones drain, without holding up the next reload.
-            awaitServing(generation);
+            generation.awaitServing(START_TIMEOUT_MS);
             for (Generation old : replaced) {
                 drains.execute(() -> {
-                    drain(old);
+                    drain.generation(old);
                     retiring.remove(old);
                 });
             }
@@ -392,187 +311,72 @@ final class ListenerRuntime {
         }
     }
 
-    private static void closeNew(List<Acceptor> acceptors, boolean shared) {
-        if (!shared) {
-            for (Acceptor acceptor : acceptors) {
-                acceptor.stopQuietly();
-            }
-        }
-    }
-
-    /** Called on an acceptor's thread when its socket died without being stopped. */
-    private void workerDied(Worker worker) {
+    /** A worker's connector started: once all of the current generation's have, the listener serves. */
+    private void workerStarted(Worker worker) {
+        Generation generation = worker.generation;
         synchronized (this) {
-            if (current != worker.generation || tasks.isShutdown()) {
-                return; // replaced or stopping: nothing to respawn
+            if (current != generation || !generation.serving()) {
+                return;
             }
+            state = State.SERVING;
+            reason = null;
         }
-        LOG.error("Removing dead worker {} of listener {}", worker.index, name);
-        publish(Lifecycle.WORKER_DIED, worker.generation.settings, worker.generation.number, null);
-        long wait = lastRespawn + RESPAWN_INTERVAL.toNanos() - System.nanoTime();
-        if (wait > 0) {
-            LOG.warn("Workers of listener {} die faster than once a second: respawn throttled by {} ms", name,
-                    TimeUnit.NANOSECONDS.toMillis(wait));
-        }
-        try {
-            tasks.execute(() -> respawn(worker, Math.max(0, wait)));
-        } catch (RejectedExecutionException stopping) {
-            LOG.debug("Listener {} stopping: worker {} not respawned", name, worker.index);
+        if (generation.announce()) {
+            LOG.info("Berth listener {} started on {}{}", name, generation.settings.url(),
+                    generation.settings.workers > 0 ? " with " + generation.settings.workers + " workers" : "");
+            events.publish(Lifecycle.STARTED, generation.settings, generation.number);
         }
     }
 
-    /** On the listener's thread: a new socket and acceptor for the worker, feeding the same connector. */
-    private void respawn(Worker worker, long waitNanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(waitNanos);
-            lastRespawn = System.nanoTime();
-            Acceptor acceptor = new Acceptor(worker.acceptor.name, Binder.bind(worker.generation.settings), ready);
-            synchronized (this) {
-                if (current != worker.generation) {
-                    acceptor.stopQuietly();
-                    return;
-                }
-                worker.acceptor = acceptor;
-                worker.ownsAcceptor = true;
-                acceptor.start(() -> workerDied(worker));
-                totals.respawns.incrementAndGet();
-                if (worker.connector != null) {
-                    acceptor.serveWith(worker.connector);
-                }
-            }
-            LOG.info("Started worker {} of listener {} on {}", worker.index, name, worker.generation.settings.url());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            fail("berth.listener-" + name + ": worker " + worker.index + " could not be respawned: " + e.getMessage());
+    @Override
+    public synchronized boolean current(Generation generation) {
+        return current == generation;
+    }
+
+    @Override
+    public synchronized boolean adopt(Worker worker, Acceptor acceptor) {
+        if (current != worker.generation) {
+            return false;
         }
+        worker.adopt(acceptor, () -> respawn.died(worker));
+        totals.respawns.incrementAndGet();
+        return true;
     }
 
     /**
-     * Waits until every worker of the new generation serves, even if a newer reload interrupts:
-     * the old generations must not drain before their successor takes connections.
+     * A socket, its acceptor and the connector Jetty asks this worker for: Felix's
+     * {@code ConnectorFactoryTracker} (org.apache.felix.http.jetty12 1.1.8) calls
+     * {@link #createConnector} when the worker's service is registered, and again for a new
+     * {@code Server} after Felix restarts Jetty; the acceptor outlives those connectors.
      */
-    private static void awaitServing(Generation generation) {
-        boolean interrupted = Thread.interrupted();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!generation.serving() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Once per generation, whoever asks first (a reload's drain, or stop()). */
-    private void drain(Generation generation) {
-        if (!generation.draining.compareAndSet(false, true)) {
-            generation.awaitDrained();
-            return;
-        }
-        try {
-            generation.stopAccepting();
-            publish(Lifecycle.DRAINING, generation.settings, generation.number, null);
-            Duration limit = generation.settings.gracefulShutdownTimeout;
-            long deadline = limit.isZero() ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-            List<BerthConnector> connectors = new ArrayList<>();
-            for (Worker worker : generation.workers) {
-                BerthConnector connector = worker.connector;
-                if (connector != null && connector.isStarted()) {
-                    connector.drain();
-                    connectors.add(connector);
-                }
-            }
-            while (connectors.stream().anyMatch(c -> !c.idle()) && System.nanoTime() < deadline) {
-                sleep();
-                // Connections that finished their last request meanwhile are idle now.
-                connectors.forEach(BerthConnector::drain);
-            }
-            long cut = connectors.stream().mapToLong(c -> c.inFlight.get()).sum();
-            if (cut > 0) {
-                requestsCut.addAndGet(cut);
-                LOG.warn("Berth listener {}: {} request(s) still running after graceful_shutdown_timeout ({} s) were cut",
-                        name, cut, ListenerSettings.format(limit.toMillis() / 1000.0));
-            }
-            for (Worker worker : generation.workers) {
-                if (worker.handle != null) {
-                    worker.handle.remove();
-                }
-            }
-        } finally {
-            generation.drained.countDown();
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One set of settings and the workers serving with it. */
-    private final class Generation {
-
-        final ListenerSettings settings;
-        final int number;
-        final List<Worker> workers = new ArrayList<>();
-        final AtomicBoolean draining = new AtomicBoolean();
-        final CountDownLatch drained = new CountDownLatch(1);
-        final AtomicBoolean announced = new AtomicBoolean();
-
-        Generation(ListenerSettings settings, int number) {
-            this.settings = settings;
-            this.number = number;
-        }
-
-        boolean serving() {
-            for (Worker worker : workers) {
-                if (!worker.started) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** Closes the sockets no newer generation took over. */
-        void stopAccepting() {
-            for (Worker worker : workers) {
-                if (worker.ownsAcceptor) {
-                    worker.acceptor.stopQuietly();
-                }
-            }
-        }
-
-        void awaitDrained() {
-            try {
-                drained.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** A socket, its acceptor and the connector Jetty asks this worker for (again after a Jetty restart). */
-    final class Worker implements ConnectorFactory {
+    static final class Worker implements ConnectorFactory {
 
         final Generation generation;
         final int index;
+        private final ListenerTotals totals;
+        private final Consumer<Worker> onStarted;
+        private final Consumer<String> onInvalid;
         volatile Acceptor acceptor;
+        /** False once a newer generation took the socket over: this worker's drain leaves it open. */
         volatile boolean ownsAcceptor = true;
         volatile ConnectorHost.Handle handle;
         volatile BerthConnector connector;
         /** Its connector has started (Jetty's own state turns STARTED only after the callback). */
         volatile boolean started;
 
-        Worker(Generation generation, int index, Acceptor acceptor) {
+        /**
+         * @param totals the listener's counters, which its connectors count into
+         * @param onStarted told on Jetty's thread once a connector of this worker has started
+         * @param onInvalid told why the settings make no connector (a TLS file gone bad since validation)
+         */
+        Worker(Generation generation, int index, Acceptor acceptor, ListenerTotals totals, Consumer<Worker> onStarted,
+                Consumer<String> onInvalid) {
             this.generation = generation;
             this.index = index;
             this.acceptor = acceptor;
+            this.totals = totals;
+            this.onStarted = onStarted;
+            this.onInvalid = onInvalid;
         }
 
         @Override
@@ -584,37 +388,33 @@ final class ListenerRuntime {
                     connector = made[0];
                     started = true;
                     acceptor.serveWith(made[0]);
-                    onWorkerStarted();
+                    onStarted.accept(this);
                 }, () -> {
                     started = false;
                     acceptor.release(made[0]);
                 });
                 return made[0];
             } catch (InvalidSettingException e) {
-                String line = "berth.listener-" + name + ": " + e.getMessage();
-                fail(line);
+                String line = "berth.listener-" + settings.name + ": " + e.getMessage();
+                onInvalid.accept(line);
                 throw new IllegalStateException(line, e);
+            }
+        }
+
+        /** A respawn's new socket: it accepts from now on, for the connector serving now. */
+        void adopt(Acceptor fresh, Runnable onDeath) {
+            acceptor = fresh;
+            ownsAcceptor = true;
+            fresh.start(onDeath);
+            BerthConnector serving = connector;
+            if (serving != null) {
+                fresh.serveWith(serving);
             }
         }
 
         /** Kills the worker's socket, as a lost bind would: for tests of the respawn. */
         void kill() throws IOException {
             acceptor.channel.close();
-        }
-
-        private void onWorkerStarted() {
-            synchronized (ListenerRuntime.this) {
-                if (current != generation || !generation.serving()) {
-                    return;
-                }
-                state = State.SERVING;
-                reason = null;
-            }
-            if (generation.announced.compareAndSet(false, true)) {
-                LOG.info("Berth listener {} started on {}{}", name, generation.settings.url(),
-                        generation.settings.workers > 0 ? " with " + generation.settings.workers + " workers" : "");
-                publish(Lifecycle.STARTED, generation.settings, generation.number, null);
-            }
         }
     }
 }
