@@ -25,6 +25,9 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +62,37 @@ import io.berth.api.StageMeasures;
  */
 @Component(configurationPid = PipelineSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
+@Designate(ocd = PipelineComponent.Config.class, factory = true)
 public final class PipelineComponent {
+
+    /**
+     * Metatype of a pipeline: its own keys and their defaults, written here only (PipelineSettings
+     * reads the defaults from it). Each stage's {@code STAGE.KEY} settings are described by the
+     * stage's own configuration type.
+     */
+    @ObjectClassDefinition(name = "Berth pipeline", description = "Stages in order with an app last, mounted at a path "
+            + "on Berth's listeners: one etc/berth.pipeline-NAME.cfg per pipeline, plus STAGE.KEY settings for its stages.")
+    public @interface Config {
+        // Method names map to keys: "__" is "_" (update__wait is update_wait).
+
+        @AttributeDefinition(description = "The stage names, separated by spaces, the app last (required)")
+        String pipeline();
+
+        @AttributeDefinition(description = "Where the pipeline is mounted")
+        String path() default "/";
+
+        @AttributeDefinition(description = "The Berth listeners that serve it, separated by spaces or commas; "
+                + "empty: every Berth listener (never Felix's own connector)")
+        String listeners() default "";
+
+        @AttributeDefinition(description = "Seconds a request waits for a stage of the live arrangement that is being "
+                + "updated, instead of a 503; at most 30, 0: not at all")
+        double update__wait() default 2;
+
+        @AttributeDefinition(description = "How many requests may wait so at once (each holds a server thread); more "
+                + "are answered 503 at once. 0 to 10000")
+        int update__wait__requests() default 32;
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineComponent.class);
 

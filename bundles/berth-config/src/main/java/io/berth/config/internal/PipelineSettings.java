@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.berth.api.ConfigurationText;
+import io.berth.api.StageSettings;
 import io.berth.api.InvalidSettingException;
 
 /**
@@ -29,14 +30,14 @@ import io.berth.api.InvalidSettingException;
  * <li>{@code listeners}: the Berth listeners that serve it, separated by spaces or commas;
  * default every Berth listener (never Felix's own connector).</li>
  * <li>{@code update_wait}: seconds a request waits for a stage of the live arrangement that is
- * being updated, instead of a 503; default {@value #DEFAULT_UPDATE_WAIT}, at most
- * {@value #MAX_UPDATE_WAIT}, 0: not at all.</li>
+ * being updated, instead of a 503; default 2, at most {@value #MAX_UPDATE_WAIT}, 0: not at all.</li>
  * <li>{@code update_wait_requests}: how many requests may wait so at once; each holds a server
  * thread meanwhile, so past this bound a request is answered 503 at once, with the reason, and
- * an update under load cannot take the threads other pipelines need. Default
- * {@value #DEFAULT_UPDATE_WAIT_REQUESTS}, 0 to {@value #MAX_UPDATE_WAIT_REQUESTS}; keep the sum
+ * an update under load cannot take the threads other pipelines need. Default 32, 0 to
+ * {@value #MAX_UPDATE_WAIT_REQUESTS}; keep the sum
  * over the pipelines well below the server's threads (Felix's Jetty: 200 by default).</li>
  * </ul>
+ * The defaults are written once, in {@link PipelineComponent.Config}, which metatype describes.
  */
 final class PipelineSettings {
 
@@ -47,8 +48,10 @@ final class PipelineSettings {
     static final String UPDATE_WAIT = "update_wait";
     static final String UPDATE_WAIT_REQUESTS = "update_wait_requests";
 
+    private static final Map<String, Object> DEFAULTS = StageSettings.defaults(PipelineComponent.Config.class);
+
     /** How long requests wait for a stage being updated, by default (seconds), and at most. */
-    static final double DEFAULT_UPDATE_WAIT = 2;
+    static final double DEFAULT_UPDATE_WAIT = (Double) DEFAULTS.get(UPDATE_WAIT);
     static final double MAX_UPDATE_WAIT = 30;
 
     /**
@@ -59,14 +62,13 @@ final class PipelineSettings {
      * {@code org.apache.felix.http.jetty.threadpool.max} is unset (its {@code JettyConfig} default
      * -1, {@code JettyService}); checked against org.apache.felix.http.jetty12 1.1.8, Jetty 12.0.32.
      */
-    static final int DEFAULT_UPDATE_WAIT_REQUESTS = 32;
+    static final int DEFAULT_UPDATE_WAIT_REQUESTS = (Integer) DEFAULTS.get(UPDATE_WAIT_REQUESTS);
+    private static final String DEFAULT_PATH = (String) DEFAULTS.get(PATH);
     static final int MAX_UPDATE_WAIT_REQUESTS = 10_000;
 
     /** What a stage name stands for, once a bundle provides it. */
     enum Kind { MIDDLEWARE, APP }
 
-    /** Keys ConfigAdmin, FileInstall and DS add to every configuration. */
-    private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
     private static final Pattern STAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
@@ -158,9 +160,9 @@ final class PipelineSettings {
         return name + " " + path + " " + stages;
     }
 
-    /** A key ConfigAdmin, FileInstall or DS added, not the operator. */
+    /** A key ConfigAdmin, FileInstall or DS added, not the operator: Berth's one rule. */
     static boolean frameworkKey(String key) {
-        return FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith);
+        return ConfigurationText.frameworkKey(key);
     }
 
     /** The pipeline's name: NAME in {@code etc/berth.pipeline-NAME.cfg} (PID {@code berth.pipeline~NAME}). */
@@ -258,7 +260,7 @@ final class PipelineSettings {
 
     private static String path(Object value) throws InvalidSettingException {
         if (value == null) {
-            return "/";
+            return DEFAULT_PATH;
         }
         String path = value.toString().trim();
         if (!path.startsWith("/")) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.berth.config.internal.PipelineSettings.Kind;
 
 import io.berth.api.InvalidSettingException;
+import io.berth.api.StageSettings;
 
 class PipelineSettingsTest {
 
@@ -40,6 +41,26 @@ class PipelineSettingsTest {
         assertThat(p.settings.get("healthcheck")).containsExactly(Map.entry("disable_path", "/var/run/berth/off"));
         assertThat(p.settings.get("catch_errors")).containsExactly(Map.entry("trans_id_suffix", "-east"));
         assertThat(p.settings.get("hello")).isEmpty();
+    }
+
+    @Test
+    void theDefaultsAppliedAreTheOnesMetatypeDescribes() throws Exception {
+        PipelineSettings p = PipelineSettings.parse("main", Map.of("pipeline", "hello"));
+
+        assertThat(StageSettings.defaults(PipelineComponent.Config.class)).isEqualTo(Map.of("path", p.path,
+                "listeners", "", "update_wait", p.updateWaitMillis / 1000.0, "update_wait_requests", p.updateWaitRequests));
+        assertThat(StageSettings.defaults(PipelineComponent.Config.class)).doesNotContainKey("pipeline");
+    }
+
+    @Test
+    void frameworkKeysAreSkippedAndStageKeysThatLookLikeThemAreNot() throws Exception {
+        PipelineSettings p = PipelineSettings.parse("main", Map.of("pipeline", "hello", "service.pid", "berth.pipeline~main",
+                "felix.fileinstall.filename", "file:/etc/berth.pipeline-main.cfg", "shellReady.target", "(x=y)"));
+        assertThat(p.settings.get("hello")).isEmpty();
+
+        // Berth's keys are lower case: this one is the stage's, which its own settings type then judges.
+        assertThat(PipelineSettings.parse("main", Map.of("pipeline", "hello", "hello.target", "x")).settings.get("hello"))
+                .isEqualTo(Map.of("target", "x"));
     }
 
     @Test
