@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.InvalidSettingException;
+
 /**
  * Looks at a TLS listener's {@code cert_file} and {@code key_file} every
  * {@code cert_check_interval}. A certificate renewed in place (certbot, cert-manager: new files

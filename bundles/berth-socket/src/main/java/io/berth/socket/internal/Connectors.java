@@ -18,6 +18,8 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.SslConnectionFactory;
 
+import io.berth.api.InvalidSettingException;
+
 /**
  * Builds the Jetty connector a listener's settings describe: its connection factories (PROXY
  * protocol, TLS, HTTP/1.1 with or without header_timeout) and the customizers that hold each

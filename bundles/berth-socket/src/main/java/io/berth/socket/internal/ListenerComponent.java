@@ -29,6 +29,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.InvalidSettingException;
 import io.berth.api.Listener;
 
 /**

@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.InvalidSettingException;
 import io.berth.api.Lifecycle;
 import io.berth.api.Listener.State;
 

@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.berth.api.ConfigurationText;
+import io.berth.api.InvalidSettingException;
+import io.berth.api.StageSettings;
 
 /**
  * One listener's settings, read from its configuration and checked value by value. Keys and
@@ -58,11 +60,8 @@ final class ListenerSettings {
             URI_COMPLIANCE, HEADER_TIMEOUT, ALLOW_TRACE, SHUTDOWN_DELAY,
             CERT_CHECK_INTERVAL);
 
-    /** Prefixes of the keys ConfigAdmin, Felix FileInstall and DS add to every configuration. */
-    private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.", ".");
-
-    /** Keys DS adds for ListenerComponent's references with a target filter ({@code NAME.target}). */
-    private static final List<String> REFERENCE_TARGETS = List.of("shellReady.target");
+    /** The defaults, written once: in the metatype annotation {@link ListenerComponent.Config}. */
+    private static final Map<String, Object> DEFAULTS = StageSettings.defaults(ListenerComponent.Config.class);
 
     final String name;
     final String bindIp;
@@ -105,28 +104,27 @@ final class ListenerSettings {
 
     private ListenerSettings(String name, Map<String, ?> config) throws InvalidSettingException {
         this.name = name;
-        String notText = ConfigurationText.whyNotText(config,
-                key -> REFERENCE_TARGETS.contains(key) || FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith));
+        String notText = ConfigurationText.whyNotText(config, ConfigurationText::frameworkKey);
         if (notText != null) {
             throw new InvalidSettingException(ConfigurationText.fileOf(config, "etc/" + FACTORY_PID + "-" + name + ".cfg"), notText);
         }
         for (String key : config.keySet()) {
-            if (!KEYS.contains(key) && !REFERENCE_TARGETS.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
+            if (!KEYS.contains(key) && !ConfigurationText.frameworkKey(key)) {
                 throw new InvalidSettingException(key, "unknown key; the keys are " + String.join(", ", KEYS.stream().sorted().toList()));
             }
         }
-        this.bindIp = text(config, BIND_IP, "0.0.0.0");
+        this.bindIp = text(config, BIND_IP);
         this.address = resolve(bindIp);
-        this.port = integer(config, BIND_PORT, null, 1, 65535);
-        this.backlog = integer(config, BACKLOG, 4096, 1, 65535);
-        this.tcpNoDelay = bool(config, TCP_NODELAY, true);
-        this.keepIdleSeconds = integer(config, KEEP_IDLE, 600, 1, 32766);
-        this.reusePort = bool(config, REUSE_PORT, false);
-        this.bindTimeout = seconds(config, BIND_TIMEOUT, 30, 0, 3600);
-        this.clientTimeout = seconds(config, CLIENT_TIMEOUT, 60, 0.001, 86400);
-        this.keepalive = bool(config, KEEPALIVE, true);
-        this.maxRequestLine = integer(config, MAX_REQUEST_LINE, 8192, 64, 1 << 20);
-        this.maxHeaderSize = integer(config, MAX_HEADER_SIZE, 8192, 64, 1 << 20);
+        this.port = integer(config, BIND_PORT, 1, 65535);
+        this.backlog = integer(config, BACKLOG, 1, 65535);
+        this.tcpNoDelay = bool(config, TCP_NODELAY);
+        this.keepIdleSeconds = integer(config, KEEP_IDLE, 1, 32766);
+        this.reusePort = bool(config, REUSE_PORT);
+        this.bindTimeout = seconds(config, BIND_TIMEOUT, 0, 3600);
+        this.clientTimeout = seconds(config, CLIENT_TIMEOUT, 0.001, 86400);
+        this.keepalive = bool(config, KEEPALIVE);
+        this.maxRequestLine = integer(config, MAX_REQUEST_LINE, 64, 1 << 20);
+        this.maxHeaderSize = integer(config, MAX_HEADER_SIZE, 64, 1 << 20);
         this.certFile = readableFile(config, CERT_FILE);
         this.keyFile = readableFile(config, KEY_FILE);
         this.caFile = readableFile(config, CA_FILE);
@@ -139,20 +137,20 @@ final class ListenerSettings {
         if (caFile != null && certFile == null) {
             throw new InvalidSettingException(CA_FILE, "client certificates need TLS: set cert_file and key_file too");
         }
-        this.requireProxyProtocol = bool(config, REQUIRE_PROXY_PROTOCOL, false);
-        this.gracefulShutdownTimeout = seconds(config, GRACEFUL_SHUTDOWN_TIMEOUT, 60, 0, 86400);
-        this.workers = integer(config, WORKERS, 0, 0, 64);
-        this.maxClients = integer(config, MAX_CLIENTS, 1024, 1, 100_000);
-        this.requestTimeout = seconds(config, REQUEST_TIMEOUT, 0, 0, 86400);
-        this.uriCompliance = text(config, URI_COMPLIANCE, "DEFAULT").toUpperCase(java.util.Locale.ROOT);
+        this.requireProxyProtocol = bool(config, REQUIRE_PROXY_PROTOCOL);
+        this.gracefulShutdownTimeout = seconds(config, GRACEFUL_SHUTDOWN_TIMEOUT, 0, 86400);
+        this.workers = integer(config, WORKERS, 0, 64);
+        this.maxClients = integer(config, MAX_CLIENTS, 1, 100_000);
+        this.requestTimeout = seconds(config, REQUEST_TIMEOUT, 0, 86400);
+        this.uriCompliance = text(config, URI_COMPLIANCE).toUpperCase(java.util.Locale.ROOT);
         if (!URI_COMPLIANCE_MODES.contains(uriCompliance)) {
             throw new InvalidSettingException(URI_COMPLIANCE, "'" + config.get(URI_COMPLIANCE) + "' is not one of "
                     + String.join(", ", URI_COMPLIANCE_MODES));
         }
-        this.headerTimeout = seconds(config, HEADER_TIMEOUT, 20, 0, 86400);
-        this.allowTrace = bool(config, ALLOW_TRACE, false);
-        this.shutdownDelay = seconds(config, SHUTDOWN_DELAY, 0, 0, 3600);
-        this.certCheckInterval = seconds(config, CERT_CHECK_INTERVAL, 5, 0, 86400);
+        this.headerTimeout = seconds(config, HEADER_TIMEOUT, 0, 86400);
+        this.allowTrace = bool(config, ALLOW_TRACE);
+        this.shutdownDelay = seconds(config, SHUTDOWN_DELAY, 0, 3600);
+        this.certCheckInterval = seconds(config, CERT_CHECK_INTERVAL, 0, 86400);
         if (!certCheckInterval.isZero() && certCheckInterval.toMillis() < 100) {
             throw new InvalidSettingException(CERT_CHECK_INTERVAL, config.get(CERT_CHECK_INTERVAL)
                     + " seconds is too often (0 to turn it off, else at least 0.1)");
@@ -173,7 +171,7 @@ final class ListenerSettings {
     static Map<String, String> operatorKeys(Map<String, ?> config) {
         Map<String, String> keys = new java.util.TreeMap<>();
         config.forEach((key, value) -> {
-            if (!REFERENCE_TARGETS.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
+            if (!ConfigurationText.frameworkKey(key)) {
                 keys.put(key, String.valueOf(value));
             }
         });
@@ -296,10 +294,10 @@ final class ListenerSettings {
         return Objects.hash(name, address, port);
     }
 
-    private static String text(Map<String, ?> config, String key, String defaultValue) throws InvalidSettingException {
+    private static String text(Map<String, ?> config, String key) throws InvalidSettingException {
         Object value = config.get(key);
         if (value == null) {
-            return defaultValue;
+            return (String) DEFAULTS.get(key);
         }
         String text = value.toString().trim();
         if (text.isEmpty()) {
@@ -319,9 +317,9 @@ final class ListenerSettings {
         }
     }
 
-    private static int integer(Map<String, ?> config, String key, Integer defaultValue, int min, int max)
-            throws InvalidSettingException {
+    private static int integer(Map<String, ?> config, String key, int min, int max) throws InvalidSettingException {
         Object value = config.get(key);
+        Integer defaultValue = (Integer) DEFAULTS.get(key);
         if (value == null) {
             if (defaultValue == null) {
                 throw new InvalidSettingException(key, "is required (" + min + ".." + max + ")");
@@ -341,10 +339,10 @@ final class ListenerSettings {
         return (int) number;
     }
 
-    private static Duration seconds(Map<String, ?> config, String key, double defaultValue, double min, double max)
+    private static Duration seconds(Map<String, ?> config, String key, double min, double max)
             throws InvalidSettingException {
         Object value = config.get(key);
-        double number = defaultValue;
+        double number = (Double) DEFAULTS.get(key);
         if (value != null) {
             String text = value.toString().trim();
             try {
@@ -362,10 +360,10 @@ final class ListenerSettings {
         return Duration.ofNanos(Math.round(number * 1e9));
     }
 
-    private static boolean bool(Map<String, ?> config, String key, boolean defaultValue) throws InvalidSettingException {
+    private static boolean bool(Map<String, ?> config, String key) throws InvalidSettingException {
         Object value = config.get(key);
         if (value == null) {
-            return defaultValue;
+            return (Boolean) DEFAULTS.get(key);
         }
         // Swift's config_true_value and its false counterpart.
         switch (value.toString().trim().toLowerCase(Locale.ROOT)) {

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
+import io.berth.api.InvalidSettingException;
+
 /**
  * TLS from PEM files, as Swift and oslo take them: {@code cert_file} (the certificate, then any
  * intermediates), {@code key_file} (PKCS#8 {@code BEGIN PRIVATE KEY}, or PKCS#1

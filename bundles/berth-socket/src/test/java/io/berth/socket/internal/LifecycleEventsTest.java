@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.berth.api.InvalidSettingException;
 import io.berth.api.Lifecycle;
 
 @Timeout(30)

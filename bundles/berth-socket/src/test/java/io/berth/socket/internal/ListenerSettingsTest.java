@@ -15,10 +15,31 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.berth.api.InvalidSettingException;
+import io.berth.api.StageSettings;
+
 class ListenerSettingsTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void everyKeyIsInTheMetatypeAndItsDefaultsAreTheOnesApplied() throws Exception {
+        java.util.Set<String> described = new java.util.TreeSet<>();
+        for (java.lang.reflect.Method method : ListenerComponent.Config.class.getDeclaredMethods()) {
+            described.add(method.getName().replace("__", "_"));
+        }
+        assertThat(described).isEqualTo(new java.util.TreeSet<>(ListenerSettings.KEYS));
+
+        ListenerSettings s = ListenerSettings.parse("main", Map.of("bind_port", "8080"));
+        Map<String, Object> defaults = StageSettings.defaults(ListenerComponent.Config.class);
+        assertThat(defaults).containsEntry("bind_ip", s.bindIp).containsEntry("backlog", s.backlog)
+                .containsEntry("max_clients", s.maxClients).containsEntry("workers", s.workers)
+                .containsEntry("client_timeout", s.clientTimeout.toMillis() / 1000.0)
+                .containsEntry("header_timeout", s.headerTimeout.toMillis() / 1000.0)
+                .containsEntry("keepalive", s.keepalive).containsEntry("uri_compliance", s.uriCompliance)
+                .doesNotContainKeys("bind_port", "cert_file");
+    }
 
     @Test
     void defaultsAreSwiftsAndEventlets() throws Exception {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.berth.api.InvalidSettingException;
+
 /** The options an accepted connection gets, read back from a real loopback socket. */
 @Timeout(30)
 class SocketOptionsTest {

@@ -8,6 +8,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.berth.api.InvalidSettingException;
+
 /** Generations, workers and acceptors for unit tests of the parts of a listener, without Jetty. */
 final class TestGenerations {
 
