@@ -129,7 +129,7 @@ public class ObjectStoreTest extends BerthTestSupport {
 
         String body = awaitStatus("127.0.0.1:" + adminPort(), "/admin/metrics", 200).body();
 
-        // The stage's filter (berth-middleware) is read by the pipeline (berth-config) through berth-api.
+        // The stage's filter (berth-middleware) is read by the pipeline (berth-pipeline) through berth-api.
         assertTrue(body, body.matches("(?s).*\nberth_tempauth_logins_refused_total\\{pipeline=\"swift\"} [1-9][0-9]*\\.0\n.*"));
         assertTrue(body, body.matches("(?s).*\nberth_tempauth_tokens_issued_total\\{pipeline=\"swift\"} [1-9][0-9]*\\.0\n.*"));
         assertTrue(body, body.matches("(?s).*\nberth_tempauth_tokens_live\\{pipeline=\"swift\"} [1-9][0-9]*\\.0\n.*"));

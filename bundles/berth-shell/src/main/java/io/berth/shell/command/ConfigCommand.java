@@ -21,14 +21,14 @@ public class ConfigCommand implements Action {
     @Completion(ConfigNameCompleter.class)
     String name;
 
-    /** Optional, so the other commands are there while berth-config is not: this one then says so. */
+    /** Optional, so the other commands are there while berth-pipeline is not: this one then says so. */
     @Reference(optional = true)
     EffectiveConfiguration configuration;
 
     @Override
     public Object execute() throws CommandException {
         if (configuration == null) {
-            throw new CommandException("No effective configuration service: is bundle io.berth.config running?");
+            throw new CommandException("No effective configuration service: is bundle io.berth.pipeline running?");
         }
         try {
             configuration.lines(name).forEach(System.out::println);

@@ -43,14 +43,14 @@ public class ImportPasteCommand implements Action {
     @Completion(FileCompleter.class)
     String file;
 
-    /** Optional, so the other commands are there while berth-config is not: this one then says so. */
+    /** Optional, so the other commands are there while berth-pipeline is not: this one then says so. */
     @Reference(optional = true)
     PasteImport pasteImport;
 
     @Override
     public Object execute() throws CommandException {
         if (pasteImport == null) {
-            throw new CommandException("No paste import service: is bundle io.berth.config running? Nothing was imported");
+            throw new CommandException("No paste import service: is bundle io.berth.pipeline running? Nothing was imported");
         }
         Path path = find(file, pasteImport.searchPath());
         Map<String, Map<String, String>> pipelines;

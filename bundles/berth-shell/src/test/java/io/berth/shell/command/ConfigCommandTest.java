@@ -53,6 +53,6 @@ class ConfigCommandTest {
         command.configuration = null;
 
         assertThatThrownBy(command::execute).isInstanceOf(CommandException.class)
-                .hasMessage("No effective configuration service: is bundle io.berth.config running?");
+                .hasMessage("No effective configuration service: is bundle io.berth.pipeline running?");
     }
 }

@@ -138,7 +138,7 @@ class ImportPasteCommandTest {
         command.pasteImport = null;
 
         assertThatThrownBy(command::execute).isInstanceOf(CommandException.class)
-                .hasMessage("No paste import service: is bundle io.berth.config running? Nothing was imported");
+                .hasMessage("No paste import service: is bundle io.berth.pipeline running? Nothing was imported");
     }
 
     @Test

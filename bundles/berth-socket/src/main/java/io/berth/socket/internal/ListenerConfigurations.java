@@ -31,7 +31,7 @@ import org.osgi.service.component.annotations.Reference;
  * Admin at once after every event for it and after every delivery DS makes: whichever comes
  * last, a read of what Configuration Admin holds follows it. Reads run one at a time on one
  * thread; a listener applies what it reads only when it differs from what it was given last
- * (and equal settings reload nothing). The pipelines do the same (berth-config's PipelineRegistry).
+ * (and equal settings reload nothing). The pipelines do the same (berth-pipeline's PipelineRegistry).
  */
 @Component(service = {ListenerConfigurations.class, ConfigurationListener.class})
 public final class ListenerConfigurations implements ConfigurationListener {
