@@ -20,6 +20,7 @@ install_tools() { # installs from Debian what is missing
     "$python" -c 'import eventlet' 2>/dev/null || missing+=(python3-eventlet)
     "$python" -c 'import paste.deploy' 2>/dev/null || missing+=(python3-pastedeploy)
     "$python" -c 'import paste.util' 2>/dev/null || missing+=(python3-paste)
+    "$python" -c 'import swift.common.wsgi' 2>/dev/null || missing+=(python3-swift)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
     if [ ${#missing[@]} -gt 0 ]; then
         log "Installing from Debian: ${missing[*]}"
