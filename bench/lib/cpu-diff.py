@@ -29,9 +29,9 @@ FRAMES = [
     ("Jetty: the whole request", "org/eclipse/jetty/ee10/servlet/ServletChannel.handle"),
     ("Felix whiteboard dispatch", "org/apache/felix/http/base/internal/dispatch/Dispatcher.dispatch"),
     ("listener: counted stream", "io/berth/socket/internal/BerthConnector$Counted"),
-    ("pipeline: handleSecurity", "io/berth/config/internal/Generation.handleSecurity"),
-    ("pipeline: finishSecurity", "io/berth/config/internal/Generation.finishSecurity"),
-    ("stage gate", "io/berth/config/internal/StageGate.doFilter"),
+    ("pipeline: handleSecurity", "io/berth/pipeline/internal/Generation.handleSecurity"),
+    ("pipeline: finishSecurity", "io/berth/pipeline/internal/Generation.finishSecurity"),
+    ("stage gate", "io/berth/pipeline/internal/StageGate.doFilter"),
     ("catch_errors and all after it", "io/berth/middleware/internal/CatchErrorsFilter.doFilter"),
     ("gatekeeper and all after it", "io/berth/middleware/internal/GatekeeperFilter.doFilter"),
     ("healthcheck and all after it", "io/berth/middleware/internal/HealthcheckFilter.doFilter"),
@@ -52,8 +52,12 @@ def read(path):
 
 
 def method(frame):
-    """A frame without async-profiler's annotations (_[j] JIT, _[i] inlined, _[k] kernel)."""
-    return re.sub(r"_\[[a-z0-9]+\]$", "", frame)
+    """A frame without async-profiler's annotations (_[j] JIT, _[i] inlined, _[k] kernel), and with
+    the pipeline bundle's package as it is named since issue 18 (io.berth.config before), so that
+    builds from before and after the rename compare frame by frame."""
+    frame = re.sub(r"_\[[a-z0-9]+\]$", "", frame)
+    frame = frame.replace("io/berth/config/internal/PipelineComponent$Generation", "io/berth/pipeline/internal/Generation")
+    return frame.replace("io/berth/config/", "io/berth/pipeline/")
 
 
 def measure(stacks, us_per_sample):

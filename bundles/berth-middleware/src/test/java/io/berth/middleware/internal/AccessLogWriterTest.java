@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.berth.api.Berth;
+import io.berth.testing.StderrCapture;
 
 /** The access log file written by its own thread: lines, concurrency, a full queue, rotation, failure, stop. */
 @Timeout(60)

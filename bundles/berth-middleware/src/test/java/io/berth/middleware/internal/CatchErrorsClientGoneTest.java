@@ -20,6 +20,7 @@ import org.eclipse.jetty.io.EofException;
 import org.junit.jupiter.api.Test;
 
 import io.berth.api.StageSettings;
+import io.berth.testing.StderrCapture;
 
 /** Clients hanging up by the hundred: catch_errors says so, within a bound, and without a stack trace. */
 class CatchErrorsClientGoneTest {

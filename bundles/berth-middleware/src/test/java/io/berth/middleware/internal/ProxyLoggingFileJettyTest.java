@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.berth.api.Berth;
+import io.berth.testing.StderrCapture;
 
 /**
  * proxy_logging as the stage makes it, with its access_log_route and access_log_file: pipelines

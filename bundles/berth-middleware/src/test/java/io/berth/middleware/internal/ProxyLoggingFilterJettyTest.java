@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.berth.api.Berth;
 import io.berth.api.StageSettings;
+import io.berth.testing.StderrCapture;
 
 /**
  * proxy_logging behind catch_errors, in front of real servlets in embedded Jetty: the line each

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import io.berth.api.StageSettings;
 import io.berth.testing.Memcached;
+import io.berth.testing.StderrCapture;
 
 /** ratelimit with {@code backend = memcache} behind a cache stage, on two nodes sharing a memcached. */
 class RateLimitMemcacheJettyTest {

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import io.berth.api.StageMeasures;
 import io.berth.api.StageSettings;
 import io.berth.testing.RawHttp;
+import io.berth.testing.StderrCapture;
 
 /**
  * tempauth in embedded Jetty, behind catch_errors and proxy_logging as in a pipeline, before an

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.berth.api.InvalidSettingException;
+import io.berth.testing.StderrCapture;
 
 /** The listeners a pipeline names, against those there are. */
 class ListenerPresenceTest {
@@ -42,7 +43,7 @@ class ListenerPresenceTest {
     void aMissingListenerIsNamedOnceAndAnnouncedWhenItComes() throws Exception {
         PipelineSettings settings = named("main slow");
         presence.added("main");
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             presence.check(settings);
             presence.check(settings);
             presence.added("slow");
@@ -56,7 +57,7 @@ class ListenerPresenceTest {
 
     @Test
     void aListenerThatWasNeverNamedMissingComesWithoutAWord() throws Exception {
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             presence.added("main");
             presence.check(named("main"));
             presence.check(null);
@@ -75,7 +76,7 @@ class ListenerPresenceTest {
 
         presence.removed("slow");
         presence.removed("main");
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             presence.check(settings);
 
             assertThat(log.lines("WARN")).containsExactly("[main] WARN " + LOGGER + "Berth pipeline api names listeners "

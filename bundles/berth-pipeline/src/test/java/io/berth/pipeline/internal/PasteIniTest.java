@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.berth.pipeline.internal.PasteIni.PasteException;
+import io.berth.testing.StderrCapture;
 
 /** Reading paste ini files from disk: what is not UTF-8 text is named, with the file, in one line. */
 class PasteIniTest {
@@ -75,7 +76,7 @@ class PasteIniTest {
         Path good = write("a.ini", INI.getBytes(StandardCharsets.UTF_8));
         Path bad = write("b.ini", bytes("FFFE"), INI.getBytes(StandardCharsets.UTF_16LE));
         PasteImporter importer = new PasteImporter(new FakeConfigurationAdmin().service);
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             assertThat(importer.plan(List.of(good, bad))).isNull();
 
             assertThat(log.lines("PasteImporter")).containsExactly("[main] ERROR io.berth.pipeline.internal.PasteImporter - "

@@ -24,6 +24,7 @@ import io.berth.api.Listener;
 import io.berth.api.Pipeline;
 import io.berth.api.StageFactory;
 import io.berth.api.StageMeasures;
+import io.berth.testing.StderrCapture;
 
 /**
  * A pipeline built by hand, without a framework: its registrations land in a fake whiteboard, its
@@ -138,7 +139,7 @@ class PipelineComponentTest {
     @Test
     void anInvalidUpdateIsLoggedOnceThoughItIsReadAndDelivered() throws Exception {
         PipelineComponent pipeline = pipeline("main", Map.of("pipeline", "tag-a hello"), "tag-a");
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             Map<String, Object> invalid = configurationAdmin.store("main", Map.of("pipeline", "tag-a hello", "path", "v1"));
             registry.configurationEvent(FakeConfigurationAdmin.updated("main"));
             scheduler.runDue();
@@ -152,7 +153,7 @@ class PipelineComponentTest {
 
     @Test
     void aListenerThatDoesNotExistIsNamedOnceInTheLogAndInTheStatus() throws Exception {
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             pipeline("api", Map.of("pipeline", "tag-a hello", "listeners", "nosuchlistener"), "tag-a");
             scheduler.advance(60_000);
             scheduler.advance(60_000);
@@ -168,7 +169,7 @@ class PipelineComponentTest {
 
     @Test
     void aListenerThatComesAfterThePipelineIsNoCauseForAWarning() throws Exception {
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             PipelineComponent pipeline = pipeline("api", Map.of("pipeline", "tag-a hello", "listeners", "late"), "tag-a");
             assertThat(status("api").state()).isEqualTo(Pipeline.State.WAITING);
             scheduler.advance(1_000);
@@ -183,7 +184,7 @@ class PipelineComponentTest {
 
     @Test
     void aListenerThatComesAfterTheWarningIsAnnouncedAndOneThatGoesIsWarnedAbout() throws Exception {
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             PipelineComponent pipeline = pipeline("api", Map.of("pipeline", "tag-a hello", "listeners", "main slow"),
                     "tag-a");
             scheduler.advance(60_000);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.berth.api.Pipeline;
 import io.berth.api.StageMeasures;
+import io.berth.testing.StderrCapture;
 
 /** The pipeline as the shell sees it, read from a source the test sets. */
 class PipelineStatusTest {
@@ -99,7 +100,7 @@ class PipelineStatusTest {
             throw new IllegalStateException("closed");
         });
         measured.put("tempauth", () -> List.of(tokens));
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             assertThat(status.stageMeasures()).containsOnlyKeys("tempauth");
             assertThat(status.stageMeasures().get("tempauth")).containsExactly(tokens);
 

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import io.berth.testing.StderrCapture;
+
 /** Replaced generations leave after the grace, once their requests are done, and at the limit at the latest. */
 class RetirementTest {
 
@@ -59,7 +61,7 @@ class RetirementTest {
     void aGenerationWhoseRequestsDoNotFinishGoesAtTheLimitAndTheLogSaysSo() {
         Old old = new Old();
         old.inFlight.set(3);
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             retirement.retire(old);
 
             scheduler.advance(Retirement.LIMIT_MS - Retirement.POLL_MS);

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 import io.berth.api.InvalidSettingException;
+import io.berth.testing.StderrCapture;
 
 /** When a pipeline holds its requests for a stage update, and when the hold ends. */
 class UpdateHoldTest {
@@ -24,7 +25,7 @@ class UpdateHoldTest {
     @Test
     void aStageOfTheLiveArrangementThatGoesAwayHoldsItsRequestsAtTheGate() throws Exception {
         PipelineSettings settings = claimed("update_wait", "2");
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             assertThat(hold.hold(List.of("ratelimit", "cache"), settings, true)).isTrue();
 
             assertThat(log.lines("INFO")).containsExactly("[main] INFO io.berth.pipeline.internal.PipelineComponent - "

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.berth.testing.RawHttp;
+import io.berth.testing.StderrCapture;
 
 /**
  * A PUT whose body cannot be read: a chunked body Jetty refuses as malformed, a client that hangs

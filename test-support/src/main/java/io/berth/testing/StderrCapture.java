@@ -1,4 +1,4 @@
-package io.berth.example.objects.internal;
+package io.berth.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Keeps a copy of what reaches {@code System.err}, where slf4j-simple, the tests' logging binding,
- * writes each line (it looks {@code System.err} up at every line). The copy is still printed.
- * The same as berth-middleware's: the project has no shared test module yet.
+ * Keeps a copy of what reaches {@code System.err}, where slf4j-simple, the unit tests' logging
+ * binding, writes each line (it looks {@code System.err} up at every line): a test reads the log
+ * lines the production code wrote. The copy is still printed.
  */
-final class StderrCapture implements AutoCloseable {
+public final class StderrCapture implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
 
-    StderrCapture() {
+    public StderrCapture() {
         OutputStream tee = new OutputStream() {
             @Override
             public void write(int b) {
@@ -39,8 +39,13 @@ final class StderrCapture implements AutoCloseable {
         System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
     }
 
+    /** @return the lines written so far that contain {@code text} */
+    public List<String> lines(String text) {
+        return lines(line -> line.contains(text));
+    }
+
     /** @return the lines written so far that match */
-    List<String> lines(Predicate<String> matching) {
+    public List<String> lines(Predicate<String> matching) {
         String all;
         synchronized (copy) {
             all = copy.toString(StandardCharsets.UTF_8);
