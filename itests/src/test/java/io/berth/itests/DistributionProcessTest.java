@@ -84,6 +84,8 @@ public class DistributionProcessTest {
             "");
 
     private static Path home;
+    /** The user home Berth runs with: empty. */
+    private static Path emptyHome;
     private static Process karaf;
     private static Process systemd;
     /** Lines systemd's stand-in printed after READY=1: the datagram, the keys, bin/client's output, its exit status. */
@@ -105,8 +107,13 @@ public class DistributionProcessTest {
     public static void startBerth() throws Exception {
         Path dir = Paths.get("target", "process-test").toAbsolutePath();
         TestFiles.deleteTree(dir);
+        // As on a machine that never built Berth: an empty user home, so no ~/.m2 and no Maven
+        // settings, and no remote repository; what Karaf installs must come from system/.
+        emptyHome = Files.createDirectories(dir.resolve("empty-home"));
         BerthNode node = BerthNode.unpack("berth", dir.resolve("berth"))
-                .set("berth.listener-main.cfg", "shutdown_delay", Integer.toString(SHUTDOWN_DELAY_SECONDS));
+                .set("berth.listener-main.cfg", "shutdown_delay", Integer.toString(SHUTDOWN_DELAY_SECONDS))
+                .set("org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", emptyHome.resolve(".m2/repository").toString())
+                .set("org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", "");
         home = node.home;
         httpPort = node.httpPort;
         adminPort = node.adminPort;
@@ -125,7 +132,7 @@ public class DistributionProcessTest {
         reader.setDaemon(true);
         reader.start();
 
-        node.start(Map.of("NOTIFY_SOCKET", notifySocket.toString()));
+        node.start(Map.of("NOTIFY_SOCKET", notifySocket.toString(), "HOME", emptyHome.toString()));
         karaf = node.process();
         // A script's way to wait for Berth: the first 200, then bin/client at once.
         await("GET /hello answers 200", () -> get("/hello").startsWith("HTTP/1.1 200"));
@@ -449,6 +456,21 @@ public class DistributionProcessTest {
         } catch (IOException e) {
             return e.toString();
         }
+    }
+
+    @Test
+    public void bh_theObjectExampleInstallsFromTheDistributionAloneAndServes() throws Exception {
+        String installed = client("feature:install berth-example-objects");
+        assertEquals(installed, 0, lastExit);
+        assertFalse(installed, installed.contains("Error"));
+        Files.writeString(home.resolve("etc/berth.pipeline-swift.cfg"), String.join("\n",
+                "pipeline = catch_errors gatekeeper healthcheck proxy_logging tempauth objects", "path = /swift", ""));
+        // Until the pipeline is live, the main pipeline at / answers the path (hello).
+        await("GET /swift/info answers Swift's capabilities", () -> get("/swift/info").contains("\"max_file_size\""));
+        assertTrue(get("/swift/info"), get("/swift/info").startsWith("HTTP/1.1 200"));
+        assertFalse("nothing was fetched into the user home", Files.exists(emptyHome.resolve(".m2")));
+        Files.delete(home.resolve("etc/berth.pipeline-swift.cfg"));
+        assertEquals(client("feature:uninstall berth-example-objects"), 0, lastExit);
     }
 
     @Test
