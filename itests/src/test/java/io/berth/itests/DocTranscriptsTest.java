@@ -108,7 +108,8 @@ public class DocTranscriptsTest {
                 if (write) {
                     written.put(block, fresh);
                 } else {
-                    String diff = diff(normalise(block.content), normalise(fresh));
+                    // The block's text starts two lines below its marker (the fence between)
+                    String diff = diff(normalise(block.content), normalise(fresh), block.line + 2);
                     if (!diff.isEmpty()) {
                         problems.add(block + " differs from what the distribution prints now (- committed, + fresh, after masking):\n" + diff);
                     }
@@ -142,7 +143,7 @@ public class DocTranscriptsTest {
         assertEquals("main | / | main | hello | LIVE | 3 | 0 | LATENCY | LATENCY\nmain: p50 N ms, p99 N ms",
                 normalise("main  | /      | main      | hello | LIVE  |        3 |      0 |   0.36 |    403\n"
                         + "main: p50 0.36 ms, p99 403 ms"));
-        assertEquals("@@ line 1 @@\n-a\n+b\n c", diff("a\nc", "b\nc").strip());
+        assertEquals("@@ line 11 @@\n-a\n+b\n c", diff("a\nc", "b\nc", 11).strip());
     }
 
     // ---- the documentation's blocks
@@ -423,8 +424,8 @@ public class DocTranscriptsTest {
         return masked.lines().map(String::strip).collect(Collectors.joining("\n")).replaceAll("\\n+$", "");
     }
 
-    /** A line diff (longest common subsequence), each hunk headed by its line in the committed block. */
-    static String diff(String committed, String fresh) {
+    /** A line diff (longest common subsequence), each hunk headed by its line in the markdown file. */
+    static String diff(String committed, String fresh, int firstLine) {
         String[] a = committed.split("\n", -1);
         String[] b = fresh.split("\n", -1);
         int[][] common = new int[a.length + 1][b.length + 1];
@@ -448,7 +449,7 @@ public class DocTranscriptsTest {
                 continue;
             }
             if (!inHunk) {
-                out.append("@@ line ").append(i + 1).append(" @@\n");
+                out.append("@@ line ").append(firstLine + i).append(" @@\n");
                 inHunk = true;
             }
             if (i < a.length && (j == b.length || common[i + 1][j] >= common[i][j + 1])) {
