@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A script's lines: {@code $ COMMAND} runs in bash in the distribution's directory (a line ending
  * in {@code \} goes on, a here-document's lines belong to it); {@code karaf@root()> COMMAND} runs in
- * the Karaf shell through {@code bin/client -b}; both are shown with their output. Ports 8080, 9180
- * and 8101 in a command are the node's, and its ports are shown as those; its directory is shown
- * as {@value #SHOWN_HOME}, the home directory of the user running it as {@code ~}. {@code @await COMMAND}
+ * the Karaf shell through {@code bin/client -b} (consecutive ones in one session); both are shown
+ * with their output. Ports 8080, 9180 and 8101 in a command are the node's, and its ports are
+ * shown as those; its directory is shown as {@value #SHOWN_HOME}, the home directory of the user
+ * running it as {@code ~}. {@code @await COMMAND}
  * runs a bash command until it succeeds (60 s at most) and is not shown; {@code @run COMMAND} runs
  * one unshown (set-up, clean-up); {@code @log TEXT} waits (60 s at most) until Karaf's log has
  * TEXT in what it logged since the last command shown began; {@code @port N} moves port N (a listener a script adds) to a free
@@ -57,6 +58,9 @@ public class DocTranscriptsTest {
     private static final String START = "<!-- transcript: ";
     private static final String END = "<!-- /transcript -->";
     private static final Pattern HEREDOC = Pattern.compile("<<-?\\s*['\"]?(\\w+)['\"]?");
+    private static final String PROMPT = "karaf@root()> ";
+    /** Printed between two shell commands of one session, to tell their outputs apart. */
+    private static final String MARK = "@@transcript-mark-";
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
 
     private final Path repo = Paths.get(System.getProperty("berth.repo.dir", "..")).toAbsolutePath().normalize();
@@ -309,11 +313,18 @@ public class DocTranscriptsTest {
                 shown.add("$ " + text);
                 logMark = logSize();
                 addOutput(shown, bash(text).replaceAll("@@exit \\d+\\s*$", ""));
-            } else if (line.startsWith("karaf@root()> ")) {
-                String command = line.substring("karaf@root()> ".length());
-                shown.add(line);
+            } else if (line.startsWith(PROMPT)) {
+                // Consecutive shell commands share one bin/client: a client's JVM takes seconds to start
+                List<String> commands = new ArrayList<>(List.of(line.substring(PROMPT.length())));
+                while (i + 1 < script.size() && script.get(i + 1).startsWith(PROMPT)) {
+                    commands.add(script.get(++i).substring(PROMPT.length()));
+                }
                 logMark = logSize();
-                addOutput(shown, exec(List.of(node.home.resolve("bin/client").toString(), "-b"), command + "\n"));
+                List<String> outputs = karaf(commands);
+                for (int k = 0; k < commands.size(); k++) {
+                    shown.add(PROMPT + commands.get(k));
+                    addOutput(shown, outputs.get(k));
+                }
             } else {
                 throw new IllegalArgumentException("line " + (i + 1) + " is neither '$ ', 'karaf@root()> ', '@await ', '@log ', '@run ', '@port ', '#' nor empty: " + line);
             }
@@ -322,6 +333,30 @@ public class DocTranscriptsTest {
             shown.remove(shown.size() - 1);
         }
         return String.join("\n", shown);
+    }
+
+    /**
+     * Runs shell commands in one {@code bin/client -b}, an {@code echo} of a mark between two, and
+     * returns each one's output. Karaf's batch mode ends the session at a command that fails: the
+     * commands after it run again in a session of their own.
+     */
+    private List<String> karaf(List<String> commands) throws Exception {
+        List<String> outputs = new ArrayList<>();
+        while (outputs.size() < commands.size()) {
+            List<String> rest = commands.subList(outputs.size(), commands.size());
+            StringBuilder input = new StringBuilder();
+            for (int k = 0; k < rest.size(); k++) {
+                if (k > 0) {
+                    input.append("echo ").append(MARK).append(k).append("@@\n");
+                }
+                input.append(rest.get(k)).append('\n');
+            }
+            String output = ANSI.matcher(exec(List.of(node.home.resolve("bin/client").toString(), "-b"), input.toString()))
+                    .replaceAll("");
+            String[] parts = output.split(Pattern.quote(MARK) + "\\d+@@\\R?", -1);
+            outputs.addAll(List.of(parts).subList(0, Math.min(parts.length, rest.size())));
+        }
+        return outputs;
     }
 
     private long logSize() throws IOException {
