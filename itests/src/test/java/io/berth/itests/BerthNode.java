@@ -53,9 +53,14 @@ final class BerthNode {
      * addresses: {@link #loopbackOnly()} binds the main one to 127.0.0.1 too.
      */
     static BerthNode unpack(String name, Path home) throws IOException {
+        return unpack(name, home, Paths.get(System.getProperty("berth.assembly.dir")));
+    }
+
+    /** As {@link #unpack(String, Path)}, from the unpacked distribution in {@code assembly}. */
+    static BerthNode unpack(String name, Path home, Path assembly) throws IOException {
         BerthNode node = new BerthNode(name, home.toAbsolutePath());
         TestFiles.deleteTree(node.home);
-        TestFiles.copyTree(Paths.get(System.getProperty("berth.assembly.dir")), node.home);
+        TestFiles.copyTree(assembly, node.home);
         TestFiles.deleteTree(node.home.resolve("data"));
         Files.deleteIfExists(node.etc("berth-client.key"));
         Files.deleteIfExists(node.etc("host.key"));

@@ -370,7 +370,7 @@ public class DistributionProcessTest {
                 "  scrape_interval: 1s",
                 "  scrape_timeout: 1s",
                 "  evaluation_interval: 1s",
-                // The rules the distribution ships, as the README tells operators to load them.
+                // The rules the distribution ships, as docs/operator/monitoring.md tells operators to load them.
                 "rule_files: ['" + home.resolve("etc/prometheus/berth-alerts.yml") + "']",
                 "scrape_configs:",
                 "  - job_name: berth",
