@@ -240,12 +240,11 @@ public class DocTranscriptsTest {
         Files.writeString(dir.resolve("curl/.curlrc"), "no-progress-meter\n");
         node = BerthNode.unpack("docs", dir.resolve("berth"), Paths.get(System.getProperty("berth.docs.assembly.dir")))
                 .loopbackOnly();
-        // Features outside system/ (berth-example-objects) come from the build's local repository,
-        // as from ~/.m2 for an operator who ran mvn install: not from whatever another build left there.
-        String repository = System.getProperty("org.ops4j.pax.url.mvn.localRepository");
-        if (repository != null && !repository.isBlank()) {
-            node.set("org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", repository);
-        }
+        // Every feature the docs install is in the distribution's system/: another build's snapshots
+        // in ~/.m2 must not be taken instead (Karaf's resolver looks there too).
+        node.set("org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                dir.resolve("empty-m2").toString());
+        node.set("org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", "");
         ports.put("8080", node.httpPort);
         ports.put("9180", node.adminPort);
         ports.put("8101", node.sshPort);

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import io.berth.api.InvalidSettingException;
 import io.berth.api.Stage;
 import io.berth.api.StageFactory;
 import io.berth.api.StageSettings;
@@ -36,7 +37,7 @@ public final class ExampleHeaderStage implements StageFactory {
     public Filter create(Map<String, String> settings) {
         Config config = StageSettings.of(Config.class, "example_header", settings);
         if (!config.name().matches("[A-Za-z0-9-]+")) {
-            throw new IllegalArgumentException("name: '" + config.name() + "' is not a header name");
+            throw new InvalidSettingException("name", "'" + config.name() + "' is not a header name");
         }
         String name = config.name();
         String value = config.value();
