@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most about {@code maxKeys} keys are tracked (a client may choose its key): when the map
  * is full even after a sweep, requests with new keys share one overflow bucket.
+ *
+ * <p>Written here rather than taken from a library (Bucket4j is an OSGi bundle too), on purpose:
+ * Bucket4j's lock-free bucket swaps a state object per admission, so a request allocates, and it
+ * leaves the map of buckets, its bound and its sweeping to the caller; here a bucket is one
+ * {@code long}, an admission one compare-and-set, and the bound on what a client can make Berth
+ * hold (it chooses its key) is part of the structure. Swift's ratelimit is its own code as well.
  */
 final class TokenBuckets {
 

@@ -23,6 +23,12 @@ import java.util.Set;
  * {@code [DEFAULT]} (plus {@code here} and {@code __file__}). Several files read into one
  * model merge key by key, later files winning, as ConfigParser.read() and oslo's config-dir do.
  * Every option remembers the file and line it came from, for error messages.
+ *
+ * <p>Written here rather than taken from a library, on purpose: Java's ini readers (ini4j, Commons
+ * Configuration) follow their own rules, not ConfigParser's — continuation lines, {@code ;}
+ * comments, {@code %(name)s} from {@code [DEFAULT]}, keys as written, several files merged key by
+ * key — and those rules are what lets a Swift or Neutron paste file import unchanged; an error must
+ * also name the file and the line, which they do not keep.
  */
 final class PasteIni {
 
