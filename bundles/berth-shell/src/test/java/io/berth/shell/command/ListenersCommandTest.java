@@ -35,17 +35,17 @@ class ListenersCommandTest {
         drained.outOfService = true;
         FakeListener failed = new FakeListener("bad", null);
         failed.state = Listener.State.FAILED;
-        failed.reason = "berth.listener-bad: bind_port: 70000 is not a port (1..65535)";
+        failed.reason = "berth.listener-bad: bind_port: 70000 is out of range (1..65535)"; // as ListenerComponent words it
         failed.workers = List.of();
         FakeListener starting = new FakeListener("new", "http://127.0.0.1:9000/");
         starting.state = Listener.State.STARTING;
 
         assertThat(print(ListenersCommand.table(List.of(failed, drained, starting)))).isEqualTo(""
-                + "Name | Address        | TLS | State                                                                 | Workers | Connections | In flight | Requests | Errors\n"
-                + "-----+----------------+-----+-----------------------------------------------------------------------+---------+-------------+-----------+----------+-------\n"
-                + "bad  | -              | no  | FAILED: berth.listener-bad: bind_port: 70000 is not a port (1..65535) |       0 |           0 |         0 |        0 |      0\n"
-                + "main | 0.0.0.0:8080   | no  | DRAINING                                                              |       1 |           0 |         0 |        0 |      0\n"
-                + "new  | 127.0.0.1:9000 | no  | STARTING                                                              |       1 |           0 |         0 |        0 |      0\n");
+                + "Name | Address        | TLS | State                                                                   | Workers | Connections | In flight | Requests | Errors\n"
+                + "-----+----------------+-----+-------------------------------------------------------------------------+---------+-------------+-----------+----------+-------\n"
+                + "bad  | -              | no  | FAILED: berth.listener-bad: bind_port: 70000 is out of range (1..65535) |       0 |           0 |         0 |        0 |      0\n"
+                + "main | 0.0.0.0:8080   | no  | DRAINING                                                                |       1 |           0 |         0 |        0 |      0\n"
+                + "new  | 127.0.0.1:9000 | no  | STARTING                                                                |       1 |           0 |         0 |        0 |      0\n");
     }
 
     @Test

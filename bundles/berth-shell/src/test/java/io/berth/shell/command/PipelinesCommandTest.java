@@ -46,10 +46,10 @@ class PipelinesCommandTest {
     void aFailedPipelineSaysWhy() {
         FakePipeline bad = new FakePipeline("bad", "hello", "catch_errors");
         bad.state = Pipeline.State.FAILED;
-        bad.reason = "berth.pipeline-bad: pipeline: hello is an app and must come last";
+        bad.reason = "berth.pipeline-bad: pipeline: 'hello' is an app: only the last stage may be one"; // as PipelineComponent words it
 
         assertThat(print(PipelinesCommand.table(List.of(bad))))
-                .contains("| FAILED: berth.pipeline-bad: pipeline: hello is an app and must come last |");
+                .contains("| FAILED: berth.pipeline-bad: pipeline: 'hello' is an app: only the last stage may be one |");
     }
 
     @Test
