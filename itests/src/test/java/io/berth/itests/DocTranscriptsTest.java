@@ -15,12 +15,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -250,17 +253,28 @@ public class DocTranscriptsTest {
         ports.put("8101", node.sshPort);
         node.start();
         // Wait through the shell, not with requests: the transcripts show request counts.
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            String pipelines = exec(List.of(node.home.resolve("bin/client").toString(), "-b"), "berth:pipelines\n");
-            if (Pattern.compile("(?m)^admin .*\\| LIVE ").matcher(pipelines).find()
-                    && Pattern.compile("(?m)^main .*\\| LIVE ").matcher(pipelines).find()) {
-                break;
-            }
-            if (System.nanoTime() > deadline || !node.isRunning()) {
-                throw new AssertionError("Berth did not serve both pipelines within 120 s: " + pipelines + "\n" + node.log());
-            }
-            Thread.sleep(500);
+        String[] pipelines = {""};
+        within(Duration.ofSeconds(120), Duration.ofMillis(500), () -> "Berth did not serve both pipelines within 120 s: "
+                + pipelines[0] + "\n" + node.log(), () -> {
+                    if (!node.isRunning()) {
+                        throw new AssertionError("Berth exited before serving: " + pipelines[0] + "\n" + node.log());
+                    }
+                    pipelines[0] = exec(List.of(node.home.resolve("bin/client").toString(), "-b"), "berth:pipelines\n");
+                    return Pattern.compile("(?m)^admin .*\\| LIVE ").matcher(pipelines[0]).find()
+                            && Pattern.compile("(?m)^main .*\\| LIVE ").matcher(pipelines[0]).find();
+                });
+    }
+
+    /**
+     * Polls {@code condition} every {@code poll} until it holds; past {@code patience} fails with
+     * {@code failure}'s message. An exception the condition throws ends the wait at once.
+     */
+    private static void within(Duration patience, Duration poll, Callable<String> failure, Callable<Boolean> condition)
+            throws Exception {
+        try {
+            Awaitility.await().atMost(patience).pollInterval(poll).pollDelay(Duration.ZERO).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(failure.call());
         }
     }
 
@@ -276,22 +290,14 @@ public class DocTranscriptsTest {
                 shown.add("");
             } else if (line.startsWith("@await ")) {
                 String command = line.substring("@await ".length());
-                long deadline = System.nanoTime() + COMMAND_PATIENCE.toNanos();
-                while (exit(bash(command)) != 0) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("not within " + COMMAND_PATIENCE + ": " + command);
-                    }
-                    Thread.sleep(200);
-                }
+                within(COMMAND_PATIENCE, Duration.ofMillis(200), () -> "not within " + COMMAND_PATIENCE + ": " + command,
+                        () -> exit(bash(command)) == 0);
             } else if (line.startsWith("@log ")) {
                 String text = line.substring("@log ".length());
-                long deadline = System.nanoTime() + COMMAND_PATIENCE.toNanos();
-                while (!logSince(logMark).contains(text)) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("not within " + COMMAND_PATIENCE + " in data/log/karaf.log: " + text);
-                    }
-                    Thread.sleep(100);
-                }
+                long mark = logMark;
+                within(COMMAND_PATIENCE, Duration.ofMillis(100),
+                        () -> "not within " + COMMAND_PATIENCE + " in data/log/karaf.log: " + text,
+                        () -> logSince(mark).contains(text));
             } else if (line.startsWith("@port ")) {
                 ports.putIfAbsent(line.substring("@port ".length()).strip(), BerthTestSupport.freePortNumber());
             } else if (line.startsWith("@run ")) {
