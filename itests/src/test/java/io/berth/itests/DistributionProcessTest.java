@@ -203,6 +203,9 @@ public class DistributionProcessTest {
                 .findFirst().orElseThrow();
         String commandLine = Files.readString(Paths.get("/proc/" + java.pid() + "/cmdline")).replace('\0', ' ');
         assertTrue(commandLine, commandLine.contains(" -XX:+ExitOnOutOfMemoryError "));
+        // bin/setenv's memory defaults reach the JVM (bench/results/memory.md says what they save).
+        assertTrue(commandLine, commandLine.contains(" -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 "));
+        assertTrue(commandLine, commandLine.contains(" -XX:TrimNativeHeapInterval=5000 "));
     }
 
     @Test

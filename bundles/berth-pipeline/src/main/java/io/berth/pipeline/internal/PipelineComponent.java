@@ -91,7 +91,7 @@ public final class PipelineComponent {
 
         @AttributeDefinition(description = "How many requests may wait so at once (each holds a server thread); more "
                 + "are answered 503 at once. 0 to 10000")
-        int update__wait__requests() default 32;
+        int update__wait__requests() default 100;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineComponent.class);

@@ -33,9 +33,10 @@ import io.berth.api.InvalidSettingException;
  * being updated, instead of a 503; default 2, at most {@value #MAX_UPDATE_WAIT}, 0: not at all.</li>
  * <li>{@code update_wait_requests}: how many requests may wait so at once; each holds a server
  * thread meanwhile, so past this bound a request is answered 503 at once, with the reason, and
- * an update under load cannot take the threads other pipelines need. Default 32, 0 to
- * {@value #MAX_UPDATE_WAIT_REQUESTS}; keep the sum
- * over the pipelines well below the server's threads (Felix's Jetty: 200 by default).</li>
+ * an update under load cannot take the threads other pipelines need. Default 100 (a client
+ * with up to 100 connections sees an update as a pause, not as 503s), 0 to
+ * {@value #MAX_UPDATE_WAIT_REQUESTS}; keep the sum over the pipelines a listener can fill below
+ * the server's threads (Felix's Jetty: 200 by default).</li>
  * </ul>
  * The defaults are written once, in {@link PipelineComponent.Config}, which metatype describes.
  */

@@ -70,7 +70,7 @@ class PipelineSettingsTest {
         assertThat(p.path).isEqualTo("/");
         assertThat(p.listeners).isEmpty();
         assertThat(p.updateWaitMillis).isEqualTo(2000);
-        assertThat(p.updateWaitRequests).isEqualTo(32);
+        assertThat(p.updateWaitRequests).isEqualTo(100);
         assertThat(PipelineSettings.parse("main", Map.of("pipeline", "hello", "update_wait", "0.5")).updateWaitMillis)
                 .isEqualTo(500);
         assertThat(p.missing(INSTALLED::get)).isEmpty();
