@@ -11,6 +11,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 
 import io.berth.api.Berth;
+import io.berth.api.Headers;
 
 /** Reading what a Swift request says: its path, its metadata headers and its ACL entries ({@link Ranges}: its ranges). */
 final class Requests {
@@ -59,6 +60,21 @@ final class Requests {
             path = path.substring(servletPath.length());
         }
         return path;
+    }
+
+    /**
+     * A header's value as the UTF-8 text the client sent ({@link Headers#utf8}), as Swift reads
+     * Content-Type, X-Object-Manifest and the ACLs.
+     *
+     * @return null when the request has no such header
+     * @throws SwiftException 400 naming the header when its bytes are not UTF-8
+     */
+    static String header(HttpServletRequest request, String name) {
+        try {
+            return Headers.utf8(request, name);
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(400, e.getMessage());
+        }
     }
 
     /**
@@ -155,7 +171,7 @@ final class Requests {
             String value;
             if (lower.startsWith(prefix)) {
                 key = header.substring(prefix.length());
-                value = request.getHeader(header);
+                value = metaValue(request, header);
             } else if (lower.startsWith(remove) && !"object".equals(kind)) {
                 key = header.substring(remove.length());
                 value = "";
@@ -169,11 +185,13 @@ final class Requests {
             if (key.length() > MAX_META_NAME_LENGTH) {
                 throw new SwiftException(400, "Metadata name too long (max " + MAX_META_NAME_LENGTH + " bytes): " + name);
             }
-            if (value.length() > MAX_META_VALUE_LENGTH) {
+            // Swift's limits count the bytes sent, not the characters they spell.
+            int valueBytes = value.getBytes(StandardCharsets.UTF_8).length;
+            if (valueBytes > MAX_META_VALUE_LENGTH) {
                 throw new SwiftException(400, "Metadata value longer than " + MAX_META_VALUE_LENGTH + " bytes: " + name);
             }
             count++;
-            size += key.length() + value.length();
+            size += key.length() + valueBytes;
             meta.put(name, value);
         }
         if (count > MAX_META_COUNT) {
@@ -183,6 +201,19 @@ final class Requests {
             throw new SwiftException(400, "Total metadata too large; max " + MAX_META_OVERALL_SIZE + " bytes");
         }
         return meta;
+    }
+
+    /**
+     * A metadata value as UTF-8 text. Swift refuses other bytes in account and container metadata
+     * ("Metadata must be valid UTF-8"); in object metadata it keeps them as sent, which a store of
+     * text cannot, so they are refused there too rather than stored as something else.
+     */
+    private static String metaValue(HttpServletRequest request, String header) {
+        try {
+            return Headers.utf8(request, header);
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(400, "Metadata must be valid UTF-8: " + title(header) + " is not");
+        }
     }
 
     /** Python's str.title(), which is how Swift spells the metadata headers it returns. */
