@@ -3,7 +3,6 @@ package io.berth.example.objects.internal;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,10 +24,6 @@ import io.berth.example.objects.internal.Requests.Target;
  */
 final class ObjectCopy {
 
-    /** Swift's proxy answer (412) for a path that is not UTF-8 or holds NUL, which a copy's source or destination is. */
-    static final String INVALID_NAME = "Invalid UTF8 or contains NULL";
-
-    private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final ObjectStore store;
     /** The generation's, applied to the shared store. */
@@ -107,31 +102,31 @@ final class ObjectCopy {
      * such a path.
      *
      * @return null when the request has no such header
-     * @throws SwiftException 412 {@value #INVALID_NAME}
+     * @throws SwiftException 412 {@value Requests#INVALID_NAME}
      */
     static String header(HttpServletRequest request, String name) {
         try {
             return Headers.utf8(request, name);
         } catch (IllegalArgumentException e) {
-            throw new SwiftException(412, INVALID_NAME);
+            throw new SwiftException(412, Requests.INVALID_NAME);
         }
     }
 
     /**
      * {@code container/object} (a leading / allowed), percent-decoded as Swift's copy middleware does.
      *
-     * @throws SwiftException 400 for a bad escape; 412 {@value #INVALID_NAME} when the escapes spell
+     * @throws SwiftException 400 for a bad escape; 412 {@value Requests#INVALID_NAME} when the escapes spell
      *         bytes that are not UTF-8 or NUL, as Swift's proxy answers such a path
      */
     static String[] containerAndObject(String header, String name) {
-        if (BAD_ESCAPE.matcher(header).find()) {
+        if (Requests.BAD_ESCAPE.matcher(header).find()) {
             throw new SwiftException(400, "Invalid percent-encoding in the " + name + " header");
         }
         String value;
         try {
             value = Berth.percentDecode(header.trim(), name + " header");
         } catch (IllegalArgumentException e) {
-            throw new SwiftException(412, INVALID_NAME);
+            throw new SwiftException(412, Requests.INVALID_NAME);
         }
         if (value.startsWith("/")) {
             value = value.substring(1);

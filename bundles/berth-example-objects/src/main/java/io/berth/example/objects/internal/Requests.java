@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -23,6 +24,12 @@ final class Requests {
     static final int MAX_META_VALUE_LENGTH = 256;
     static final int MAX_META_COUNT = 90;
     static final int MAX_META_OVERALL_SIZE = 4096;
+
+    /** Swift's proxy answer (412) for a path, or a copy's source or destination, that is not UTF-8 or holds NUL. */
+    static final String INVALID_NAME = "Invalid UTF8 or contains NULL";
+
+    /** A {@code %} not followed by two hex digits. */
+    static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("txt", "text/plain"), Map.entry("html", "text/html"), Map.entry("htm", "text/html"),
@@ -46,13 +53,24 @@ final class Requests {
      * The path under the pipeline's mount point, as sent and percent-decoded ({@link Berth#pathAsSent}):
      * the path tempauth checked, not the servlet API's, in which Jetty resolved dot segments.
      *
-     * @throws SwiftException 400 naming what is wrong with the encoding
+     * @throws SwiftException 412 {@value #INVALID_NAME}, Swift's answer, when the path is not UTF-8 or
+     *         holds NUL; 400 naming what else is wrong with the encoding
      */
     static String path(HttpServletRequest request) {
+        String raw = request.getRequestURI();
+        // Jetty decodes raw bytes in the request line as UTF-8 and puts U+FFFD for those that are
+        // not: taken as sent, that would store a name the client never sent. A client that sends
+        // U+FFFD itself, unescaped, is refused as well: the two cannot be told apart.
+        if (raw != null && raw.indexOf('\uFFFD') >= 0) {
+            throw new SwiftException(412, INVALID_NAME);
+        }
         String path;
         try {
             path = Berth.pathAsSent(request);
         } catch (IllegalArgumentException e) {
+            if (raw != null && raw.startsWith(request.getContextPath()) && !BAD_ESCAPE.matcher(raw).find()) {
+                throw new SwiftException(412, INVALID_NAME);
+            }
             throw new SwiftException(400, e.getMessage());
         }
         String servletPath = request.getServletPath();
