@@ -125,35 +125,34 @@ final class Requests {
     }
 
     /**
-     * Splits {@code /v1/ACCOUNT[/CONTAINER[/OBJECT...]]}; the object keeps every /.
+     * Splits {@code /v1/ACCOUNT[/CONTAINER[/OBJECT...]]} as Swift's proxy does
+     * ({@code split_path(path, 1, 4, True)} in {@code get_controller}); the object keeps every /.
+     * An empty segment at the end names nothing ({@code /v1/a/c/} is the container), one in the
+     * middle leaves the path naming no resource ({@code /v1//c}, {@code /v1/a//o}).
      *
-     * @return null when the path is not a Swift v1 path
-     * @throws SwiftException 400 for names over Swift's lengths or an empty container with an object
+     * @throws SwiftException 404 when the path does not split ({@code /}, {@code //a}); 400 for
+     *         an API version other than v1 and v1.0, or names over Swift's lengths; 412 "Bad URL",
+     *         Swift's answer, when the path names no account, container or object ({@code /v1},
+     *         {@code /v1/}, {@code /v1//c}, {@code /v1/a//o}, {@code /crossdomain.xml})
      */
     static Target target(String path) {
-        String rest;
-        if (path.startsWith("/v1/")) {
-            rest = path.substring(4);
-        } else if (path.startsWith("/v1.0/")) {
-            rest = path.substring(6);
-        } else {
-            return null;
+        String[] segments = path.split("/", 5);
+        if (segments.length < 2 || !segments[0].isEmpty() || segments[1].isEmpty()) {
+            throw new SwiftException(404, "Not found: " + path + " is not /info or /v1/ACCOUNT[/CONTAINER[/OBJECT]]");
         }
-        int slash = rest.indexOf('/');
-        String account = slash < 0 ? rest : rest.substring(0, slash);
-        if (account.isEmpty()) {
-            return null;
+        String version = segments[1];
+        String account = segments.length > 2 ? segments[2] : "";
+        String container = segments.length > 3 ? segments[3] : "";
+        String object = segments.length > 4 ? segments[4] : "";
+        if (!account.isEmpty() && !version.equals("v1") && !version.equals("v1.0")) {
+            throw new SwiftException(400, "Invalid path: API version '" + version + "' is not v1 or v1.0");
+        }
+        if (account.isEmpty() || container.isEmpty() && !object.isEmpty()) {
+            throw new SwiftException(412, "Bad URL: " + path + " names no account, container or object");
         }
         check(account, MAX_ACCOUNT_NAME_LENGTH, "Account");
-        if (slash < 0 || slash == rest.length() - 1) {
-            return new Target(account, null, null);
-        }
-        rest = rest.substring(slash + 1);
-        slash = rest.indexOf('/');
-        String container = slash < 0 ? rest : rest.substring(0, slash);
-        String object = slash < 0 ? "" : rest.substring(slash + 1);
         if (container.isEmpty()) {
-            throw new SwiftException(400, "Invalid path: the container name is empty (//)");
+            return new Target(account, null, null);
         }
         check(container, MAX_CONTAINER_NAME_LENGTH, "Container");
         if (object.isEmpty()) {

@@ -75,6 +75,8 @@ class JettyUriComplianceTest {
                 put(jetty, "/v1/a/c/" + name, 201);
             }
             put(jetty, "/v1/a/c/a%00b", 400);
+            put(jetty, "/v1//c", 412);
+            put(jetty, "/v1/a//o", 412);
             assertThat(list(jetty)).isEqualTo(".\n../y\n/\na%b\nx/../../y\nx//y\nx/y\nx\\y\n");
             try (RawHttp raw = new RawHttp(jetty.port)) {
                 RawHttp.Response response = raw.send("GET /v1/a/c/a%25b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
@@ -99,8 +101,12 @@ class JettyUriComplianceTest {
             }
             // Refused by Jetty before the app, in every mode: Swift would answer 412.
             assertThat(put(jetty, "/v1/a/c/a%00b", 400).body()).doesNotContain("Invalid UTF8");
-            // Still refused before the app: ambiguous, as the listener's mode says.
+            // Still refused before the app: ambiguous, as the listener's mode says (Swift: 412 Bad URL for //).
             assertThat(put(jetty, "/v1/a/c/x%2Fy", 400).body()).isEmpty();
+            assertThat(put(jetty, "/v1//c", 400).body()).isEmpty();
+            for (String path : new String[] {"/v1", "/v1/"}) {
+                assertThat(put(jetty, path, 412).body()).isEqualTo("Bad URL: " + path + " names no account, container or object\n");
+            }
             assertThat(list(jetty)).isEqualTo("\u2603\n\u2603 \u00e9t\u00e9\n");
         }
     }
