@@ -44,8 +44,8 @@ final class Connectors {
      * Swift answers a name that is not UTF-8 itself (412); Jetty's 400 came before any stage ran.
      * Safe, because none of these can make a path mean something else: a byte above 0x7F is
      * never a {@code /}, a {@code .} or a {@code %} (raw bytes that are not UTF-8, which Jetty
-     * turns into U+FFFD, are refused by {@link #create}'s first customizer), and an escape that is not UTF-8
-     * stays escaped in the URI as sent, which is what Berth's stages and apps read
+     * turns into U+FFFD, are refused by {@link #create}'s first customizer), and an escape that
+     * is not UTF-8 stays escaped in the URI as sent, which is what Berth's stages and apps read
      * ({@code Berth.pathAsSent}, which refuses it); what the ILLEGAL class also admits, the ASCII
      * characters RFC 3986 wants escaped ({@code " < > ` { } | ^}), separates nothing either. What
      * is ambiguous stays the mode's business, and {@code \}, control characters and {@code %00}
@@ -66,7 +66,8 @@ final class Connectors {
         http.setUriCompliance(uriCompliance(settings.uriCompliance));
         http.addCustomizer((request, responseHeaders) -> {
             // Jetty's parser put U+FFFD for raw bytes that are not UTF-8 (uriCompliance lets raw
-            // bytes through): the path no longer says what the client sent, so no app sees it.
+            // bytes through): the path no longer says what the client sent, so no app sees it. A
+            // U+FFFD sent raw cannot be told from one and is refused too; escaped, it passes.
             if (request.getHttpURI().getPath() != null && request.getHttpURI().getPath().indexOf('\uFFFD') >= 0) {
                 throw new BadMessageException(HttpStatus.BAD_REQUEST_400, "the path's raw bytes are not UTF-8");
             }

@@ -24,7 +24,6 @@ import io.berth.example.objects.internal.Requests.Target;
  */
 final class ObjectCopy {
 
-
     private final ObjectStore store;
     /** The generation's, applied to the shared store. */
     private final ObjectStore.Limits limits;
