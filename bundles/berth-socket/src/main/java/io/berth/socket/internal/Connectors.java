@@ -36,13 +36,43 @@ final class Connectors {
     private Connectors() {
     }
 
+    /**
+     * The listener's URI compliance mode, letting through also the paths that are wrong only in
+     * their UTF-8: unencoded bytes above 0x7F (ILLEGAL_PATH_CHARACTERS: Jetty decodes them as
+     * UTF-8, a byte that is not UTF-8 as U+FFFD) and percent-escapes that spell no UTF-8
+     * (BAD_UTF8_ENCODING, TRUNCATED_UTF8_ENCODING). Swift's clients send names as raw UTF-8 and
+     * Swift answers a name that is not UTF-8 itself (412); Jetty's 400 came before any stage ran.
+     * Safe, because none of these can make a path mean something else: a byte above 0x7F is
+     * never a {@code /}, a {@code .} or a {@code %} (raw bytes that are not UTF-8, which Jetty
+     * turns into U+FFFD, are refused by {@link #create}'s first customizer), and an escape that
+     * is not UTF-8 stays escaped in the URI as sent, which is what Berth's stages and apps read
+     * ({@code Berth.pathAsSent}, which refuses it); what the ILLEGAL class also admits, the ASCII
+     * characters RFC 3986 wants escaped ({@code " < > ` { } | ^}), separates nothing either. What
+     * is ambiguous stays the mode's business, and {@code \}, control characters and {@code %00}
+     * stay refused: Jetty 12.0's URI parser refuses an encoded NUL whatever the mode.
+     */
+    static UriCompliance uriCompliance(String mode) {
+        UriCompliance named = UriCompliance.valueOf(mode);
+        return named.with(named.getName() + "+UTF8", UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS,
+                UriCompliance.Violation.BAD_UTF8_ENCODING, UriCompliance.Violation.TRUNCATED_UTF8_ENCODING);
+    }
+
     static BerthConnector create(Server server, ListenerSettings settings, ListenerTotals listener,
             Runnable onStarted, Runnable onStopped) throws InvalidSettingException {
         BerthErrorHandler.installOn(server);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        http.setUriCompliance(UriCompliance.valueOf(settings.uriCompliance));
+        http.setUriCompliance(uriCompliance(settings.uriCompliance));
+        http.addCustomizer((request, responseHeaders) -> {
+            // Jetty's parser put U+FFFD for raw bytes that are not UTF-8 (uriCompliance lets raw
+            // bytes through): the path no longer says what the client sent, so no app sees it. A
+            // U+FFFD sent raw cannot be told from one and is refused too; escaped, it passes.
+            if (request.getHttpURI().getPath() != null && request.getHttpURI().getPath().indexOf('\uFFFD') >= 0) {
+                throw new BadMessageException(HttpStatus.BAD_REQUEST_400, "the path's raw bytes are not UTF-8");
+            }
+            return request;
+        });
         // Jetty counts the request line and the headers against one limit: give it the larger of
         // the two and hold each part to its own limit below. Jetty answers 414 when the limit is
         // reached in the request line and 431 when it is reached in the headers.

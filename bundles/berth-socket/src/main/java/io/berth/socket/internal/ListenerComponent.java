@@ -136,7 +136,7 @@ public final class ListenerComponent implements Listener {
         @AttributeDefinition(description = "Seconds a request may run (uWSGI's harakiri, 0: off): past it the request is logged with its transaction id and answered 503 if its response has not begun")
         double request__timeout() default 0;
 
-        @AttributeDefinition(description = "Jetty's URI compliance mode: DEFAULT answers ambiguous paths (%2F, %25, //, encoded dot segments) 400 itself; LEGACY, RFC3986, UNAMBIGUOUS or UNSAFE let some through, for apps such as an object store whose names hold them (set org.eclipse.jetty.UriComplianceMode in etc/org.apache.felix.http.cfg to the same mode so servlets can read them)")
+        @AttributeDefinition(description = "Jetty's URI compliance mode: DEFAULT answers ambiguous paths (%2F, %25, //, encoded dot segments) 400 itself; LEGACY, RFC3986, UNAMBIGUOUS or UNSAFE let some through, for apps such as an object store whose names hold them (set org.eclipse.jetty.UriComplianceMode in etc/org.apache.felix.http.cfg to the same mode so servlets can read them). Every mode lets through names sent as raw UTF-8 and escapes that spell no UTF-8, for the app to answer; raw bytes that are not UTF-8, %00 and bad escapes such as %zz are refused 400 in every mode")
         String uri__compliance() default "DEFAULT";
     }
 

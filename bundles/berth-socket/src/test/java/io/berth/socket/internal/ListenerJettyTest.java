@@ -164,6 +164,33 @@ class ListenerJettyTest {
     }
 
     @Test
+    void pathsWrongOnlyInTheirUtf8ReachTheAppWhateverTheMode() throws Exception {
+        int strict = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", strict));
+        int legacy = freePort();
+        listen(Map.of("bind_ip", "127.0.0.1", "bind_port", legacy, "uri_compliance", "legacy"));
+        // The bytes of /echo/☃, as Swift's clients send a name: one char a byte, as exchange() writes them
+        String snowman = new String("/echo/\u2603".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+
+        for (int port : new int[] {strict, legacy}) {
+            assertThat(get("127.0.0.1", port, snowman)).endsWith("\r\n\r\npath=" + snowman);
+            // For the app to answer (Swift: 412), the escape as sent: never decoded into something else
+            assertThat(get("127.0.0.1", port, "/echo/%C3")).endsWith("\r\n\r\npath=/echo/%C3");
+            assertThat(get("127.0.0.1", port, "/echo/%E2%98x")).endsWith("\r\n\r\npath=/echo/%E2%98x");
+            // Raw bytes that are not UTF-8 would reach the app as U+FFFD, a name the client never sent
+            assertThat(get("127.0.0.1", port, "/echo/a\u00ffb")).startsWith("HTTP/1.1 400")
+                    .endsWith("the path's raw bytes are not UTF-8\n");
+            // Jetty 12.0 refuses these itself, in any mode
+            assertThat(get("127.0.0.1", port, "/echo/a%00b")).as("%00").startsWith("HTTP/1.1 400");
+            assertThat(get("127.0.0.1", port, "/echo/a%zzb")).as("%zz").startsWith("HTTP/1.1 400");
+        }
+        // What is ambiguous, or suspicious, stays refused where the mode refuses it
+        for (String path : new String[] {"/echo/a%2Fb", "/echo/a\\b", "/echo/%2e%2e/x"}) {
+            assertThat(get("127.0.0.1", strict, path)).as(path).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
     void servesOnIpv6Loopback() throws Exception {
         int port = freePort();
         listen(Map.of("bind_ip", "[::1]", "bind_port", port));

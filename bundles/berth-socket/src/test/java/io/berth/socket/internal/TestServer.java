@@ -80,7 +80,9 @@ final class TestServer implements AutoCloseable {
                     return true;
                 }
                 String body;
-                if (path.equals("/attributes")) {
+                if (path.startsWith("/echo/")) {
+                    body = "path=" + request.getHttpURI().getPath();
+                } else if (path.equals("/attributes")) {
                     body = "listener=" + request.getAttribute(Berth.LISTENER_ATTRIBUTE)
                             + " draining=" + request.getAttribute(Berth.DRAINING_ATTRIBUTE)
                             + " closeable=" + (request.getAttribute(Berth.CONNECTION_ATTRIBUTE) instanceof java.io.Closeable);

@@ -7,6 +7,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.berth.api.Headers;
 import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.Requests.Target;
 
@@ -57,6 +58,6 @@ final class AccountResource {
         response.setHeader("X-Account-Bytes-Used", Long.toString(account.bytesUsed()));
         response.setHeader("X-Timestamp", Times.xTimestamp(account.created));
         response.setHeader("X-Put-Timestamp", Times.xTimestamp(account.created));
-        account.meta.forEach(response::setHeader);
+        account.meta.forEach((name, value) -> Headers.setUtf8(response, name, value));
     }
 }

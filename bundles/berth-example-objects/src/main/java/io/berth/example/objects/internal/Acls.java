@@ -71,7 +71,7 @@ final class Acls {
     /** Into a container's metadata changes: X-Container-Read/-Write set (empty: removed), X-Remove-Container-Read/-Write removed. */
     static void fromHeaders(HttpServletRequest request, Map<String, String> meta) {
         for (String acl : new String[] {READ, WRITE}) {
-            String value = request.getHeader(acl);
+            String value = Requests.header(request, acl);
             if (value != null) {
                 meta.put(acl, value.trim());
             }

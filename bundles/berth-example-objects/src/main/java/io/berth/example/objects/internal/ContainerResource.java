@@ -7,6 +7,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.berth.api.Headers;
 import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.Requests.Target;
@@ -83,7 +84,7 @@ final class ContainerResource {
         boolean owner = Acls.isOwner(request);
         container.meta.forEach((name, value) -> {
             if (Acls.shows(name, owner)) {
-                response.setHeader(name, value);
+                Headers.setUtf8(response, name, value);
             }
         });
     }

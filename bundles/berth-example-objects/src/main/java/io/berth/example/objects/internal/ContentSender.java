@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.berth.api.Headers;
+
 /**
  * Sends a Content as the request's Range asks ({@link Ranges} reads the header): the whole
  * content (200), one range (206), several (206 multipart/byteranges), or 416, as Swift's swob
@@ -70,8 +72,9 @@ final class ContentSender {
         List<byte[]> heads = new ArrayList<>();
         long length = 0;
         for (long[] range : ranges) {
-            byte[] part = ("--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: bytes " + range[0] + "-"
-                    + (range[1] - 1) + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            // The part's Content-Type in the UTF-8 bytes the whole answer's header would carry.
+            byte[] part = ("--" + boundary + "\r\nContent-Type: " + Headers.wire(type) + "\r\nContent-Range: bytes "
+                    + range[0] + "-" + (range[1] - 1) + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
             heads.add(part);
             length += part.length + (range[1] - range[0]) + 2;
         }

@@ -104,6 +104,10 @@ final class ErrorAnswer {
             return;
         }
         String contentRange = response.getHeader("Content-Range");
+        // A 412 or 416 is about the object the app found: Swift's swob answers them with its
+        // headers, and a client reads the ETag to learn what it has instead.
+        String etag = response.getHeader("ETag");
+        String lastModified = response.getHeader("Last-Modified");
         response.reset();
         // reset() puts back what Jetty 12 gives every response from its start (Date, Server), and
         // the stages' headers were read after that: adding those again would send two Dates.
@@ -120,6 +124,12 @@ final class ErrorAnswer {
         }
         if (status == 416 && contentRange != null) {
             response.setHeader("Content-Range", contentRange);
+        }
+        if ((status == 412 || status == 416) && etag != null) {
+            response.setHeader("ETag", etag);
+            if (lastModified != null) {
+                response.setHeader("Last-Modified", lastModified);
+            }
         }
         try {
             Responses.body(response, status, Responses.TEXT, message + "\n");

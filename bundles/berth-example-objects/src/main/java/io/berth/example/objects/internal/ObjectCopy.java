@@ -7,6 +7,8 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.berth.api.Berth;
+import io.berth.api.Headers;
 import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.ObjectStore.Attributes;
 import io.berth.example.objects.internal.ObjectStore.BodyReadException;
@@ -34,7 +36,7 @@ final class ObjectCopy {
     /** COPY of the target to the object its Destination header names. */
     void toDestination(HttpServletRequest request, HttpServletResponse response, Account account, Target target)
             throws IOException {
-        String destination = request.getHeader("Destination");
+        String destination = header(request, "Destination");
         if (destination == null) {
             throw new SwiftException(412, "Destination header required");
         }
@@ -76,7 +78,7 @@ final class ObjectCopy {
             }
             meta.putAll(requestMeta);
             meta.values().removeIf(String::isEmpty);
-            String type = request.getHeader("Content-Type");
+            String type = ObjectResource.contentTypeHeader(request);
             String contentType = type == null || type.isBlank() ? from.contentType() : type.trim();
             Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null);
             try {
@@ -93,9 +95,38 @@ final class ObjectCopy {
         Responses.empty(response, 201);
     }
 
-    /** {@code container/object} (a leading / allowed), percent-decoded as Swift's copy middleware does. */
+    /**
+     * Destination or X-Copy-From as the UTF-8 text the client sent: Swift's copy middleware makes
+     * it the path of a request of its own, so bytes that are not UTF-8 get the proxy's answer to
+     * such a path.
+     *
+     * @return null when the request has no such header
+     * @throws SwiftException 412 {@value Requests#INVALID_NAME}
+     */
+    static String header(HttpServletRequest request, String name) {
+        try {
+            return Headers.utf8(request, name);
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(412, Requests.INVALID_NAME);
+        }
+    }
+
+    /**
+     * {@code container/object} (a leading / allowed), percent-decoded as Swift's copy middleware does.
+     *
+     * @throws SwiftException 400 for a bad escape; 412 {@value Requests#INVALID_NAME} when the escapes spell
+     *         bytes that are not UTF-8 or NUL, as Swift's proxy answers such a path
+     */
     static String[] containerAndObject(String header, String name) {
-        String value = Requests.decode(header.trim(), name + " header");
+        if (Requests.BAD_ESCAPE.matcher(header).find()) {
+            throw new SwiftException(400, "Invalid percent-encoding in the " + name + " header");
+        }
+        String value;
+        try {
+            value = Berth.percentDecode(header.trim(), name + " header");
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(412, Requests.INVALID_NAME);
+        }
         if (value.startsWith("/")) {
             value = value.substring(1);
         }

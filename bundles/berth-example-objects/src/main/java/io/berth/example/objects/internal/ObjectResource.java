@@ -8,6 +8,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.berth.api.Headers;
 import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.ObjectStore.Attributes;
 import io.berth.example.objects.internal.ObjectStore.Container;
@@ -80,16 +81,16 @@ final class ObjectResource {
             StoredObject object = opened.object();
             boolean dlo = object.manifest() != null && !"get".equals(request.getParameter("multipart-manifest"));
             Content content = dlo ? DynamicLargeObject.of(store, request, account, target, object) : new FileContent(opened);
-            response.setHeader("Content-Type", object.contentType());
+            Headers.setUtf8(response, "Content-Type", object.contentType());
             response.setHeader("ETag", content.etag());
             long lastModified = Times.lastModifiedSeconds(content.timestamp());
             response.setHeader("Last-Modified", Times.httpDate(lastModified));
             response.setHeader("X-Timestamp", Times.xTimestamp(object.timestamp()));
             response.setHeader("Accept-Ranges", "bytes");
             if (object.manifest() != null) {
-                response.setHeader("X-Object-Manifest", object.manifest());
+                Headers.setUtf8(response, "X-Object-Manifest", object.manifest());
             }
-            object.meta().forEach(response::setHeader);
+            object.meta().forEach((header, value) -> Headers.setUtf8(response, header, value));
             if (!Preconditions.forRead(request, response, content.etag(), lastModified)) {
                 return;
             }
@@ -99,7 +100,7 @@ final class ObjectResource {
 
     private void put(HttpServletRequest request, HttpServletResponse response, Account account, Container container,
             Target target) throws IOException {
-        String copyFrom = request.getHeader("X-Copy-From");
+        String copyFrom = ObjectCopy.header(request, "X-Copy-From");
         if (copyFrom != null) {
             copy.fromSource(request, response, account, copyFrom, target);
             return;
@@ -121,7 +122,7 @@ final class ObjectResource {
         }
         Map<String, String> meta = Requests.metadata(request, "object");
         meta.values().removeIf(String::isEmpty);
-        String manifest = request.getHeader("X-Object-Manifest");
+        String manifest = Requests.header(request, "X-Object-Manifest");
         if (manifest != null) {
             manifest = manifest.trim();
             int slash = manifest.indexOf('/');
@@ -145,18 +146,31 @@ final class ObjectResource {
 
     /** The request's Content-Type, else (or with X-Detect-Content-Type) the type the name suggests. */
     private static String contentType(HttpServletRequest request, String name) {
-        String type = request.getHeader("Content-Type");
+        String type = contentTypeHeader(request);
         if (type == null || type.isBlank() || Requests.isTrue(request.getHeader("X-Detect-Content-Type"))) {
             return Requests.guessType(name);
         }
         return type.trim();
     }
 
+    /**
+     * The Content-Type sent, as UTF-8 text: Swift stores it so and lists it so.
+     *
+     * @throws SwiftException 400 "Invalid Content-Type" when its bytes are not UTF-8, as Swift answers
+     */
+    static String contentTypeHeader(HttpServletRequest request) {
+        try {
+            return Headers.utf8(request, "Content-Type");
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(400, "Invalid Content-Type: its bytes are not UTF-8");
+        }
+    }
+
     private void post(HttpServletRequest request, HttpServletResponse response, Container container, String name)
             throws IOException {
         Map<String, String> meta = Requests.metadata(request, "object");
         meta.values().removeIf(String::isEmpty);
-        String type = request.getHeader("Content-Type");
+        String type = contentTypeHeader(request);
         if (store.post(container, name, type == null || type.isBlank() ? null : type.trim(), meta) == null) {
             throw Responses.objectNotFound(container.name, name);
         }

@@ -52,9 +52,6 @@ final class ObjectsServlet extends HttpServlet {
                 return;
             }
             Target target = Requests.target(path);
-            if (target == null) {
-                throw new SwiftException(404, "Not found: " + path + " is not /info or /v1/ACCOUNT[/CONTAINER[/OBJECT]]");
-            }
             if (target.container() == null) {
                 accounts.serve(request, response, target);
             } else if (target.object() == null) {

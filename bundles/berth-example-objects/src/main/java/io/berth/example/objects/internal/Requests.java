@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 
 import io.berth.api.Berth;
+import io.berth.api.Headers;
 
 /** Reading what a Swift request says: its path, its metadata headers and its ACL entries ({@link Ranges}: its ranges). */
 final class Requests {
@@ -22,6 +24,12 @@ final class Requests {
     static final int MAX_META_VALUE_LENGTH = 256;
     static final int MAX_META_COUNT = 90;
     static final int MAX_META_OVERALL_SIZE = 4096;
+
+    /** Swift's proxy answer (412) for a path, or a copy's source or destination, that is not UTF-8 or holds NUL. */
+    static final String INVALID_NAME = "Invalid UTF8 or contains NULL";
+
+    /** A {@code %} not followed by two hex digits. */
+    static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("txt", "text/plain"), Map.entry("html", "text/html"), Map.entry("htm", "text/html"),
@@ -45,13 +53,24 @@ final class Requests {
      * The path under the pipeline's mount point, as sent and percent-decoded ({@link Berth#pathAsSent}):
      * the path tempauth checked, not the servlet API's, in which Jetty resolved dot segments.
      *
-     * @throws SwiftException 400 naming what is wrong with the encoding
+     * @throws SwiftException 412 {@value #INVALID_NAME}, Swift's answer, when the path is not UTF-8 or
+     *         holds NUL; 400 naming what else is wrong with the encoding
      */
     static String path(HttpServletRequest request) {
+        String raw = request.getRequestURI();
+        // Jetty decodes raw bytes in the request line as UTF-8 and puts U+FFFD for those that are
+        // not: taken as sent, that would store a name the client never sent. A client that sends
+        // U+FFFD itself, unescaped, is refused as well: the two cannot be told apart.
+        if (raw != null && raw.indexOf('\uFFFD') >= 0) {
+            throw new SwiftException(412, INVALID_NAME);
+        }
         String path;
         try {
             path = Berth.pathAsSent(request);
         } catch (IllegalArgumentException e) {
+            if (raw != null && raw.startsWith(request.getContextPath()) && !BAD_ESCAPE.matcher(raw).find()) {
+                throw new SwiftException(412, INVALID_NAME);
+            }
             throw new SwiftException(400, e.getMessage());
         }
         String servletPath = request.getServletPath();
@@ -59,6 +78,21 @@ final class Requests {
             path = path.substring(servletPath.length());
         }
         return path;
+    }
+
+    /**
+     * A header's value as the UTF-8 text the client sent ({@link Headers#utf8}), as Swift reads
+     * Content-Type, X-Object-Manifest and the ACLs.
+     *
+     * @return null when the request has no such header
+     * @throws SwiftException 400 naming the header when its bytes are not UTF-8
+     */
+    static String header(HttpServletRequest request, String name) {
+        try {
+            return Headers.utf8(request, name);
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(400, e.getMessage());
+        }
     }
 
     /**
@@ -91,35 +125,34 @@ final class Requests {
     }
 
     /**
-     * Splits {@code /v1/ACCOUNT[/CONTAINER[/OBJECT...]]}; the object keeps every /.
+     * Splits {@code /v1/ACCOUNT[/CONTAINER[/OBJECT...]]} as Swift's proxy does
+     * ({@code split_path(path, 1, 4, True)} in {@code get_controller}); the object keeps every /.
+     * An empty segment at the end names nothing ({@code /v1/a/c/} is the container), one in the
+     * middle leaves the path naming no resource ({@code /v1//c}, {@code /v1/a//o}).
      *
-     * @return null when the path is not a Swift v1 path
-     * @throws SwiftException 400 for names over Swift's lengths or an empty container with an object
+     * @throws SwiftException 404 when the path does not split ({@code /}, {@code //a}); 400 for
+     *         an API version other than v1 and v1.0, or names over Swift's lengths; 412 "Bad URL",
+     *         Swift's answer, when the path names no account, container or object ({@code /v1},
+     *         {@code /v1/}, {@code /v1//c}, {@code /v1/a//o}, {@code /crossdomain.xml})
      */
     static Target target(String path) {
-        String rest;
-        if (path.startsWith("/v1/")) {
-            rest = path.substring(4);
-        } else if (path.startsWith("/v1.0/")) {
-            rest = path.substring(6);
-        } else {
-            return null;
+        String[] segments = path.split("/", 5);
+        if (segments.length < 2 || !segments[0].isEmpty() || segments[1].isEmpty()) {
+            throw new SwiftException(404, "Not found: " + path + " is not /info or /v1/ACCOUNT[/CONTAINER[/OBJECT]]");
         }
-        int slash = rest.indexOf('/');
-        String account = slash < 0 ? rest : rest.substring(0, slash);
-        if (account.isEmpty()) {
-            return null;
+        String version = segments[1];
+        String account = segments.length > 2 ? segments[2] : "";
+        String container = segments.length > 3 ? segments[3] : "";
+        String object = segments.length > 4 ? segments[4] : "";
+        if (!account.isEmpty() && !version.equals("v1") && !version.equals("v1.0")) {
+            throw new SwiftException(400, "Invalid path: API version '" + version + "' is not v1 or v1.0");
+        }
+        if (account.isEmpty() || container.isEmpty() && !object.isEmpty()) {
+            throw new SwiftException(412, "Bad URL: " + path + " names no account, container or object");
         }
         check(account, MAX_ACCOUNT_NAME_LENGTH, "Account");
-        if (slash < 0 || slash == rest.length() - 1) {
-            return new Target(account, null, null);
-        }
-        rest = rest.substring(slash + 1);
-        slash = rest.indexOf('/');
-        String container = slash < 0 ? rest : rest.substring(0, slash);
-        String object = slash < 0 ? "" : rest.substring(slash + 1);
         if (container.isEmpty()) {
-            throw new SwiftException(400, "Invalid path: the container name is empty (//)");
+            return new Target(account, null, null);
         }
         check(container, MAX_CONTAINER_NAME_LENGTH, "Container");
         if (object.isEmpty()) {
@@ -155,7 +188,7 @@ final class Requests {
             String value;
             if (lower.startsWith(prefix)) {
                 key = header.substring(prefix.length());
-                value = request.getHeader(header);
+                value = metaValue(request, header);
             } else if (lower.startsWith(remove) && !"object".equals(kind)) {
                 key = header.substring(remove.length());
                 value = "";
@@ -169,11 +202,13 @@ final class Requests {
             if (key.length() > MAX_META_NAME_LENGTH) {
                 throw new SwiftException(400, "Metadata name too long (max " + MAX_META_NAME_LENGTH + " bytes): " + name);
             }
-            if (value.length() > MAX_META_VALUE_LENGTH) {
+            // Swift's limits count the bytes sent, not the characters they spell.
+            int valueBytes = value.getBytes(StandardCharsets.UTF_8).length;
+            if (valueBytes > MAX_META_VALUE_LENGTH) {
                 throw new SwiftException(400, "Metadata value longer than " + MAX_META_VALUE_LENGTH + " bytes: " + name);
             }
             count++;
-            size += key.length() + value.length();
+            size += key.length() + valueBytes;
             meta.put(name, value);
         }
         if (count > MAX_META_COUNT) {
@@ -183,6 +218,19 @@ final class Requests {
             throw new SwiftException(400, "Total metadata too large; max " + MAX_META_OVERALL_SIZE + " bytes");
         }
         return meta;
+    }
+
+    /**
+     * A metadata value as UTF-8 text. Swift refuses other bytes in account and container metadata
+     * ("Metadata must be valid UTF-8"); in object metadata it keeps them as sent, which a store of
+     * text cannot, so they are refused there too rather than stored as something else.
+     */
+    private static String metaValue(HttpServletRequest request, String header) {
+        try {
+            return Headers.utf8(request, header);
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(400, "Metadata must be valid UTF-8: " + title(header) + " is not");
+        }
     }
 
     /** Python's str.title(), which is how Swift spells the metadata headers it returns. */

@@ -1,12 +1,14 @@
 package io.berth.example.objects.internal;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Swift's three ways of writing a time: {@code X-Timestamp} (seconds with five decimals),
@@ -21,6 +23,17 @@ final class Times {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter HTTP =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+    /** {@code [Sun, ]06 Nov 1994 08:49:37[ GMT]}: day, month, year, hour, minute, second. */
+    private static final Pattern RFC_1123 = Pattern.compile(
+            "(?:[A-Za-z]+, ?)?(\\d{1,2}) ([A-Za-z]{3}) (\\d{4}) (\\d{1,2}):(\\d{2}):(\\d{2})(?: (?:GMT|UTC|UT|[+-]\\d{4}))?");
+    /** {@code Sunday, 06-Nov-94 08:49:37 GMT}: day, month, two-digit year, hour, minute, second. */
+    private static final Pattern RFC_850 = Pattern.compile(
+            "[A-Za-z]+, (\\d{1,2})-([A-Za-z]{3})-(\\d{2}) (\\d{1,2}):(\\d{2}):(\\d{2})(?: GMT)?");
+    /** {@code Sun Nov  6 08:49:37 1994}, spaces already collapsed: month, day, hour, minute, second, year. */
+    private static final Pattern ASCTIME = Pattern.compile(
+            "[A-Za-z]{3} ([A-Za-z]{3}) (\\d{1,2}) (\\d{1,2}):(\\d{2}):(\\d{2}) (\\d{4})");
 
     private Times() {
     }
@@ -49,12 +62,44 @@ final class Times {
         return HTTP.format(Instant.ofEpochSecond(seconds));
     }
 
-    /** An HTTP date (RFC 1123, as clients send them), or -1 when the text is not one: Swift then ignores the header. */
+    /**
+     * An HTTP date in any of HTTP's three forms, read as Swift's swob reads one (Python's
+     * {@code email.utils.parsedate}): RFC 1123 ({@code Sun, 06 Nov 1994 08:49:37 GMT}), RFC 850
+     * ({@code Sunday, 06-Nov-94 08:49:37 GMT}, years 69 to 99 in the 1900s, 00 to 68 in the 2000s)
+     * and asctime ({@code Sun Nov  6 08:49:37 1994}). The weekday is not checked and a zone is
+     * not applied, as parsedate does neither.
+     *
+     * @return the epoch seconds, or -1 when the text is none of these or no real date: Swift then ignores the header
+     */
     static long parseHttpDate(String text) {
+        String date = text.trim().replaceAll("\\s+", " ");
         try {
-            return ZonedDateTime.parse(text.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
-        } catch (DateTimeParseException e) {
-            return -1;
+            Matcher m = RFC_1123.matcher(date);
+            if (m.matches()) {
+                return epochSeconds(Integer.parseInt(m.group(3)), m.group(2), m.group(1), m.group(4), m.group(5), m.group(6));
+            }
+            m = RFC_850.matcher(date);
+            if (m.matches()) {
+                int year = Integer.parseInt(m.group(3));
+                return epochSeconds(year > 68 ? 1900 + year : 2000 + year, m.group(2), m.group(1), m.group(4), m.group(5),
+                        m.group(6));
+            }
+            m = ASCTIME.matcher(date);
+            if (m.matches()) {
+                return epochSeconds(Integer.parseInt(m.group(6)), m.group(1), m.group(2), m.group(3), m.group(4), m.group(5));
+            }
+        } catch (DateTimeException e) {
+            // Such as 31 Feb: no date, as for Python's datetime.
         }
+        return -1;
+    }
+
+    private static long epochSeconds(int year, String month, String day, String hour, String minute, String second) {
+        int index = MONTHS.indexOf(month.toLowerCase(Locale.ROOT));
+        if (index < 0 || index % 3 != 0) {
+            throw new DateTimeException("no month " + month);
+        }
+        return LocalDateTime.of(year, index / 3 + 1, Integer.parseInt(day), Integer.parseInt(hour), Integer.parseInt(minute),
+                Integer.parseInt(second)).toEpochSecond(ZoneOffset.UTC);
     }
 }

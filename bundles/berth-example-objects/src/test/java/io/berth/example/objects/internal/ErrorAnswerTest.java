@@ -45,6 +45,24 @@ class ErrorAnswerTest {
     }
 
     @Test
+    void a412Or416KeepsTheEtagAndLastModifiedOfTheObjectFound() throws Exception {
+        for (int status : new int[] {412, 416}) {
+            FakeHttp.Response recorded = new FakeHttp.Response();
+            HttpServletResponse response = recorded.build();
+            ErrorAnswer answer = ErrorAnswer.keeping(response);
+            response.setHeader("ETag", "\"abc\"");
+            response.setHeader("Last-Modified", "Sun, 06 Dec 2026 10:00:00 GMT");
+            response.setHeader("X-Object-Meta-Color", "blue");
+
+            answer.send(new FakeHttp.Request().build(), response, status, "Precondition Failed", false);
+
+            assertThat(recorded.status).isEqualTo(status);
+            assertThat(recorded.headers).as("" + status).containsOnlyKeys("ETag", "Last-Modified");
+            assertThat(recorded.header("ETag")).isEqualTo("\"abc\"");
+        }
+    }
+
+    @Test
     void aResponseAlreadyBegunIsLeftAlone() throws Exception {
         FakeHttp.Response recorded = new FakeHttp.Response();
         HttpServletResponse response = recorded.build();

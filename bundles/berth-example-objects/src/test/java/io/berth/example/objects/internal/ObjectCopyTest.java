@@ -24,4 +24,13 @@ class ObjectCopyTest {
         assertThatThrownBy(() -> ObjectCopy.containerAndObject("c/%zz", "Destination"))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(400));
     }
+
+    @Test
+    void escapesThatSpellNoUtf8OrNulAre412AsSwiftsProxyAnswersSuchAPath() {
+        for (String header : new String[] {"c/o%C3", "c/o%00", "c/%FF"}) {
+            assertThatThrownBy(() -> ObjectCopy.containerAndObject(header, "Destination")).as(header)
+                    .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(412))
+                    .hasMessage("Invalid UTF8 or contains NULL");
+        }
+    }
 }

@@ -71,7 +71,8 @@ final class ObjectsJetty implements AutoCloseable {
 
     /**
      * @param compliance the connector's URI compliance, as Felix's {@code org.eclipse.jetty.UriComplianceMode}
-     *        sets it (with decodeAmbiguousURIs for LEGACY, UNSAFE, UNAMBIGUOUS); null for Jetty's default
+     *        sets it (with decodeAmbiguousURIs when it allows an ambiguous path: LEGACY, UNSAFE), or as a
+     *        Berth listener sets it; null for Jetty's default
      */
     static ObjectsJetty start(Path root, Map<String, String> settings, String contextPath, UriCompliance compliance)
             throws Exception {
@@ -101,7 +102,7 @@ final class ObjectsJetty implements AutoCloseable {
         context.addFilter(new FilterHolder(escaped), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new TestAuth()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(servlet), "/*");
-        if (compliance != null) {
+        if (compliance != null && !java.util.Collections.disjoint(compliance.getAllowed(), UriCompliance.AMBIGUOUS_VIOLATIONS)) {
             context.getServletHandler().setDecodeAmbiguousURIs(true);
         }
         StatisticsHandler statistics = new StatisticsHandler();

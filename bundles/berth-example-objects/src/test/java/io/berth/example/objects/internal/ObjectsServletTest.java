@@ -56,14 +56,46 @@ class ObjectsServletTest {
     }
 
     @Test
-    void otherPathsAre404AndABadEscapeIs400() throws Exception {
-        FakeHttp.Response other = serve(new FakeHttp.Request().path("/v2/AUTH_test"));
-        assertThat(other.status).isEqualTo(404);
-        assertThat(other.text()).isEqualTo("Not found: /v2/AUTH_test is not /info or /v1/ACCOUNT[/CONTAINER[/OBJECT]]\n");
+    void pathsSwiftCannotSplitAre404AndABadEscapeIs400() throws Exception {
+        for (String path : new String[] {"/", "//a", ""}) {
+            FakeHttp.Response other = serve(new FakeHttp.Request().path(path));
+            assertThat(other.status).as(path).isEqualTo(404);
+            assertThat(other.text()).as(path).isEqualTo("Not found: " + path + " is not /info or /v1/ACCOUNT[/CONTAINER[/OBJECT]]\n");
+        }
 
         FakeHttp.Response badEscape = serve(new FakeHttp.Request().path("/v1/AUTH_test/c%zz"));
         assertThat(badEscape.status).isEqualTo(400);
         assertThat(badEscape.text()).startsWith("Invalid percent-encoding in the path");
+    }
+
+    @Test
+    void anotherApiVersionIs400AsSwiftsApiVersionError() throws Exception {
+        FakeHttp.Response v2 = serve(new FakeHttp.Request().path("/v2/AUTH_test"));
+
+        assertThat(v2.status).isEqualTo(400);
+        assertThat(v2.text()).isEqualTo("Invalid path: API version 'v2' is not v1 or v1.0\n");
+    }
+
+    /** Swift's get_controller finds no controller for these: 412 Bad URL, whatever the method. */
+    @Test
+    void pathsNamingNoAccountContainerOrObjectAre412BadUrl() throws Exception {
+        for (String path : new String[] {"/v1", "/v1/", "/v1//c", "/v1//c/o", "/v1/AUTH_test//o", "/v2", "/crossdomain.xml"}) {
+            for (String method : new String[] {"PUT", "GET", "DELETE"}) {
+                FakeHttp.Response response = serve(new FakeHttp.Request().method(method).path(path));
+                assertThat(response.status).as(method + " " + path).isEqualTo(412);
+                assertThat(response.text()).as(method + " " + path)
+                        .isEqualTo("Bad URL: " + path + " names no account, container or object\n");
+            }
+        }
+    }
+
+    @Test
+    void emptySegmentsAtTheEndNameTheLevelBefore() throws Exception {
+        assertThat(serve(new FakeHttp.Request().method("PUT").path("/v1/AUTH_test/c/")).status).isEqualTo(201);
+        assertThat(serve(new FakeHttp.Request().method("PATCH").path("/v1/AUTH_test//")).text())
+                .startsWith("Method Not Allowed: PATCH on an account");
+        assertThat(serve(new FakeHttp.Request().method("PATCH").path("/v1/AUTH_test/c/")).text())
+                .startsWith("Method Not Allowed: PATCH on a container");
     }
 
     @Test

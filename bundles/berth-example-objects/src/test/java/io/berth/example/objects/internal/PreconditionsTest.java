@@ -71,6 +71,40 @@ class PreconditionsTest {
                 .build(), new FakeHttp.Response().build(), ETAG, MODIFIED)).isTrue();
     }
 
+    /** Swift's swob reads these with Python's email.utils.parsedate, which takes all three of HTTP's date forms. */
+    @Test
+    void datesAreTakenInRfc1123Rfc850AndAsctimeForms() {
+        for (String same : new String[] {"Sun, 06 Dec 2026 10:00:00 GMT", "Sunday, 06-Dec-26 10:00:00 GMT",
+                "Sun Dec  6 10:00:00 2026", "Sun Dec 6 10:00:00 2026", "sun, 6 dec 2026 10:00:00 GMT"}) {
+            FakeHttp.Response response = new FakeHttp.Response();
+            assertThat(Preconditions.forRead(new FakeHttp.Request().header("If-Modified-Since", same).build(),
+                    response.build(), ETAG, MODIFIED)).as(same).isFalse();
+            assertThat(response.status).as(same).isEqualTo(304);
+        }
+        for (String before : new String[] {"Sun, 06 Dec 2026 09:59:59 GMT", "Sunday, 06-Dec-26 09:59:59 GMT",
+                "Sun Dec  6 09:59:59 2026"}) {
+            assertThatThrownBy(() -> Preconditions.forRead(new FakeHttp.Request().header("If-Unmodified-Since", before).build(),
+                    new FakeHttp.Response().build(), ETAG, MODIFIED)).as(before)
+                    .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(412));
+        }
+    }
+
+    @Test
+    void dateFormsReadAsPythonsParsedateDoes() {
+        assertThat(Times.parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT")).isEqualTo(784111777L);
+        assertThat(Times.parseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT")).isEqualTo(784111777L);
+        assertThat(Times.parseHttpDate("Sun Nov  6 08:49:37 1994")).isEqualTo(784111777L);
+        // Two-digit years: 69 to 99 in the 1900s, 00 to 68 in the 2000s
+        assertThat(Times.parseHttpDate("Thursday, 01-Jan-70 00:00:00 GMT")).isEqualTo(0L);
+        assertThat(Times.parseHttpDate("Sunday, 01-Jan-68 00:00:00 GMT")).isEqualTo(3092601600L);
+        // The weekday is not checked, a zone not applied, as parsedate does neither
+        assertThat(Times.parseHttpDate("Mon, 06 Nov 1994 08:49:37 +0100")).isEqualTo(784111777L);
+        for (String notADate : new String[] {"yesterday", "", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
+                "1994-11-06T08:49:37Z", "Sun Nov  6 08:49:37"}) {
+            assertThat(Times.parseHttpDate(notADate)).as(notADate).isEqualTo(-1L);
+        }
+    }
+
     @Test
     void aWriteTakesOnlyIfNoneMatchStar() {
         assertThat(Preconditions.mustNotExist(new FakeHttp.Request().build())).isFalse();
