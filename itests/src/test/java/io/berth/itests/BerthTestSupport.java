@@ -347,8 +347,8 @@ public abstract class BerthTestSupport {
                 Paths.get(System.getProperty("berth.assembly.dir"), "etc", "org.apache.karaf.features.cfg"))) {
             features.load(in);
         }
-        // The assembly may start with stages of its own (Karaf installs wrap first, for the wrap:
-        // URLs of berth-metrics): they stay, and the rest becomes one stage.
+        // The assembly may start with stages of its own (Karaf would install wrap first, were it a
+        // boot feature): they stay, and the rest becomes one stage.
         String boot = features.getProperty("featuresBoot").trim();
         StringBuilder stages = new StringBuilder();
         while (boot.startsWith("(")) {
