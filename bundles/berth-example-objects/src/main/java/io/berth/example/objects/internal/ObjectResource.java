@@ -124,11 +124,7 @@ final class ObjectResource {
         meta.values().removeIf(String::isEmpty);
         String manifest = Requests.header(request, "X-Object-Manifest");
         if (manifest != null) {
-            manifest = manifest.trim();
-            int slash = manifest.indexOf('/');
-            if (slash <= 0 || manifest.contains("?") || manifest.contains("&")) {
-                throw new SwiftException(400, "X-Object-Manifest must be in the format container/prefix");
-            }
+            manifest = DynamicLargeObject.checkManifest(manifest.trim());
         }
         String etag = request.getHeader("ETag");
         if (etag != null) {
@@ -166,12 +162,21 @@ final class ObjectResource {
         }
     }
 
+    /**
+     * Swift's POST replaces the object's metadata, the manifest among it: a POST that does not
+     * send X-Object-Manifest (or sends it empty) leaves a plain object, one that sends it makes
+     * or changes a DLO. Swift stores the value unchecked there; a wrong one is refused here as on
+     * PUT, since every later GET of it would fail.
+     */
     private void post(HttpServletRequest request, HttpServletResponse response, Container container, String name)
             throws IOException {
         Map<String, String> meta = Requests.metadata(request, "object");
         meta.values().removeIf(String::isEmpty);
         String type = contentTypeHeader(request);
-        if (store.post(container, name, type == null || type.isBlank() ? null : type.trim(), meta) == null) {
+        String manifest = Requests.header(request, "X-Object-Manifest");
+        manifest = manifest == null || manifest.isBlank() ? null : DynamicLargeObject.checkManifest(manifest.trim());
+        Attributes attributes = new Attributes(type == null || type.isBlank() ? null : type.trim(), meta, manifest);
+        if (store.post(container, name, attributes) == null) {
             throw Responses.objectNotFound(container.name, name);
         }
         Responses.body(response, 202, Responses.TEXT, "Accepted: the metadata of '" + name + "' is replaced\n");

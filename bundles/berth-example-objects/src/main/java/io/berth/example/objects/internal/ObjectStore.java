@@ -414,14 +414,19 @@ final class ObjectStore {
         });
     }
 
-    /** Replaces an object's metadata (POST): content type and X-Object-Meta-*, the bytes untouched. */
-    StoredObject post(Container container, String name, String contentType, Map<String, String> meta) throws IOException {
+    /**
+     * Replaces an object's metadata (POST), the bytes untouched: X-Object-Meta-* and the manifest
+     * as Swift's POST does, all of them (what the POST does not name is gone); the content type only
+     * when one is given (null keeps it).
+     */
+    StoredObject post(Container container, String name, Attributes attributes) throws IOException {
         return locked(container, Names.hash(name), (path, previous) -> {
             if (previous == null || container.deleted) {
                 return null;
             }
-            StoredObject now = new StoredObject(name, previous.data, previous.size, previous.etag,
-                    contentType == null ? previous.contentType : contentType, Times.now(), meta, previous.manifest);
+            String contentType = attributes.contentType() == null ? previous.contentType : attributes.contentType();
+            StoredObject now = new StoredObject(name, previous.data, previous.size, previous.etag, contentType, Times.now(),
+                    attributes.meta(), attributes.manifest());
             writeJson(path, objectJson(now));
             container.objects.put(name, now.entry());
             return now;

@@ -49,6 +49,20 @@ class ContainerResourceTest {
     }
 
     @Test
+    void headAndGetCarryThePutTimestampRoundedUpAsLastModified() throws Exception {
+        serve(new FakeHttp.Request().method("PUT"));
+        long created = store.account("AUTH_test").containers.get("c").created;
+        String expected = Times.httpDate((created + 999_999) / 1_000_000);
+
+        FakeHttp.Response head = serve(new FakeHttp.Request().method("HEAD"));
+        FakeHttp.Response get = serve(new FakeHttp.Request());
+
+        assertThat(head.header("Last-Modified")).isEqualTo(expected);
+        assertThat(get.header("Last-Modified")).isEqualTo(expected);
+        assertThat(Times.parseHttpDate(expected) * 1_000_000).isGreaterThanOrEqualTo(created);
+    }
+
+    @Test
     void headShowsTheAclsToTheOwnerOnly() throws Exception {
         serve(new FakeHttp.Request().method("PUT").header("X-Container-Read", "test:reader")
                 .header("X-Container-Meta-Color", "blue"));
