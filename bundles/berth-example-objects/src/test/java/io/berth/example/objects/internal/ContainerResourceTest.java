@@ -81,7 +81,7 @@ class ContainerResourceTest {
     void getListsItsObjectsWithTheirCounts() throws Exception {
         serve(new FakeHttp.Request().method("PUT"));
         store.put(store.account("AUTH_test").containers.get("c"), "o", new ByteArrayInputStream(new byte[] {1, 2, 3}), 3, null,
-                new Attributes("application/octet-stream", Map.of(), null), false, new Limits(100, 100));
+                new Attributes("application/octet-stream", Map.of(), null, Expiry.NEVER), false, new Limits(100, 100));
 
         FakeHttp.Response list = serve(new FakeHttp.Request().parameter("format", "json"));
 
