@@ -86,7 +86,7 @@ final class ObjectsServlet extends HttpServlet {
                 objects.serve(request, response, target);
             }
         } catch (SwiftException e) {
-            error.send(request, response, e.status, e.getMessage(), false);
+            error.send(request, response, e.status, e.getMessage(), false, e.challenge);
         } catch (BodyReadException e) {
             // Only the request's body: ObjectCopy turns a failure to read its source into an IOException.
             LOG.debug("{} {}: {}", method, path, e.getMessage());
