@@ -1,5 +1,6 @@
 package io.berth.example.objects.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -104,12 +105,69 @@ final class Acls {
         for (String acl : new String[] {READ, WRITE}) {
             String value = Requests.header(request, acl);
             if (value != null) {
-                meta.put(acl, value.trim());
+                meta.put(acl, clean(acl, value));
             }
             if (request.getHeader("X-Remove-" + acl.substring(2)) != null) {
                 meta.put(acl, "");
             }
         }
+    }
+
+    /**
+     * An ACL as Swift's {@code acl.clean_acl} stores it: entries trimmed, empty ones dropped,
+     * referrer designations ({@code .r:}, {@code .ref:}, {@code .referer:}, {@code .referrer:})
+     * written {@code .r:}, a leading {@code *} of a domain dropped ({@code .r:*.example.com} is
+     * {@code .r:.example.com}).
+     *
+     * @throws SwiftException 400 with Swift's body: referrers in a write ACL, a referrer without a
+     *         host, a designator other than {@code .r}
+     */
+    static String clean(String header, String value) {
+        StringBuilder cleaned = new StringBuilder();
+        for (String raw : value.split(",")) {
+            raw = raw.strip();
+            if (raw.isEmpty()) {
+                continue;
+            }
+            String entry = raw;
+            int colon = raw.indexOf(':');
+            String first = colon < 0 ? "" : raw.substring(0, colon).strip();
+            if (first.startsWith(".")) {
+                if (!List.of(".r", ".ref", ".referer", ".referrer").contains(first)) {
+                    throw new SwiftException(400, "Unknown designator " + repr(first) + " in ACL: " + repr(raw));
+                }
+                if (header.equals(WRITE)) {
+                    throw new SwiftException(400, "Referrers not allowed in write ACL: " + repr(raw));
+                }
+                String second = raw.substring(colon + 1).strip();
+                boolean negate = second.startsWith("-");
+                if (negate) {
+                    second = second.substring(1).strip();
+                }
+                if (!second.equals("*") && second.startsWith("*")) {
+                    second = second.substring(1).strip();
+                }
+                if (second.isEmpty() || second.equals(".")) {
+                    throw new SwiftException(400, "No host/domain value after referrer designation in ACL: " + repr(raw));
+                }
+                entry = ".r:" + (negate ? "-" : "") + second;
+            }
+            cleaned.append(cleaned.length() == 0 ? "" : ",").append(entry);
+        }
+        return cleaned.toString();
+    }
+
+    /** Python's repr() of a string, as Swift's messages quote an entry. */
+    private static String repr(String text) {
+        char quote = text.indexOf('\'') >= 0 && text.indexOf('"') < 0 ? '"' : '\'';
+        StringBuilder out = new StringBuilder().append(quote);
+        for (char c : text.toCharArray()) {
+            if (c == '\\' || c == quote) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.append(quote).toString();
     }
 
     /** As Swift: the ACLs are shown to those who may change them, not to the users they name. */

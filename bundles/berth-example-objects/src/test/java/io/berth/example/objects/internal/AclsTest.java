@@ -143,10 +143,27 @@ class AclsTest {
     @Test
     void aContainerRequestSetsTrimsAndRemovesItsAcls() {
         Map<String, String> meta = new LinkedHashMap<>();
-        Acls.fromHeaders(new FakeHttp.Request().header("X-Container-Read", " test:reader ")
+        Acls.fromHeaders(new FakeHttp.Request().header("X-Container-Read", " test:reader , .r:*.example.com")
                 .header("X-Remove-Container-Write", "x").build(), meta);
 
-        assertThat(meta).containsExactly(Map.entry("X-Container-Read", "test:reader"), Map.entry("X-Container-Write", ""));
+        assertThat(meta).containsExactly(Map.entry("X-Container-Read", "test:reader,.r:.example.com"),
+                Map.entry("X-Container-Write", ""));
+    }
+
+    @Test
+    void anAclIsCleanedAsSwiftsCleanAclDoes() {
+        assertThat(Acls.clean(Acls.READ, " .r:*.example.com, .ref: - bad.example.com ,,test:reader, .rlistings"))
+                .isEqualTo(".r:.example.com,.r:-bad.example.com,test:reader,.rlistings");
+        assertThat(Acls.clean(Acls.READ, ".referrer:*")).isEqualTo(".r:*");
+        assertThat(Acls.clean(Acls.READ, "")).isEmpty();
+
+        assertThatThrownBy(() -> Acls.clean(Acls.WRITE, "test:writer,.r:*"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(400))
+                .hasMessage("Referrers not allowed in write ACL: '.r:*'");
+        assertThatThrownBy(() -> Acls.clean(Acls.READ, ".r:")).hasMessage("No host/domain value after referrer designation in ACL: '.r:'");
+        assertThatThrownBy(() -> Acls.clean(Acls.READ, ".r:-*.")).hasMessage("No host/domain value after referrer designation in ACL: '.r:-*.'");
+        assertThatThrownBy(() -> Acls.clean(Acls.READ, ".x:y")).hasMessage("Unknown designator '.x' in ACL: '.x:y'");
+        assertThatThrownBy(() -> Acls.clean(Acls.READ, ".x:it's")).hasMessage("Unknown designator '.x' in ACL: \".x:it's\"");
     }
 
     @Test
