@@ -29,6 +29,7 @@ final class Expirer implements AutoCloseable {
     private final ObjectStore store;
     private final LongSupplier clock;
     private final int maxPerRun;
+    /** From start() to close(); the whiteboard may destroy a servlet and initialise it again. Guarded by this. */
     private ScheduledExecutorService timer;
 
     Expirer(ObjectStore store, LongSupplier clock, int maxPerRun) {
@@ -52,7 +53,7 @@ final class Expirer implements AutoCloseable {
 
     /** Whether the timer runs: started and not closed. */
     synchronized boolean running() {
-        return timer != null && !timer.isShutdown();
+        return timer != null;
     }
 
     /**
@@ -89,6 +90,7 @@ final class Expirer implements AutoCloseable {
         ScheduledExecutorService stopping;
         synchronized (this) {
             stopping = timer;
+            timer = null;
         }
         if (stopping == null) {
             return;

@@ -45,7 +45,7 @@ class ObjectsAppTest {
     }
 
     @Test
-    void theExpirerRunsFromInitToDestroy() {
+    void theExpirerRunsFromInitToDestroy() throws Exception {
         ObjectsServlet servlet = (ObjectsServlet) new ObjectsApp().create(Map.of("root", dir.toString(), "expirer_interval", "60"));
         assertThat(servlet.expirer().running()).as("before init").isFalse();
 
@@ -55,5 +55,12 @@ class ObjectsAppTest {
 
         servlet.destroy();
         assertThat(servlet.expirer().running()).as("after destroy").isFalse();
+
+        servlet.init();
+        assertThat(servlet.expirer().running()).as("initialised again, as the whiteboard may").isTrue();
+        servlet.destroy();
+        String name = "berth-objects-expirer " + dir.toRealPath();
+        assertThat(Thread.getAllStackTraces().keySet()).as("every timer thread ended within destroy()")
+                .noneMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 }
