@@ -65,7 +65,7 @@ class TempAuthFilterJettyTest {
                 "user_test2_tester2", TESTER2_KEY + " .admin",
                 "user_admin_admin", ADMIN_KEY + " .admin .reseller_admin",
                 "user_reader_reader", READER_KEY + " .reseller_reader"));
-        swift = new TempAuthFilter(config(Map.of()), users, clock::get, new SecureRandom());
+        swift = new TempAuthFilter(config(Map.of("referrer_acls", "true")), users, clock::get, new SecureRandom());
         ServletContextHandler swiftContext = Jetty.context("/swift", new CatchErrorsStage().create(Map.of()),
                 new ProxyLoggingFilter(StageSettings.of(ProxyLoggingStage.Config.class, "proxy_logging",
                         Map.of("log_msg_template", "{method} {path} {status_int} {access_user_id} {auth_token}")),
@@ -332,6 +332,9 @@ class TempAuthFilterJettyTest {
         assertThat(send("GET", "/swift/v1/OTHER_test/c/o", "h").status()).as("not this prefix's account").isEqualTo(401);
         assertThat(send("GET", "/swift/v2/AUTH_test/c/o", "h").status()).as("not a storage version").isEqualTo(401);
         assertThat(send("POST", "/swift/v1/AUTH_test/c/o", "h").status()).isEqualTo(401);
+        RawHttp.Response byDefault = send("GET", "/v1/SWIFT_test/c/o", "h");
+        assertThat(byDefault.status()).as("without referrer_acls (the default), as before").isEqualTo(401);
+        assertThat(byDefault.body()).isEqualTo(TempAuthFilter.UNAUTHORIZED);
     }
 
     @Test
@@ -550,7 +553,7 @@ class TempAuthFilterJettyTest {
         assertError(Map.of("user64_dW5kZXJfc2NvcmU_YV9i", "s3cr3t-k3y"),
                 "user64_dW5kZXJfc2NvcmU_YV9i: Swift's base64 user lines are not supported");
         assertError(Map.of("log_headers", "true"), "log_headers: unknown setting; tempauth takes auth_prefix, "
-                + "reseller_prefix, storage_url_scheme, token_life");
+                + "referrer_acls, reseller_prefix, storage_url_scheme, token_life");
     }
 
     private static void assertError(Map<String, String> settings, String message) {
