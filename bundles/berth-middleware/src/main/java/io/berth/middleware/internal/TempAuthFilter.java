@@ -53,6 +53,8 @@ final class TempAuthFilter implements Filter, StageMeasures {
     /** {@code null}: the request's own scheme. */
     private final String storageUrlScheme;
     private final Map<String, TempAuthUser> users;
+    /** referrer_acls: anonymous reads go to the app, which knows the containers' referrer ACLs. */
+    private final boolean referrerAcls;
     private final TempAuthTokens tokens;
     /** The tokens' home when a cache stage comes before this one. */
     private final TempAuthCachedTokens cachedTokens;
@@ -99,6 +101,7 @@ final class TempAuthFilter implements Filter, StageMeasures {
         }
         this.storageUrlScheme = scheme.equals("default") ? null : scheme;
         this.users = TempAuthUser.parse(userLines);
+        this.referrerAcls = config.referrer__acls();
         this.tokens = new TempAuthTokens(resellerPrefix, TimeUnit.SECONDS.toNanos(tokenLife), nanoClock, random);
         this.cachedTokens = new TempAuthCachedTokens(resellerPrefix, tokenLife, users, nanoClock, wallMillis, random);
         if (users.isEmpty()) {
@@ -157,12 +160,12 @@ final class TempAuthFilter implements Filter, StageMeasures {
             chain.doFilter(req, res);
             return;
         }
-        authorize(request, response, chain, account, ours,
+        authorize(request, response, chain, account, ours, storage,
                 segments.length < 4 || segments[3].isEmpty() || segments[3].charAt(0) == '/');
     }
 
     private void authorize(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-            String account, boolean ours, boolean accountLevel) throws IOException, ServletException {
+            String account, boolean ours, boolean storage, boolean accountLevel) throws IOException, ServletException {
         String token = request.getHeader("X-Auth-Token");
         if (token == null) {
             token = request.getHeader("X-Storage-Token");
@@ -186,6 +189,12 @@ final class TempAuthFilter implements Filter, StageMeasures {
         if (session == null) {
             if (options) {
                 chain.doFilter(request, response);
+            } else if (referrerAcls && ours && storage && !accountLevel && (method.equals("GET") || method.equals("HEAD"))) {
+                // Swift's tempauth lets an anonymous request for its accounts through with
+                // swift.authorize set, and the container's referrer ACL decides (.r:*): that is
+                // the app's, as the other ACLs are. Only reads: Swift refuses referrers in write
+                // ACLs, so any other anonymous request would be refused there anyway.
+                chain.doFilter(new TempAuthRequest(request, null), response);
             } else {
                 unauthorized(request, response, account, UNAUTHORIZED);
             }

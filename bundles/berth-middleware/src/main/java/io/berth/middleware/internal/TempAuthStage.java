@@ -30,7 +30,12 @@ import io.berth.api.StageSettings;
  * <li>or of a {@code .reseller_admin} user (any account but {@code AUTH_} itself and
  * {@code AUTH_.hidden} ones), or of a {@code .reseller_reader} user for {@code GET} and
  * {@code HEAD},</li>
- * <li>or as an {@code OPTIONS} request (a CORS preflight), with or without a token.</li>
+ * <li>or as an {@code OPTIONS} request (a CORS preflight), with or without a token,</li>
+ * <li>or, with {@code referrer_acls = true}, as an anonymous {@code GET} or {@code HEAD} of a container or an object under {@code /v1/} or
+ * {@code /v1.0/} of an account with the prefix, without a token (or with one not of this prefix): as
+ * in Swift, the app decides by the container's referrer ACL ({@code .r:*}) and answers {@code 401}
+ * where it grants nothing. Such a request has no user ({@code getRemoteUser()} is {@code null})
+ * and {@code getAuthType()} {@code tempauth}: an app behind tempauth must tell it from a user's.</li>
  * </ul>
  * Under {@code /v1/} and {@code /v1.0/}, accounts without the prefix are refused ({@code 401}
  * without a valid token, {@code 403} with one). Such requests carry the identity of the token's
@@ -86,6 +91,14 @@ public final class TempAuthStage implements StageFactory {
                 description = "Scheme of the X-Storage-Url handed out: default (the request's own), or "
                         + "http or https (for a TLS proxy in front of a plain-HTTP listener). Default default.")
         String storage__url__scheme() default "default";
+
+        @AttributeDefinition(name = "Referrer ACLs",
+                description = "true: an anonymous GET or HEAD of a container or an object in this stage's accounts "
+                        + "(no token, or one of another auth) reaches the app without a user, as in Swift, and the "
+                        + "app decides by the container's referrer ACL (.r:*, .rlistings) and answers 401 where it "
+                        + "grants nothing. Only for an app that applies them (objects): any other would serve such "
+                        + "requests. Default false: they get 401 here.")
+        boolean referrer__acls() default false;
     }
 
     @Override

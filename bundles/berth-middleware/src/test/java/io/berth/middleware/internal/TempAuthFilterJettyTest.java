@@ -65,7 +65,7 @@ class TempAuthFilterJettyTest {
                 "user_test2_tester2", TESTER2_KEY + " .admin",
                 "user_admin_admin", ADMIN_KEY + " .admin .reseller_admin",
                 "user_reader_reader", READER_KEY + " .reseller_reader"));
-        swift = new TempAuthFilter(config(Map.of()), users, clock::get, new SecureRandom());
+        swift = new TempAuthFilter(config(Map.of("referrer_acls", "true")), users, clock::get, new SecureRandom());
         ServletContextHandler swiftContext = Jetty.context("/swift", new CatchErrorsStage().create(Map.of()),
                 new ProxyLoggingFilter(StageSettings.of(ProxyLoggingStage.Config.class, "proxy_logging",
                         Map.of("log_msg_template", "{method} {path} {status_int} {access_user_id} {auth_token}")),
@@ -304,13 +304,37 @@ class TempAuthFilterJettyTest {
     void withoutAValidTokenAnAccountGets401WithItsRealm() throws Exception {
         for (String[] headers : new String[][] {{}, {"X-Auth-Token: AUTH_tk00000000000000000000000000000000"},
             {"X-Storage-Token: AUTH_tkbogus"}, {"X-Auth-Token: gAAAAforeign"}}) {
-            RawHttp.Response response = send("GET", "/swift/v1/AUTH_test/c/o", "h", headers);
+            for (String[] request : new String[][] {{"PUT", "/swift/v1/AUTH_test/c/o"}, {"DELETE", "/swift/v1/AUTH_test/c"},
+                {"GET", "/swift/v1/AUTH_test"}, {"GET", "/swift/v1.0/AUTH_test/"}}) {
+                RawHttp.Response response = send(request[0], request[1], "h", headers);
 
-            assertThat(response.status()).as(String.join(",", headers)).isEqualTo(401);
-            assertThat(response.header("Www-Authenticate")).hasValue("Swift realm=\"AUTH_test\"");
-            assertThat(response.body()).isEqualTo(TempAuthFilter.UNAUTHORIZED);
-            assertThat(response.header("X-Trans-Id")).as("catch_errors ran before").isPresent();
+                String what = String.join(" ", request) + " " + String.join(",", headers);
+                assertThat(response.status()).as(what).isEqualTo(401);
+                assertThat(response.header("Www-Authenticate")).as(what).hasValue("Swift realm=\"AUTH_test\"");
+                assertThat(response.body()).as(what).isEqualTo(TempAuthFilter.UNAUTHORIZED);
+                assertThat(response.header("X-Trans-Id")).as("catch_errors ran before").isPresent();
+            }
         }
+        assertThat(send("GET", "/swift/v1/AUTH_test/c/o", "h", "X-Auth-Token: AUTH_tkbogus").status())
+                .as("a token of this prefix it does not know is refused outright, as in Swift").isEqualTo(401);
+    }
+
+    @Test
+    void anAnonymousReadOfAContainerOrObjectReachesTheAppWithoutAUserForItsReferrerAcls() throws Exception {
+        for (String[] headers : new String[][] {{}, {"X-Auth-Token: gAAAAforeign"}, {"Referer: http://example.com/"}}) {
+            RawHttp.Response object = send("GET", "/swift/v1/AUTH_test/c/o", "h", headers);
+            RawHttp.Response container = send("GET", "/swift/v1.0/AUTH_test/c", "h", headers);
+
+            assertThat(object.status()).as(String.join(",", headers)).isEqualTo(200);
+            assertThat(object.body()).isEqualTo("GET /v1/AUTH_test/c/o user=null principal=null type=tempauth roles=[]");
+            assertThat(container.body()).isEqualTo("GET /v1.0/AUTH_test/c user=null principal=null type=tempauth roles=[]");
+        }
+        assertThat(send("GET", "/swift/v1/OTHER_test/c/o", "h").status()).as("not this prefix's account").isEqualTo(401);
+        assertThat(send("GET", "/swift/v2/AUTH_test/c/o", "h").status()).as("not a storage version").isEqualTo(401);
+        assertThat(send("POST", "/swift/v1/AUTH_test/c/o", "h").status()).isEqualTo(401);
+        RawHttp.Response byDefault = send("GET", "/v1/SWIFT_test/c/o", "h");
+        assertThat(byDefault.status()).as("without referrer_acls (the default), as before").isEqualTo(401);
+        assertThat(byDefault.body()).isEqualTo(TempAuthFilter.UNAUTHORIZED);
     }
 
     @Test
@@ -414,8 +438,10 @@ class TempAuthFilterJettyTest {
     void anyVersionAndAnyEncodingOfAPrefixedAccountIsChecked() throws Exception {
         for (String path : new String[] {"/swift/v2/AUTH_test/c", "/swift/anything/AUTH_test", "/swift/v1/AUTH%5Ftest/c",
             "/swift/v%31/AUTH%5Ftest/c"}) {
-            assertThat(send("GET", path, "h").status()).as(path).isEqualTo(401);
+            assertThat(send("PUT", path, "h").status()).as(path).isEqualTo(401);
         }
+        assertThat(send("GET", "/swift/v%31/AUTH%5Ftest/c", "h").body()).as("an anonymous read, for the app to judge")
+                .isEqualTo("GET /v1/AUTH_test/c user=null principal=null type=tempauth roles=[]");
         // Jetty refuses the empty account segment itself; tempauth would refuse it as an account without the prefix.
         assertThat(send("GET", "/swift/v1//c", "h").status()).isIn(400, 401);
     }
@@ -434,8 +460,11 @@ class TempAuthFilterJettyTest {
         assertThat(send("GET", "/v1/SWIFT_test/c", "h", "X-Auth-Token: " + token).body())
                 .endsWith("user=test:tester principal=test:tester type=tempauth roles=[test, test:tester, .admin]");
         assertThat(send("GET", "/v1/AUTH_test/c", "h", "X-Auth-Token: " + token).status()).isEqualTo(403);
-        assertThat(send("GET", "/swift/v1/AUTH_test/c", "h", "X-Auth-Token: " + token).status())
+        assertThat(send("PUT", "/swift/v1/AUTH_test/c", "h", "X-Auth-Token: " + token).status())
                 .as("another pipeline's token").isEqualTo(401);
+        assertThat(send("GET", "/swift/v1/AUTH_test/c", "h", "X-Auth-Token: " + token).body())
+                .as("another pipeline's token is no one's here: an anonymous read, as in Swift")
+                .endsWith("user=null principal=null type=tempauth roles=[]");
 
         assertThat(token("/token/v1.0", "h:1", "far:away", "k3y-far-1234").header("X-Storage-Url"))
                 .hasValue("https://store.example.com:8080/v1/AUTH_far");
@@ -524,7 +553,7 @@ class TempAuthFilterJettyTest {
         assertError(Map.of("user64_dW5kZXJfc2NvcmU_YV9i", "s3cr3t-k3y"),
                 "user64_dW5kZXJfc2NvcmU_YV9i: Swift's base64 user lines are not supported");
         assertError(Map.of("log_headers", "true"), "log_headers: unknown setting; tempauth takes auth_prefix, "
-                + "reseller_prefix, storage_url_scheme, token_life");
+                + "referrer_acls, reseller_prefix, storage_url_scheme, token_life");
     }
 
     private static void assertError(Map<String, String> settings, String message) {

@@ -1,5 +1,6 @@
 package io.berth.example.objects.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,7 +16,10 @@ import io.berth.example.objects.internal.Requests.Target;
  * path's account, and for the others getRemoteUser() is {@code account:user} and isUserInRole is
  * true for {@code .admin} (the account's admin) and {@code .reseller_admin}. No remote user (no
  * auth stage) or an admin: everything is allowed. Any other user gets what the container's ACLs
- * grant, as in Swift.
+ * grant, as in Swift. A request the stage let through without a user, to read a container or an
+ * object, is anonymous: getAuthType() names the stage, getRemoteUser() is null. It gets what the
+ * container's referrer ACL grants ({@link Referrers}), else 401 as the stage would have answered,
+ * which is Swift's split too (tempauth sets {@code swift.authorize}, the proxy's ACL check decides).
  */
 final class Acls {
 
@@ -33,6 +37,16 @@ final class Acls {
         if (isOwner(request)) {
             return;
         }
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        Referrers referrers = container == null ? Referrers.NONE : Referrers.of(container.meta.get(READ));
+        if (read && target.container() != null && referrers.allow(request.getHeader("Referer"))
+                && (target.object() != null || referrers.listings())) {
+            return;
+        }
+        if (isAnonymous(request)) {
+            throw new SwiftException(401, "Unauthorized: " + request.getAuthType() + " needs a valid X-Auth-Token",
+                    "Swift realm=\"" + Requests.quote(target.account()) + "\"");
+        }
         String user = request.getRemoteUser();
         if (target.container() == null) {
             throw forbidden(user + " may not " + method + " the account " + target.account() + ": that needs .admin");
@@ -46,7 +60,6 @@ final class Acls {
             }
             return;
         }
-        boolean read = method.equals("GET") || method.equals("HEAD");
         String acl = read ? READ : WRITE;
         if (container == null || !Requests.aclGrants(container.meta.get(acl), user)) {
             throw forbidden(user + " may not " + method + " objects in the container '" + target.container() + "': "
@@ -54,14 +67,33 @@ final class Acls {
         }
     }
 
-    /** Whether a user may list a container and read its objects: its owner, or one X-Container-Read names. */
+    /**
+     * Whether a request may list a container (a DLO's segments, as Swift's dlo lists them with the
+     * client's rights): its owner, a user X-Container-Read names, or a referrer it admits with .rlistings.
+     */
     static boolean mayRead(HttpServletRequest request, Container container) {
-        return isOwner(request) || container != null && Requests.aclGrants(container.meta.get(READ), request.getRemoteUser());
+        if (isOwner(request)) {
+            return true;
+        }
+        if (container == null) {
+            return false;
+        }
+        Referrers referrers = Referrers.of(container.meta.get(READ));
+        if (referrers.listings() && referrers.allow(request.getHeader("Referer"))) {
+            return true;
+        }
+        return !isAnonymous(request) && Requests.aclGrants(container.meta.get(READ), request.getRemoteUser());
     }
 
     /** The account's owner: no auth stage, or an admin; only owners change and see ACLs. */
     static boolean isOwner(HttpServletRequest request) {
-        return request.getRemoteUser() == null || request.isUserInRole(".admin") || request.isUserInRole(".reseller_admin");
+        return request.getRemoteUser() == null && request.getAuthType() == null || request.isUserInRole(".admin")
+                || request.isUserInRole(".reseller_admin");
+    }
+
+    /** Let through by an auth stage without a user: see the class comment. */
+    static boolean isAnonymous(HttpServletRequest request) {
+        return request.getRemoteUser() == null && request.getAuthType() != null;
     }
 
     static SwiftException forbidden(String why) {
@@ -73,12 +105,69 @@ final class Acls {
         for (String acl : new String[] {READ, WRITE}) {
             String value = Requests.header(request, acl);
             if (value != null) {
-                meta.put(acl, value.trim());
+                meta.put(acl, clean(acl, value));
             }
             if (request.getHeader("X-Remove-" + acl.substring(2)) != null) {
                 meta.put(acl, "");
             }
         }
+    }
+
+    /**
+     * An ACL as Swift's {@code acl.clean_acl} stores it: entries trimmed, empty ones dropped,
+     * referrer designations ({@code .r:}, {@code .ref:}, {@code .referer:}, {@code .referrer:})
+     * written {@code .r:}, a leading {@code *} of a domain dropped ({@code .r:*.example.com} is
+     * {@code .r:.example.com}).
+     *
+     * @throws SwiftException 400 with Swift's body: referrers in a write ACL, a referrer without a
+     *         host, a designator other than {@code .r}
+     */
+    static String clean(String header, String value) {
+        StringBuilder cleaned = new StringBuilder();
+        for (String raw : value.split(",")) {
+            raw = raw.strip();
+            if (raw.isEmpty()) {
+                continue;
+            }
+            String entry = raw;
+            int colon = raw.indexOf(':');
+            String first = colon < 0 ? "" : raw.substring(0, colon).strip();
+            if (first.startsWith(".")) {
+                if (!List.of(".r", ".ref", ".referer", ".referrer").contains(first)) {
+                    throw new SwiftException(400, "Unknown designator " + repr(first) + " in ACL: " + repr(raw));
+                }
+                if (header.equals(WRITE)) {
+                    throw new SwiftException(400, "Referrers not allowed in write ACL: " + repr(raw));
+                }
+                String second = raw.substring(colon + 1).strip();
+                boolean negate = second.startsWith("-");
+                if (negate) {
+                    second = second.substring(1).strip();
+                }
+                if (!second.equals("*") && second.startsWith("*")) {
+                    second = second.substring(1).strip();
+                }
+                if (second.isEmpty() || second.equals(".")) {
+                    throw new SwiftException(400, "No host/domain value after referrer designation in ACL: " + repr(raw));
+                }
+                entry = ".r:" + (negate ? "-" : "") + second;
+            }
+            cleaned.append(cleaned.length() == 0 ? "" : ",").append(entry);
+        }
+        return cleaned.toString();
+    }
+
+    /** Python's repr() of a string, as Swift's messages quote an entry. */
+    private static String repr(String text) {
+        char quote = text.indexOf('\'') >= 0 && text.indexOf('"') < 0 ? '"' : '\'';
+        StringBuilder out = new StringBuilder().append(quote);
+        for (char c : text.toCharArray()) {
+            if (c == '\\' || c == quote) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.append(quote).toString();
     }
 
     /** As Swift: the ACLs are shown to those who may change them, not to the users they name. */

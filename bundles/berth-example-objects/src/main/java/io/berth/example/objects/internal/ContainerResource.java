@@ -80,6 +80,8 @@ final class ContainerResource {
         response.setHeader("X-Container-Bytes-Used", Long.toString(container.bytes.get()));
         response.setHeader("X-Timestamp", Times.xTimestamp(container.created));
         response.setHeader("X-Put-Timestamp", Times.xTimestamp(container.created));
+        // Swift's container server: the put timestamp rounded up to the second.
+        response.setHeader("Last-Modified", Times.httpDate(Times.lastModifiedSeconds(container.created)));
         response.setHeader("X-Storage-Policy", "Policy-0");
         boolean owner = Acls.isOwner(request);
         container.meta.forEach((name, value) -> {

@@ -138,6 +138,22 @@ final class DynamicLargeObject implements Content {
         return opened;
     }
 
+    /**
+     * A manifest value as Swift's dlo middleware checks it on PUT: {@code container/prefix}, both
+     * parts non-empty, the prefix not starting with /, no ? or &.
+     *
+     * @return the value
+     * @throws SwiftException 400 with Swift's body otherwise
+     */
+    static String checkManifest(String value) {
+        int slash = value.indexOf('/');
+        if (slash <= 0 || slash == value.length() - 1 || value.charAt(slash + 1) == '/' || value.contains("?")
+                || value.contains("&")) {
+            throw new SwiftException(400, "X-Object-Manifest must be in the format container/prefix");
+        }
+        return value;
+    }
+
     private static String decodeLeniently(String text) {
         try {
             return Requests.decode(text, "manifest");

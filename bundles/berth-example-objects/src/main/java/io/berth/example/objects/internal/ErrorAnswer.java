@@ -100,6 +100,12 @@ final class ErrorAnswer {
      */
     void send(HttpServletRequest request, HttpServletResponse response, int status, String message, boolean bodyUnreadable)
             throws IOException {
+        send(request, response, status, message, bodyUnreadable, null);
+    }
+
+    /** @param challenge the Www-Authenticate value of a 401, or null */
+    void send(HttpServletRequest request, HttpServletResponse response, int status, String message, boolean bodyUnreadable,
+            String challenge) throws IOException {
         if (response.isCommitted()) {
             return;
         }
@@ -130,6 +136,9 @@ final class ErrorAnswer {
             if (lastModified != null) {
                 response.setHeader("Last-Modified", lastModified);
             }
+        }
+        if (challenge != null) {
+            response.setHeader("Www-Authenticate", challenge);
         }
         try {
             Responses.body(response, status, Responses.TEXT, message + "\n");

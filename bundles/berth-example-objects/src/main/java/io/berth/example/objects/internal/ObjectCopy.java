@@ -3,6 +3,7 @@ package io.berth.example.objects.internal;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,10 +28,13 @@ final class ObjectCopy {
     private final ObjectStore store;
     /** The generation's, applied to the shared store. */
     private final ObjectStore.Limits limits;
+    /** Epoch milliseconds: an expired source is not found ({@link Expiry}). */
+    private final LongSupplier clock;
 
-    ObjectCopy(ObjectStore store, ObjectStore.Limits limits) {
+    ObjectCopy(ObjectStore store, ObjectStore.Limits limits, LongSupplier clock) {
         this.store = store;
         this.limits = limits;
+        this.clock = clock;
     }
 
     /** COPY of the target to the object its Destination header names. */
@@ -61,6 +65,8 @@ final class ObjectCopy {
         Container source = Responses.existing(account.containers.get(fromContainer), fromContainer);
         Container destination = Responses.existing(account.containers.get(toContainer), toContainer);
         Map<String, String> requestMeta = Requests.metadata(request, "object");
+        long now = clock.getAsLong();
+        Long requestedDeleteAt = Expiry.requested(request) ? Expiry.deleteAt(request, now) : null;
         boolean manifestItself = "get".equals(request.getParameter("multipart-manifest"));
         Opened opened = store.open(source, fromObject);
         if (opened == null) {
@@ -69,18 +75,24 @@ final class ObjectCopy {
         StoredObject stored;
         try (opened) {
             StoredObject from = opened.object();
+            if (Expiry.expired(from, now)) {
+                throw Responses.objectNotFound(fromContainer, fromObject);
+            }
             Content content = from.manifest() != null && !manifestItself
                     ? DynamicLargeObject.of(store, request, account, new Target(account.name, fromContainer, fromObject), from)
                     : new FileContent(opened);
             Map<String, String> meta = new LinkedHashMap<>();
-            if (!Requests.isTrue(request.getHeader("X-Fresh-Metadata"))) {
+            boolean fresh = Requests.isTrue(request.getHeader("X-Fresh-Metadata"));
+            if (!fresh) {
                 meta.putAll(from.meta());
             }
+            // Swift's copy middleware copies X-Delete-At with the user metadata; the request's own wins.
+            long deleteAt = requestedDeleteAt != null ? requestedDeleteAt : fresh ? Expiry.NEVER : from.deleteAt();
             meta.putAll(requestMeta);
             meta.values().removeIf(String::isEmpty);
             String type = ObjectResource.contentTypeHeader(request);
             String contentType = type == null || type.isBlank() ? from.contentType() : type.trim();
-            Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null);
+            Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null, deleteAt);
             try {
                 stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false, limits);
             } catch (BodyReadException e) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,12 +29,19 @@ final class ObjectResource {
     /** The generation's, applied to the shared store. */
     private final ObjectStore.Limits limits;
     private final ObjectCopy copy;
+    /** Epoch milliseconds: when objects expire ({@link Expiry}). */
+    private final LongSupplier clock;
 
     ObjectResource(ObjectStore store, ObjectsApp.Config config) {
+        this(store, config, System::currentTimeMillis);
+    }
+
+    ObjectResource(ObjectStore store, ObjectsApp.Config config, LongSupplier clock) {
         this.store = store;
         this.config = config;
         this.limits = new ObjectStore.Limits(config.max__file__size(), config.max__container__objects());
-        this.copy = new ObjectCopy(store, limits);
+        this.copy = new ObjectCopy(store, limits, clock);
+        this.clock = clock;
     }
 
     void serve(HttpServletRequest request, HttpServletResponse response, Target target) throws IOException {
@@ -56,12 +64,15 @@ final class ObjectResource {
             case "POST":
                 post(request, response, Responses.existing(container, target.container()), target.object());
                 return;
-            case "DELETE":
-                if (!store.delete(Responses.existing(container, target.container()), target.object())) {
+            case "DELETE": {
+                // An expired object is deleted and, as Swift's object server answers, 404: it was already gone.
+                StoredObject deleted = store.delete(Responses.existing(container, target.container()), target.object());
+                if (deleted == null || Expiry.expired(deleted, clock.getAsLong())) {
                     throw Responses.objectNotFound(target.container(), target.object());
                 }
                 Responses.empty(response, 204);
                 return;
+            }
             case "COPY":
                 copy.toDestination(request, response, account, target);
                 return;
@@ -79,6 +90,9 @@ final class ObjectResource {
         }
         try (opened) {
             StoredObject object = opened.object();
+            if (Expiry.expired(object, clock.getAsLong())) {
+                throw Responses.objectNotFound(container.name, name);
+            }
             boolean dlo = object.manifest() != null && !"get".equals(request.getParameter("multipart-manifest"));
             Content content = dlo ? DynamicLargeObject.of(store, request, account, target, object) : new FileContent(opened);
             Headers.setUtf8(response, "Content-Type", object.contentType());
@@ -89,6 +103,9 @@ final class ObjectResource {
             response.setHeader("Accept-Ranges", "bytes");
             if (object.manifest() != null) {
                 Headers.setUtf8(response, "X-Object-Manifest", object.manifest());
+            }
+            if (object.deleteAt() != Expiry.NEVER) {
+                response.setHeader("X-Delete-At", Expiry.header(object.deleteAt()));
             }
             object.meta().forEach((header, value) -> Headers.setUtf8(response, header, value));
             if (!Preconditions.forRead(request, response, content.etag(), lastModified)) {
@@ -116,25 +133,29 @@ final class ObjectResource {
             throw new SwiftException(413, "Request Entity Too Large: " + length + " bytes is more than max_file_size "
                     + config.max__file__size());
         }
+        long deleteAt = Expiry.deleteAt(request, clock.getAsLong());
         boolean mustNotExist = Preconditions.mustNotExist(request);
-        if (mustNotExist && store.head(container, name) != null) {
-            throw Preconditions.exists(name);
+        if (mustNotExist) {
+            StoredObject existing = store.head(container, name);
+            if (existing != null && !Expiry.expired(existing, clock.getAsLong())) {
+                throw Preconditions.exists(name);
+            }
+            if (existing != null) {
+                // Gone for Swift's If-None-Match as for a GET; the store's own check would still see it.
+                store.expire(new ExpiringObjects.Due(existing.deleteAt(), container, name), clock.getAsLong());
+            }
         }
         Map<String, String> meta = Requests.metadata(request, "object");
         meta.values().removeIf(String::isEmpty);
         String manifest = Requests.header(request, "X-Object-Manifest");
         if (manifest != null) {
-            manifest = manifest.trim();
-            int slash = manifest.indexOf('/');
-            if (slash <= 0 || manifest.contains("?") || manifest.contains("&")) {
-                throw new SwiftException(400, "X-Object-Manifest must be in the format container/prefix");
-            }
+            manifest = DynamicLargeObject.checkManifest(manifest.trim());
         }
         String etag = request.getHeader("ETag");
         if (etag != null) {
             etag = etag.trim().replace("\"", "");
         }
-        Attributes attributes = new Attributes(contentType(request, name), meta, manifest);
+        Attributes attributes = new Attributes(contentType(request, name), meta, manifest, deleteAt);
         StoredObject stored;
         try (InputStream body = request.getInputStream()) {
             stored = store.put(container, name, body, length, etag, attributes, mustNotExist, limits);
@@ -142,6 +163,12 @@ final class ObjectResource {
         response.setHeader("ETag", stored.etag());
         response.setHeader("Last-Modified", Times.httpDate(Times.lastModifiedSeconds(stored.timestamp())));
         Responses.empty(response, 201);
+    }
+
+    /** The object's metadata, or null when there is none or it has expired. */
+    private StoredObject live(Container container, String name) throws IOException {
+        StoredObject object = store.head(container, name);
+        return object == null || Expiry.expired(object, clock.getAsLong()) ? null : object;
     }
 
     /** The request's Content-Type, else (or with X-Detect-Content-Type) the type the name suggests. */
@@ -166,12 +193,26 @@ final class ObjectResource {
         }
     }
 
+    /**
+     * Swift's POST replaces the object's metadata, the manifest among it: a POST that does not
+     * send X-Object-Manifest (or sends it empty) leaves a plain object, one that sends it makes
+     * or changes a DLO. Swift stores the value unchecked there; a wrong one is refused here as on
+     * PUT, since every later GET of it would fail.
+     */
     private void post(HttpServletRequest request, HttpServletResponse response, Container container, String name)
             throws IOException {
         Map<String, String> meta = Requests.metadata(request, "object");
         meta.values().removeIf(String::isEmpty);
         String type = contentTypeHeader(request);
-        if (store.post(container, name, type == null || type.isBlank() ? null : type.trim(), meta) == null) {
+        String manifest = Requests.header(request, "X-Object-Manifest");
+        manifest = manifest == null || manifest.isBlank() ? null : DynamicLargeObject.checkManifest(manifest.trim());
+        // Checked before the object is looked for, as Swift's proxy does: a bad header is 400 even for no object.
+        long deleteAt = Expiry.deleteAt(request, clock.getAsLong());
+        if (live(container, name) == null) {
+            throw Responses.objectNotFound(container.name, name);
+        }
+        Attributes attributes = new Attributes(type == null || type.isBlank() ? null : type.trim(), meta, manifest, deleteAt);
+        if (store.post(container, name, attributes) == null) {
             throw Responses.objectNotFound(container.name, name);
         }
         Responses.body(response, 202, Responses.TEXT, "Accepted: the metadata of '" + name + "' is replaced\n");

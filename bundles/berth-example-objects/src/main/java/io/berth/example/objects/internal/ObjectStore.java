@@ -5,18 +5,12 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -70,6 +64,8 @@ final class ObjectStore {
     private final Path tmp;
     private final Path accountsDir;
     private final ConcurrentMap<String, Account> accounts = new ConcurrentHashMap<>();
+    /** Kept in step with every commit and deletion, under the object's stripe. */
+    private final ExpiringObjects expiring = new ExpiringObjects();
     /** Commits of one object name are serialised, so that the data file a commit replaces is the one it deletes. */
     private final Object[] stripes = new Object[STRIPES];
 
@@ -128,9 +124,10 @@ final class ObjectStore {
      * @param data the data file's name in the object's directory
      * @param meta the object's X-Object-Meta-* headers, names as Swift writes them
      * @param manifest the X-Object-Manifest value (container/prefix, as the client sent it), or null
+     * @param deleteAt X-Delete-At in epoch seconds, or {@link Expiry#NEVER}
      */
     record StoredObject(String name, String data, long size, String etag, String contentType, long timestamp,
-            Map<String, String> meta, String manifest) {
+            Map<String, String> meta, String manifest, long deleteAt) {
 
         Entry entry() {
             return new Entry(name, size, etag, contentType, timestamp);
@@ -146,8 +143,8 @@ final class ObjectStore {
     record Limits(long maxFileSize, long maxContainerObjects) {
     }
 
-    /** What a PUT stores beside the bytes. */
-    record Attributes(String contentType, Map<String, String> meta, String manifest) {
+    /** What a PUT stores beside the bytes; what a POST replaces. */
+    record Attributes(String contentType, Map<String, String> meta, String manifest, long deleteAt) {
     }
 
     /** An object opened for reading: its metadata and its bytes, which stay readable even if a PUT replaces them meanwhile. */
@@ -176,7 +173,7 @@ final class ObjectStore {
         ObjectStore store = new ObjectStore(root);
         Files.createDirectories(store.tmp);
         Files.createDirectories(store.accountsDir);
-        deleteTree(store.tmp, false);
+        StoreFiles.deleteTree(store.tmp, false);
         store.load();
         return store;
     }
@@ -270,10 +267,10 @@ final class ObjectStore {
                 }
                 // Out of sight in one rename, then removed: a crash halfway leaves it in tmp/, which open() empties.
                 Path gone = tmp.resolve("deleted-" + container.dir.getFileName() + "-" + Times.now());
-                move(container.dir, gone);
+                StoreFiles.move(container.dir, gone);
                 container.deleted = true;
                 account.containers.remove(container.name);
-                deleteTree(gone, true);
+                StoreFiles.deleteTree(gone, true);
             } finally {
                 container.life.writeLock().unlock();
             }
@@ -332,7 +329,7 @@ final class ObjectStore {
         }
         Path temp = Files.createTempFile(tmp, "put-", ".part");
         try {
-            MessageDigest md5 = md5();
+            MessageDigest md5 = StoreFiles.md5();
             long size = 0;
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 byte[] buffer = new byte[BUFFER_SIZE];
@@ -381,7 +378,7 @@ final class ObjectStore {
         long timestamp = Times.now();
         String data = hash + "." + timestamp + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + ".data";
         StoredObject object = new StoredObject(name, data, size, etag, attributes.contentType(), timestamp,
-                attributes.meta(), attributes.manifest());
+                attributes.meta(), attributes.manifest(), attributes.deleteAt());
         return locked(container, hash, (meta, previous) -> {
             if (container.deleted) {
                 throw new SwiftException(404, "Container '" + container.name + "' not found");
@@ -393,7 +390,7 @@ final class ObjectStore {
             if (previous == null && container.count.get() >= limits.maxContainerObjects()) {
                 throw full(container, limits);
             }
-            move(temp, dir.resolve(data));
+            StoreFiles.move(temp, dir.resolve(data));
             try {
                 writeJson(meta, objectJson(object));
             } catch (IOException | RuntimeException e) {
@@ -401,6 +398,7 @@ final class ObjectStore {
                 throw e;
             }
             Entry old = container.objects.put(name, object.entry());
+            expiring.replace(container, name, previous == null ? Expiry.NEVER : previous.deleteAt, object.deleteAt);
             if (old == null) {
                 container.count.incrementAndGet();
                 container.bytes.addAndGet(size);
@@ -408,42 +406,75 @@ final class ObjectStore {
                 container.bytes.addAndGet(size - old.size());
             }
             if (previous != null) {
-                deleteQuietly(dir.resolve(previous.data));
+                StoreFiles.deleteQuietly(dir.resolve(previous.data));
             }
             return object;
         });
     }
 
-    /** Replaces an object's metadata (POST): content type and X-Object-Meta-*, the bytes untouched. */
-    StoredObject post(Container container, String name, String contentType, Map<String, String> meta) throws IOException {
+    /**
+     * Replaces an object's metadata (POST), the bytes untouched: X-Object-Meta-* and the manifest
+     * as Swift's POST does, all of them (what the POST does not name is gone); the content type only
+     * when one is given (null keeps it).
+     */
+    StoredObject post(Container container, String name, Attributes attributes) throws IOException {
         return locked(container, Names.hash(name), (path, previous) -> {
             if (previous == null || container.deleted) {
                 return null;
             }
-            StoredObject now = new StoredObject(name, previous.data, previous.size, previous.etag,
-                    contentType == null ? previous.contentType : contentType, Times.now(), meta, previous.manifest);
+            String contentType = attributes.contentType() == null ? previous.contentType : attributes.contentType();
+            StoredObject now = new StoredObject(name, previous.data, previous.size, previous.etag, contentType, Times.now(),
+                    attributes.meta(), attributes.manifest(), attributes.deleteAt());
             writeJson(path, objectJson(now));
             container.objects.put(name, now.entry());
+            expiring.replace(container, name, previous.deleteAt, now.deleteAt);
             return now;
         });
     }
 
-    /** @return false when there was no such object */
-    boolean delete(Container container, String name) throws IOException {
+    /** @return what was deleted, or null when there was no such object (an expired one is deleted and returned) */
+    StoredObject delete(Container container, String name) throws IOException {
         String hash = Names.hash(name);
+        return locked(container, hash, (meta, previous) -> previous == null || container.deleted ? null
+                : remove(container, name, hash, meta, previous));
+    }
+
+    /**
+     * Deletes an object the expirer found due, if it still is: a PUT or POST since may have
+     * changed or cancelled its expiry, as Swift's expirer sends X-If-Delete-At for.
+     *
+     * @return whether it was deleted
+     */
+    boolean expire(ExpiringObjects.Due due, long nowMillis) throws IOException {
+        Container container = due.container();
+        String hash = Names.hash(due.name());
         return locked(container, hash, (meta, previous) -> {
-            if (previous == null || container.deleted) {
+            if (previous == null || container.deleted || previous.deleteAt != due.deleteAt()
+                    || !Expiry.expired(previous, nowMillis)) {
+                expiring.remove(due);
                 return false;
             }
-            Files.delete(meta);
-            Entry old = container.objects.remove(name);
-            if (old != null) {
-                container.count.decrementAndGet();
-                container.bytes.addAndGet(-old.size());
-            }
-            deleteQuietly(dir(container, hash).resolve(previous.data));
+            remove(container, due.name(), hash, meta, previous);
             return true;
         });
+    }
+
+    /** The objects due by a time, soonest first, at most {@code max} of them. */
+    List<ExpiringObjects.Due> due(long nowMillis, int max) {
+        return expiring.due(nowMillis, max);
+    }
+
+    private StoredObject remove(Container container, String name, String hash, Path meta, StoredObject previous)
+            throws IOException {
+        Files.delete(meta);
+        Entry old = container.objects.remove(name);
+        if (old != null) {
+            container.count.decrementAndGet();
+            container.bytes.addAndGet(-old.size());
+        }
+        expiring.replace(container, name, previous.deleteAt, Expiry.NEVER);
+        StoreFiles.deleteQuietly(dir(container, hash).resolve(previous.data));
+        return previous;
     }
 
     /** What changes one object, given its metadata file and what that file holds now (null: no object). */
@@ -489,7 +520,7 @@ final class ObjectStore {
         int orphans = 0;
         try (DirectoryStream<Path> accountDirs = Files.newDirectoryStream(accountsDir)) {
             for (Path accountDir : accountDirs) {
-                Map<String, Object> json = readJson(accountDir.resolve("account.json"));
+                Map<String, Object> json = StoreFiles.readJson(accountDir.resolve("account.json"));
                 if (json == null) {
                     LOG.warn("Object store {}: {} has no account.json; left alone", root, accountDir);
                     continue;
@@ -501,10 +532,10 @@ final class ObjectStore {
                 Files.createDirectories(containersDir);
                 try (DirectoryStream<Path> containerDirs = Files.newDirectoryStream(containersDir)) {
                     for (Path containerDir : containerDirs) {
-                        Map<String, Object> c = readJson(containerDir.resolve("container.json"));
+                        Map<String, Object> c = StoreFiles.readJson(containerDir.resolve("container.json"));
                         if (c == null) {
                             // Created but never committed: nothing in it can be visible.
-                            deleteTree(containerDir, true);
+                            StoreFiles.deleteTree(containerDir, true);
                             continue;
                         }
                         Container container = new Container((String) c.get("name"), containerDir, Json.longValue(c.get("created")),
@@ -539,6 +570,7 @@ final class ObjectStore {
                                 continue;
                             }
                             named.add(object.data);
+                            expiring.replace(container, object.name, Expiry.NEVER, object.deleteAt);
                             if (container.objects.put(object.name, object.entry()) == null) {
                                 container.count.incrementAndGet();
                                 container.bytes.addAndGet(object.size);
@@ -553,7 +585,7 @@ final class ObjectStore {
                     if (!named.contains(file.getFileName().toString())) {
                         // A data file no metadata names: a crash came between its rename and the commit, or
                         // between a commit and the deletion of the data it replaced.
-                        deleteQuietly(file);
+                        StoreFiles.deleteQuietly(file);
                         orphans++;
                     }
                 }
@@ -604,32 +636,21 @@ final class ObjectStore {
         if (object.manifest != null) {
             json.put("manifest", object.manifest);
         }
+        if (object.deleteAt != Expiry.NEVER) {
+            json.put("delete_at", object.deleteAt);
+        }
         return json;
     }
 
     private static StoredObject readObject(Path file) throws IOException {
-        Map<String, Object> json = readJson(file);
+        Map<String, Object> json = StoreFiles.readJson(file);
         if (json == null) {
             return null;
         }
         return new StoredObject((String) json.get("name"), (String) json.get("data"), Json.longValue(json.get("size")),
                 (String) json.get("etag"), (String) json.get("content_type"), Json.longValue(json.get("timestamp")),
-                strings(json.get("meta")), (String) json.get("manifest"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> readJson(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException absent) {
-            return null;
-        }
-        try {
-            return (Map<String, Object>) Json.parse(text);
-        } catch (IllegalArgumentException | ClassCastException e) {
-            throw new IOException(file + " is damaged: " + e.getMessage(), e);
-        }
+                strings(json.get("meta")), (String) json.get("manifest"),
+                json.containsKey("delete_at") ? Json.longValue(json.get("delete_at")) : Expiry.NEVER);
     }
 
     /** The commit point: the new content is complete on disk before it replaces the old in one rename. */
@@ -643,61 +664,11 @@ final class ObjectStore {
                 }
                 out.force(true);
             }
-            move(temp, file);
-            syncDirectory(file.getParent());
+            StoreFiles.move(temp, file);
+            StoreFiles.syncDirectory(file.getParent());
         } finally {
             Files.deleteIfExists(temp);
         }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("The object store needs atomic renames; " + from + " to " + to + " is not one", e);
-        }
-    }
-
-    /** Makes a rename durable (Linux); where a directory cannot be opened for that, the rename is as durable as the platform makes it. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            LOG.trace("Cannot sync directory {}", dir, e);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // Left for the next open() to remove: no metadata names it.
-            LOG.warn("Could not delete {}: {}", file, e.toString());
-        }
-    }
-
-    private static void deleteTree(Path dir, boolean itself) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path each, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                if (itself || !each.equals(dir)) {
-                    Files.delete(each);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static Map<String, String> merge(Map<String, String> meta, Map<String, String> changes) {
@@ -719,14 +690,6 @@ final class ObjectStore {
             ((Map<?, ?>) json).forEach((k, v) -> map.put(String.valueOf(k), String.valueOf(v)));
         }
         return Collections.unmodifiableMap(map);
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java has MD5", e);
-        }
     }
 
     private static SwiftException tooLarge(Limits limits) {

@@ -66,6 +66,12 @@ public final class ObjectsApp implements AppFactory {
                 description = "Each container's objects are indexed in memory; this bounds what a client can make "
                         + "the server hold. A PUT of a new object beyond it gets 413. Default: 1000000.")
         long max__container__objects() default 1_000_000;
+
+        @AttributeDefinition(name = "Expirer interval",
+                description = "Seconds between two runs of the expirer, which deletes the objects whose X-Delete-At "
+                        + "has passed (at most 1000 a run); they answer 404 from that time on regardless. "
+                        + "Default: 300 (Swift's object-expirer interval).")
+        long expirer__interval() default 300;
     }
 
     @Override
@@ -75,6 +81,7 @@ public final class ObjectsApp implements AppFactory {
         positive("container_listing_limit", config.container__listing__limit());
         positive("account_listing_limit", config.account__listing__limit());
         positive("max_container_objects", config.max__container__objects());
+        positive("expirer_interval", config.expirer__interval());
         Path root = root(config.root(), System.getProperty("karaf.data"));
         ObjectStore store;
         try {

@@ -1,6 +1,7 @@
 package io.berth.example.objects.internal;
 
 import java.io.IOException;
+import java.util.function.LongSupplier;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,13 +30,38 @@ final class ObjectsServlet extends HttpServlet {
     private final transient AccountResource accounts;
     private final transient ContainerResource containers;
     private final transient ObjectResource objects;
+    private final transient Expirer expirer;
+    private final long expirerInterval;
 
     /** @param store shared with the other generations on the same root: see {@link ObjectsApp} */
     ObjectsServlet(ObjectStore store, ObjectsApp.Config config) {
+        this(store, config, System::currentTimeMillis);
+    }
+
+    /** @param clock epoch milliseconds: when objects expire */
+    ObjectsServlet(ObjectStore store, ObjectsApp.Config config, LongSupplier clock) {
         this.info = new InfoResource(config);
         this.accounts = new AccountResource(store, config);
         this.containers = new ContainerResource(store, config);
-        this.objects = new ObjectResource(store, config);
+        this.objects = new ObjectResource(store, config, clock);
+        this.expirer = new Expirer(store, clock, Expirer.MAX_PER_RUN);
+        this.expirerInterval = config.expirer__interval();
+    }
+
+    /** The whiteboard initialises the servlet when its pipeline starts serving: the expirer runs from then. */
+    @Override
+    public void init() {
+        expirer.start(expirerInterval);
+    }
+
+    /** The whiteboard destroys the servlet when its pipeline generation goes: so does its expirer. */
+    @Override
+    public void destroy() {
+        expirer.close();
+    }
+
+    Expirer expirer() {
+        return expirer;
     }
 
     /** Overridden rather than doGet/doPut/...: HttpServlet answers methods it does not know, such as COPY, with 501. */
@@ -60,7 +86,7 @@ final class ObjectsServlet extends HttpServlet {
                 objects.serve(request, response, target);
             }
         } catch (SwiftException e) {
-            error.send(request, response, e.status, e.getMessage(), false);
+            error.send(request, response, e.status, e.getMessage(), false, e.challenge);
         } catch (BodyReadException e) {
             // Only the request's body: ObjectCopy turns a failure to read its source into an IOException.
             LOG.debug("{} {}: {}", method, path, e.getMessage());

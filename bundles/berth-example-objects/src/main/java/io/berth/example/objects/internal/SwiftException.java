@@ -9,9 +9,16 @@ final class SwiftException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     final int status;
+    /** The Www-Authenticate challenge of a 401, else null. */
+    final String challenge;
 
     SwiftException(int status, String message) {
+        this(status, message, null);
+    }
+
+    SwiftException(int status, String message, String challenge) {
         super(message, null, false, false);
         this.status = status;
+        this.challenge = challenge;
     }
 }

@@ -85,13 +85,85 @@ class AclsTest {
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(403));
     }
 
+    private static HttpServletRequest anonymous(String referer) {
+        FakeHttp.Request request = new FakeHttp.Request().anonymous();
+        if (referer != null) {
+            request.header("Referer", referer);
+        }
+        return request.build();
+    }
+
+    @Test
+    void anAnonymousRequestReadsObjectsWhereAReferrerAclAdmitsItAndListsOnlyWithRlistings() {
+        Container pub = container(".r:*", null);
+        Container listed = container(".r:.example.com,.r:-blocked.example.com,.rlistings", null);
+
+        assertThatCode(() -> Acls.authorize(anonymous(null), OBJECT, pub, "GET")).doesNotThrowAnyException();
+        assertThatCode(() -> Acls.authorize(anonymous(null), OBJECT, pub, "HEAD")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> Acls.authorize(anonymous(null), CONTAINER, pub, "GET")).as("no .rlistings")
+                .isInstanceOfSatisfying(SwiftException.class, e -> {
+                    assertThat(e.status).isEqualTo(401);
+                    assertThat(e.challenge).isEqualTo("Swift realm=\"AUTH_test\"");
+                })
+                .hasMessage("Unauthorized: tempauth needs a valid X-Auth-Token");
+        assertThatCode(() -> Acls.authorize(anonymous("http://www.example.com/"), CONTAINER, listed, "GET"))
+                .doesNotThrowAnyException();
+        assertThat(Acls.mayRead(anonymous("http://www.example.com/"), listed)).as("a DLO's segments are listed so").isTrue();
+        assertThatThrownBy(() -> Acls.authorize(anonymous("http://blocked.example.com/"), OBJECT, listed, "GET"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(401));
+        assertThat(Acls.mayRead(anonymous(null), pub)).isFalse();
+        assertThat(Acls.isOwner(anonymous(null))).as("an anonymous request sees no ACLs").isFalse();
+    }
+
+    @Test
+    void anAnonymousRequestGetsNothingElse() {
+        Container pub = container(".r:*,.rlistings,*", "*");
+
+        for (String method : new String[] {"PUT", "POST", "DELETE"}) {
+            assertThatThrownBy(() -> Acls.authorize(anonymous(null), OBJECT, pub, method)).as(method)
+                    .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(401));
+        }
+        assertThatThrownBy(() -> Acls.authorize(anonymous(null), ACCOUNT, null, "GET"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(401));
+        assertThatThrownBy(() -> Acls.authorize(anonymous(null), OBJECT, container("test:reader", null), "GET"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(401));
+        assertThatThrownBy(() -> Acls.authorize(anonymous(null), OBJECT, null, "GET")).as("no container")
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(401));
+    }
+
+    @Test
+    void aUserTheAclDoesNotNameReadsWhereTheReferrerAclAdmitsThem() {
+        Container pub = container(".r:*", null);
+
+        assertThatCode(() -> Acls.authorize(user("test:other"), OBJECT, pub, "GET")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> Acls.authorize(user("test:other"), CONTAINER, pub, "GET"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(403));
+    }
+
     @Test
     void aContainerRequestSetsTrimsAndRemovesItsAcls() {
         Map<String, String> meta = new LinkedHashMap<>();
-        Acls.fromHeaders(new FakeHttp.Request().header("X-Container-Read", " test:reader ")
+        Acls.fromHeaders(new FakeHttp.Request().header("X-Container-Read", " test:reader , .r:*.example.com")
                 .header("X-Remove-Container-Write", "x").build(), meta);
 
-        assertThat(meta).containsExactly(Map.entry("X-Container-Read", "test:reader"), Map.entry("X-Container-Write", ""));
+        assertThat(meta).containsExactly(Map.entry("X-Container-Read", "test:reader,.r:.example.com"),
+                Map.entry("X-Container-Write", ""));
+    }
+
+    @Test
+    void anAclIsCleanedAsSwiftsCleanAclDoes() {
+        assertThat(Acls.clean(Acls.READ, " .r:*.example.com, .ref: - bad.example.com ,,test:reader, .rlistings"))
+                .isEqualTo(".r:.example.com,.r:-bad.example.com,test:reader,.rlistings");
+        assertThat(Acls.clean(Acls.READ, ".referrer:*")).isEqualTo(".r:*");
+        assertThat(Acls.clean(Acls.READ, "")).isEmpty();
+
+        assertThatThrownBy(() -> Acls.clean(Acls.WRITE, "test:writer,.r:*"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(400))
+                .hasMessage("Referrers not allowed in write ACL: '.r:*'");
+        assertThatThrownBy(() -> Acls.clean(Acls.READ, ".r:")).hasMessage("No host/domain value after referrer designation in ACL: '.r:'");
+        assertThatThrownBy(() -> Acls.clean(Acls.READ, ".r:-*.")).hasMessage("No host/domain value after referrer designation in ACL: '.r:-*.'");
+        assertThatThrownBy(() -> Acls.clean(Acls.READ, ".x:y")).hasMessage("Unknown designator '.x' in ACL: '.x:y'");
+        assertThatThrownBy(() -> Acls.clean(Acls.READ, ".x:it's")).hasMessage("Unknown designator '.x' in ACL: \".x:it's\"");
     }
 
     @Test

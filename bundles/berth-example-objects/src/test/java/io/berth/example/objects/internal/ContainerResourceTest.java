@@ -49,6 +49,20 @@ class ContainerResourceTest {
     }
 
     @Test
+    void headAndGetCarryThePutTimestampRoundedUpAsLastModified() throws Exception {
+        serve(new FakeHttp.Request().method("PUT"));
+        long created = store.account("AUTH_test").containers.get("c").created;
+        String expected = Times.httpDate((created + 999_999) / 1_000_000);
+
+        FakeHttp.Response head = serve(new FakeHttp.Request().method("HEAD"));
+        FakeHttp.Response get = serve(new FakeHttp.Request());
+
+        assertThat(head.header("Last-Modified")).isEqualTo(expected);
+        assertThat(get.header("Last-Modified")).isEqualTo(expected);
+        assertThat(Times.parseHttpDate(expected) * 1_000_000).isGreaterThanOrEqualTo(created);
+    }
+
+    @Test
     void headShowsTheAclsToTheOwnerOnly() throws Exception {
         serve(new FakeHttp.Request().method("PUT").header("X-Container-Read", "test:reader")
                 .header("X-Container-Meta-Color", "blue"));
@@ -67,7 +81,7 @@ class ContainerResourceTest {
     void getListsItsObjectsWithTheirCounts() throws Exception {
         serve(new FakeHttp.Request().method("PUT"));
         store.put(store.account("AUTH_test").containers.get("c"), "o", new ByteArrayInputStream(new byte[] {1, 2, 3}), 3, null,
-                new Attributes("application/octet-stream", Map.of(), null), false, new Limits(100, 100));
+                new Attributes("application/octet-stream", Map.of(), null, Expiry.NEVER), false, new Limits(100, 100));
 
         FakeHttp.Response list = serve(new FakeHttp.Request().parameter("format", "json"));
 

@@ -48,13 +48,13 @@ class DynamicLargeObjectTest {
         put(segments, "big/001", "012345");
         put(segments, "other", "not a segment");
         manifest = store.put(account.containers.get("c"), "big", new ByteArrayInputStream(new byte[0]), 0, null,
-                new Attributes("text/plain", Map.of(), "segs/big/"), false, LIMITS);
+                new Attributes("text/plain", Map.of(), "segs/big/", Expiry.NEVER), false, LIMITS);
     }
 
     private StoredObject put(Container container, String name, String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return store.put(container, name, new ByteArrayInputStream(bytes), bytes.length, null,
-                new Attributes("text/plain", Map.of(), null), false, LIMITS);
+                new Attributes("text/plain", Map.of(), null, Expiry.NEVER), false, LIMITS);
     }
 
     private DynamicLargeObject dlo(FakeHttp.Request request) {
@@ -112,7 +112,7 @@ class DynamicLargeObjectTest {
     @Test
     void aMissingSegmentsContainerIs404NamingTheManifest() throws Exception {
         manifest = store.put(account.containers.get("c"), "big", new ByteArrayInputStream(new byte[0]), 0, null,
-                new Attributes("text/plain", Map.of(), "gone%20away/big/"), false, LIMITS);
+                new Attributes("text/plain", Map.of(), "gone%20away/big/", Expiry.NEVER), false, LIMITS);
 
         assertThatThrownBy(() -> dlo(new FakeHttp.Request()))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(404))

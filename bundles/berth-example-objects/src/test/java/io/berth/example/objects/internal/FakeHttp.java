@@ -39,6 +39,7 @@ final class FakeHttp {
         private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private final Map<String, String> parameters = new HashMap<>();
         private String user;
+        private String authType;
         private Set<String> roles = Set.of();
         private byte[] body = new byte[0];
         private long contentLength = -1;
@@ -67,7 +68,15 @@ final class FakeHttp {
         /** As tempauth sets them: getRemoteUser() and isUserInRole(). */
         Request user(String name, String... granted) {
             this.user = name;
+            this.authType = "tempauth";
             this.roles = Set.of(granted);
+            return this;
+        }
+
+        /** As tempauth lets a request without a token through: its auth type, no user. */
+        Request anonymous() {
+            this.user = null;
+            this.authType = "tempauth";
             return this;
         }
 
@@ -115,6 +124,7 @@ final class FakeHttp {
                             case "getHeaderNames": return Collections.enumeration(new ArrayList<>(headers.keySet()));
                             case "getParameter": return parameters.get((String) args[0]);
                             case "getRemoteUser": return user;
+                            case "getAuthType": return authType;
                             case "isUserInRole": return roles.contains((String) args[0]);
                             case "getContentLengthLong": return contentLength;
                             case "getInputStream": return stream;

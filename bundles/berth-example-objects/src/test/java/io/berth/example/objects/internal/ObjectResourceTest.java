@@ -93,6 +93,70 @@ class ObjectResourceTest {
     }
 
     @Test
+    void postSetsChangesAndRemovesTheManifestAsSwiftsPostReplacesIt() throws Exception {
+        serve(new FakeHttp.Request().method("PUT").body("x").header("X-Object-Manifest", "segs/a/"));
+
+        serve(new FakeHttp.Request().method("POST").header("X-Object-Manifest", "segs/b/"));
+        assertThat(store.head(container(), O.object()).manifest()).isEqualTo("segs/b/");
+        assertThat(serve(new FakeHttp.Request().method("HEAD").parameter("multipart-manifest", "get"))
+                .header("X-Object-Manifest")).isEqualTo("segs/b/");
+
+        serve(new FakeHttp.Request().method("POST").header("X-Object-Manifest", ""));
+        assertThat(store.head(container(), O.object()).manifest()).isNull();
+
+        serve(new FakeHttp.Request().method("POST").header("X-Object-Manifest", "segs/c/"));
+        serve(new FakeHttp.Request().method("POST").header("X-Object-Meta-Color", "blue"));
+        assertThat(store.head(container(), O.object()).manifest()).as("a POST without the header removes it").isNull();
+        assertThat(serve(new FakeHttp.Request().method("HEAD")).headers).doesNotContainKey("X-Object-Manifest");
+    }
+
+    @Test
+    void aManifestIsCheckedAsSwiftsDloMiddlewareDoesOnPutAndPost() throws Exception {
+        serve(new FakeHttp.Request().method("PUT").body("x"));
+        for (String bad : new String[] {"noslash", "/prefix", "c/", "c//p", "c/p?x", "c/p&x"}) {
+            for (String method : new String[] {"PUT", "POST"}) {
+                FakeHttp.Request request = new FakeHttp.Request().method(method).header("X-Object-Manifest", bad);
+                assertThatThrownBy(() -> serve(method.equals("PUT") ? request.body("x") : request))
+                        .as("%s with X-Object-Manifest: %s", method, bad)
+                        .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(400))
+                        .hasMessage("X-Object-Manifest must be in the format container/prefix");
+            }
+        }
+        assertThat(store.head(container(), O.object()).manifest()).isNull();
+    }
+
+    @Test
+    void postHoldsTheMetadataLimitsAsPutDoes() throws Exception {
+        serve(new FakeHttp.Request().method("PUT").body("x").header("X-Object-Meta-Kept", "yes"));
+        String value = "v".repeat(Requests.MAX_META_VALUE_LENGTH);
+        FakeHttp.Request tooMany = new FakeHttp.Request().method("POST");
+        FakeHttp.Request tooLarge = new FakeHttp.Request().method("POST");
+        for (int i = 0; i <= Requests.MAX_META_COUNT; i++) {
+            tooMany.header("X-Object-Meta-M" + i, "v");
+        }
+        for (int i = 0; i < 17; i++) {
+            tooLarge.header("X-Object-Meta-L" + i, value);
+        }
+
+        assertThatThrownBy(() -> serve(tooMany))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(400))
+                .hasMessage("Too many metadata items; max 90");
+        assertThatThrownBy(() -> serve(tooLarge))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(400))
+                .hasMessage("Total metadata too large; max 4096 bytes");
+        assertThatThrownBy(() -> serve(new FakeHttp.Request().method("POST").header("X-Object-Meta-" + "n".repeat(129), "v")))
+                .hasMessageStartingWith("Metadata name too long (max 128 bytes): X-Object-Meta-Nnn");
+        assertThatThrownBy(() -> serve(new FakeHttp.Request().method("POST").header("X-Object-Meta-Long", value + "v")))
+                .hasMessage("Metadata value longer than 256 bytes: X-Object-Meta-Long");
+        assertThat(store.head(container(), O.object()).meta()).as("a refused POST changes nothing")
+                .containsEntry("X-Object-Meta-Kept", "yes");
+    }
+
+    private ObjectStore.Container container() throws Exception {
+        return store.account("AUTH_test").containers.get("c");
+    }
+
+    @Test
     void copyGoesToItsDestinationAndPutCopiesFromXCopyFrom() throws Exception {
         serve(new FakeHttp.Request().method("PUT").body("source"));
 

@@ -33,7 +33,7 @@ import io.berth.example.objects.internal.ObjectStore.StoredObject;
 @Timeout(60)
 class ObjectStoreTest {
 
-    private static final Attributes PLAIN = new Attributes("text/plain", Map.of(), null);
+    private static final Attributes PLAIN = new Attributes("text/plain", Map.of(), null, Expiry.NEVER);
     private static final Limits LIMITS = new Limits(1 << 24, 100);
 
     @TempDir
@@ -43,7 +43,7 @@ class ObjectStoreTest {
     void anObjectSurvivesReopeningWithItsMetadataAndTheIndexIsRebuilt() throws Exception {
         ObjectStore store = ObjectStore.open(root);
         Container c = container(store, "acct", "c");
-        put(store, c, "b", "bee", new Attributes("text/x-bee", Map.of("X-Object-Meta-Color", "blue"), null));
+        put(store, c, "b", "bee", new Attributes("text/x-bee", Map.of("X-Object-Meta-Color", "blue"), null, Expiry.NEVER));
         put(store, c, "a", "ay", PLAIN);
 
         ObjectStore reopened = ObjectStore.open(root);
@@ -156,7 +156,7 @@ class ObjectStoreTest {
         assertThatThrownBy(() -> put(store, c, "three", "3", PLAIN, limits))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(413))
                 .hasMessageContaining("max_container_objects 2");
-        put(store, c, "two", "again", new Attributes("a/b", Map.of(), null), limits);
+        put(store, c, "two", "again", new Attributes("a/b", Map.of(), null, Expiry.NEVER), limits);
         // The limits are the caller's (a pipeline generation's), not the store's.
         put(store, c, "three", "3", PLAIN, new Limits(10, 3));
         assertThat(tmpFiles()).isEmpty();
@@ -237,8 +237,8 @@ class ObjectStoreTest {
 
         assertThatThrownBy(() -> store.deleteContainer(account, c))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(409));
-        assertThat(store.delete(c, "x")).isTrue();
-        assertThat(store.delete(c, "x")).isFalse();
+        assertThat(store.delete(c, "x")).isNotNull();
+        assertThat(store.delete(c, "x")).isNull();
         store.deleteContainer(account, c);
 
         assertThat(account.containers).isEmpty();

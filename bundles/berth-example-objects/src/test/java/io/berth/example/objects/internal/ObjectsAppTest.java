@@ -32,11 +32,35 @@ class ObjectsAppTest {
                 .hasMessageStartingWith("container_listing_limit: 'many' is not a whole number");
         assertThatThrownBy(() -> new ObjectsApp().create(Map.of("root", dir.toString(), "colour", "red")))
                 .hasMessageStartingWith("colour: unknown setting; objects takes account_listing_limit, container_listing_limit, "
-                        + "max_container_objects, max_file_size, root");
+                        + "expirer_interval, max_container_objects, max_file_size, root");
+        assertThatThrownBy(() -> new ObjectsApp().create(Map.of("root", dir.toString(), "expirer_interval", "0")))
+                .hasMessage("expirer_interval: must be more than 0, not 0");
+        assertThatThrownBy(() -> new ObjectsApp().create(Map.of("root", dir.toString(), "expirer_interval", "soon")))
+                .hasMessageStartingWith("expirer_interval: 'soon' is not a whole number");
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
         assertThatThrownBy(() -> new ObjectsApp().create(Map.of("root", file.toString())))
                 .hasMessageStartingWith("root: cannot open the object store at " + file);
         assertThat(new ObjectsApp().create(root)).isInstanceOf(ObjectsServlet.class);
         assertThat(dir.resolve("tmp")).isDirectory();
+    }
+
+    @Test
+    void theExpirerRunsFromInitToDestroy() throws Exception {
+        ObjectsServlet servlet = (ObjectsServlet) new ObjectsApp().create(Map.of("root", dir.toString(), "expirer_interval", "60"));
+        assertThat(servlet.expirer().running()).as("before init").isFalse();
+
+        servlet.init();
+        assertThat(servlet.expirer().running()).as("after init").isTrue();
+        assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().startsWith("berth-objects-expirer "));
+
+        servlet.destroy();
+        assertThat(servlet.expirer().running()).as("after destroy").isFalse();
+
+        servlet.init();
+        assertThat(servlet.expirer().running()).as("initialised again, as the whiteboard may").isTrue();
+        servlet.destroy();
+        String name = "berth-objects-expirer " + dir.toRealPath();
+        assertThat(Thread.getAllStackTraces().keySet()).as("every timer thread ended within destroy()")
+                .noneMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 }

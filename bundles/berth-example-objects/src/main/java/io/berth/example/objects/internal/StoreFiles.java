@@ -1,0 +1,102 @@
+package io.berth.example.objects.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The file operations {@link ObjectStore} builds its commits from: atomic renames, durable directories, quiet and whole-tree deletion. */
+final class StoreFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreFiles.class);
+
+    private StoreFiles() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readJson(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException absent) {
+            return null;
+        }
+        try {
+            return (Map<String, Object>) Json.parse(text);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new IOException(file + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("The object store needs atomic renames; " + from + " to " + to + " is not one", e);
+        }
+    }
+
+    /** Makes a rename durable (Linux); where a directory cannot be opened for that, the rename is as durable as the platform makes it. */
+    static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            LOG.trace("Cannot sync directory {}", dir, e);
+        }
+    }
+
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // Left for the next open() to remove: no metadata names it.
+            LOG.warn("Could not delete {}: {}", file, e.toString());
+        }
+    }
+
+    static void deleteTree(Path dir, boolean itself) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path each, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                if (itself || !each.equals(dir)) {
+                    Files.delete(each);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java has MD5", e);
+        }
+    }
+}
