@@ -38,9 +38,8 @@ final class Acls {
             return;
         }
         boolean read = method.equals("GET") || method.equals("HEAD");
-        Referrers referrers = container == null ? Referrers.NONE : Referrers.of(container.meta.get(READ));
-        if (read && target.container() != null && referrers.allow(request.getHeader("Referer"))
-                && (target.object() != null || referrers.listings())) {
+        if (read && target.container() != null && container != null
+                && referrerAdmits(request, container, target.object() == null)) {
             return;
         }
         if (isAnonymous(request)) {
@@ -78,11 +77,16 @@ final class Acls {
         if (container == null) {
             return false;
         }
-        Referrers referrers = Referrers.of(container.meta.get(READ));
-        if (referrers.listings() && referrers.allow(request.getHeader("Referer"))) {
+        if (referrerAdmits(request, container, true)) {
             return true;
         }
         return !isAnonymous(request) && Requests.aclGrants(container.meta.get(READ), request.getRemoteUser());
+    }
+
+    /** Whether the container's referrer ACL admits the request's Referer: to read objects, or to list with .rlistings. */
+    private static boolean referrerAdmits(HttpServletRequest request, Container container, boolean listing) {
+        Referrers referrers = Referrers.of(container.meta.get(READ));
+        return (!listing || referrers.listings()) && referrers.allow(request.getHeader("Referer"));
     }
 
     /** The account's owner: no auth stage, or an admin; only owners change and see ACLs. */

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.berth.api.Berth;
-import io.berth.api.Headers;
 import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.ObjectStore.Attributes;
 import io.berth.example.objects.internal.ObjectStore.BodyReadException;
@@ -116,11 +115,7 @@ final class ObjectCopy {
      * @throws SwiftException 412 {@value Requests#INVALID_NAME}
      */
     static String header(HttpServletRequest request, String name) {
-        try {
-            return Headers.utf8(request, name);
-        } catch (IllegalArgumentException e) {
-            throw new SwiftException(412, Requests.INVALID_NAME);
-        }
+        return Requests.header(request, name, 412, Requests.INVALID_NAME);
     }
 
     /**

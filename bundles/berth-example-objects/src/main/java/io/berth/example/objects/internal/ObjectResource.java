@@ -133,17 +133,16 @@ final class ObjectResource {
             throw new SwiftException(413, "Request Entity Too Large: " + length + " bytes is more than max_file_size "
                     + config.max__file__size());
         }
-        long deleteAt = Expiry.deleteAt(request, clock.getAsLong());
+        long now = clock.getAsLong();
+        long deleteAt = Expiry.deleteAt(request, now);
         boolean mustNotExist = Preconditions.mustNotExist(request);
-        if (mustNotExist) {
-            StoredObject existing = store.head(container, name);
-            if (existing != null && !Expiry.expired(existing, clock.getAsLong())) {
+        StoredObject existing = mustNotExist ? store.head(container, name) : null;
+        if (existing != null) {
+            if (!Expiry.expired(existing, now)) {
                 throw Preconditions.exists(name);
             }
-            if (existing != null) {
-                // Gone for Swift's If-None-Match as for a GET; the store's own check would still see it.
-                store.expire(new ExpiringObjects.Due(existing.deleteAt(), container, name), clock.getAsLong());
-            }
+            // Gone for Swift's If-None-Match as for a GET; the store's own check would still see it.
+            store.expire(new ExpiringObjects.Due(existing.deleteAt(), container, name), now);
         }
         Map<String, String> meta = Requests.metadata(request, "object");
         meta.values().removeIf(String::isEmpty);
@@ -186,11 +185,7 @@ final class ObjectResource {
      * @throws SwiftException 400 "Invalid Content-Type" when its bytes are not UTF-8, as Swift answers
      */
     static String contentTypeHeader(HttpServletRequest request) {
-        try {
-            return Headers.utf8(request, "Content-Type");
-        } catch (IllegalArgumentException e) {
-            throw new SwiftException(400, "Invalid Content-Type: its bytes are not UTF-8");
-        }
+        return Requests.header(request, "Content-Type", 400, "Invalid Content-Type: its bytes are not UTF-8");
     }
 
     /**

@@ -88,10 +88,21 @@ final class Requests {
      * @throws SwiftException 400 naming the header when its bytes are not UTF-8
      */
     static String header(HttpServletRequest request, String name) {
+        return header(request, name, 400, null);
+    }
+
+    /**
+     * A header's value as the UTF-8 text the client sent, with Swift's answer for that header when
+     * its bytes are not UTF-8 (which differs: 412 for a copy's source, 400 for metadata, ...).
+     *
+     * @param answer the body of that answer; null: one naming the header
+     * @return null when the request has no such header
+     */
+    static String header(HttpServletRequest request, String name, int status, String answer) {
         try {
             return Headers.utf8(request, name);
         } catch (IllegalArgumentException e) {
-            throw new SwiftException(400, e.getMessage());
+            throw new SwiftException(status, answer != null ? answer : e.getMessage());
         }
     }
 
@@ -226,11 +237,7 @@ final class Requests {
      * text cannot, so they are refused there too rather than stored as something else.
      */
     private static String metaValue(HttpServletRequest request, String header) {
-        try {
-            return Headers.utf8(request, header);
-        } catch (IllegalArgumentException e) {
-            throw new SwiftException(400, "Metadata must be valid UTF-8: " + title(header) + " is not");
-        }
+        return header(request, header, 400, "Metadata must be valid UTF-8: " + title(header) + " is not");
     }
 
     /** Python's str.title(), which is how Swift spells the metadata headers it returns. */
