@@ -24,16 +24,18 @@ final class AccountResource {
 
     void serve(HttpServletRequest request, HttpServletResponse response, Target target) throws IOException {
         String method = request.getMethod();
+        // Swift's listing_formats reads Accept before anything else looks at the request.
+        String listingType = method.equals("GET") || method.equals("HEAD") ? ListingResponse.contentType(request) : null;
         Acls.authorize(request, target, null, method);
         Account account = store.account(target.account());
         switch (method) {
             case "HEAD":
                 headers(response, account);
-                Responses.empty(response, 204);
+                ListingResponse.head(request, response, listingType);
                 return;
             case "GET":
                 headers(response, account);
-                ListingResponse.send(request, response, account.containers, config.account__listing__limit(), "account",
+                ListingResponse.send(request, response, listingType, account.containers, config.account__listing__limit(), "account",
                         account.name, c -> {
                             Map<String, Object> json = new LinkedHashMap<>();
                             json.put("name", c.name);

@@ -30,6 +30,8 @@ final class ContainerResource {
         String method = request.getMethod();
         Account account = store.account(target.account());
         Container container = account.containers.get(target.container());
+        // Swift's listing_formats reads Accept before anything else looks at the request.
+        String listingType = method.equals("GET") || method.equals("HEAD") ? ListingResponse.contentType(request) : null;
         Acls.authorize(request, target, container, method);
         switch (method) {
             case "PUT": {
@@ -53,12 +55,12 @@ final class ContainerResource {
                 return;
             case "HEAD":
                 headers(request, response, Responses.existing(container, target.container()));
-                Responses.empty(response, 204);
+                ListingResponse.head(request, response, listingType);
                 return;
             case "GET": {
                 Container existing = Responses.existing(container, target.container());
                 headers(request, response, existing);
-                ListingResponse.send(request, response, existing.objects, config.container__listing__limit(), "container",
+                ListingResponse.send(request, response, listingType, existing.objects, config.container__listing__limit(), "container",
                         existing.name, e -> {
                             Map<String, Object> json = new LinkedHashMap<>();
                             json.put("name", e.name());

@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 import io.berth.example.objects.internal.ObjectStore.BodyReadException;
 
 /**
- * The plain-text answer to a request that failed, written over whatever the app had begun,
- * keeping the headers the pipeline's stages set before the app ran (X-Trans-Id and the like).
- * Made when a request comes in, so that it knows which headers were the stages'.
+ * The answer to a request that failed, written over whatever the app had begun, keeping the
+ * headers the pipeline's stages set before the app ran (X-Trans-Id and the like). Made when a
+ * request comes in, so that it knows which headers were the stages'. Typed as Swift types it:
+ * plain text for what its request checks refuse (400, 413: constraints.py says so), else swob's
+ * default, HTML, which Swift keeps for the reasons it gives in words ("Bad URL", "Invalid UTF8 or
+ * contains NULL") as for its default pages.
  */
 final class ErrorAnswer {
 
@@ -27,6 +30,9 @@ final class ErrorAnswer {
 
     /** The most of an unread request body an error answer reads to keep the connection. */
     private static final long DRAIN_LIMIT = 64 * 1024;
+
+    /** swob's default type, which Swift gives every error but those of its request checks (400, 413). */
+    static final String HTML = "text/html; charset=UTF-8";
 
     /** The stages' headers, by name, as the response held them when the app began. */
     private final Map<String, List<String>> upstream;
@@ -141,13 +147,25 @@ final class ErrorAnswer {
             response.setHeader("Www-Authenticate", challenge);
         }
         try {
-            Responses.body(response, status, Responses.TEXT, message + "\n");
+            if (status == 400 || status == 413) {
+                Responses.body(response, status, Responses.TEXT, message + "\n");
+            } else {
+                Responses.body(response, status, HTML, html(message));
+            }
         } catch (IOException gone) {
             // The client went away before its answer (a reset connection fails the write at once).
             // Out of the app this would be an error: Felix's dispatcher logs it with its stack trace.
             LOG.debug("{} {}: the {} answer found the client gone: {}", request.getMethod(), request.getRequestURI(),
                     status, gone.toString());
         }
+    }
+
+    /**
+     * The reason, escaped for the HTML its type says it is: it can hold names from the request.
+     * Not wrapped in swob's page: like Swift's own reasons ("Bad URL"), it is the whole body.
+     */
+    static String html(String message) {
+        return message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "\n";
     }
 
     /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */

@@ -18,17 +18,24 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 final class ListingResponse {
 
+    private static final String TEXT = "text/plain";
+    private static final String JSON = "application/json";
+    private static final String CHARSET = "; charset=utf-8";
+    /** What a listing can be, in Swift's order of preference. */
+    private static final List<String> TYPES = List.of(TEXT, JSON, "application/xml", "text/xml");
+
     private ListingResponse() {
     }
 
     /**
+     * @param type the media type {@link #contentType} chose
      * @param listingLimit the most a page holds, and the largest limit= taken
      * @param kind "account" or "container": the XML's root element, which names its items container or object
      * @param owner the account's or container's name, for the XML's root element
      * @param describe an item's fields, "name" first, in the order JSON and XML show them
      * @throws SwiftException 412 for a limit over the listing limit, 400 for NUL in a parameter
      */
-    static <V> void send(HttpServletRequest request, HttpServletResponse response, NavigableMap<String, V> all,
+    static <V> void send(HttpServletRequest request, HttpServletResponse response, String type, NavigableMap<String, V> all,
             int listingLimit, String kind, String owner, Function<V, Map<String, Object>> describe) throws IOException {
         int limit = limit(request, listingLimit);
         String prefix = param(request, "prefix");
@@ -38,31 +45,21 @@ final class ListingResponse {
         boolean reverse = Requests.isTrue(request.getParameter("reverse"));
         List<Object> items = Listing.list(all, prefix, delimiter, marker, endMarker, reverse, limit);
 
-        String format = format(request);
-        if (format.equals("json")) {
+        if (request.getParameter("format") == null) {
+            // The answer depends on Accept: caches must not give one client's format to another.
+            response.setHeader("Vary", "Accept");
+        }
+        if (type.equals(JSON)) {
             List<Object> json = new ArrayList<>(items.size());
             for (Object item : items) {
                 json.add(item instanceof String ? Map.of("subdir", item) : describe.apply(cast(item)));
             }
-            Responses.body(response, 200, "application/json; charset=utf-8", Json.write(json));
-        } else if (format.equals("xml")) {
-            StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<")
-                    .append(kind).append(" name=\"").append(xml(owner)).append("\">");
-            String element = kind.equals("account") ? "container" : "object";
-            for (Object item : items) {
-                if (item instanceof String) {
-                    xml.append("<subdir name=\"").append(xml((String) item)).append("\"><name>")
-                            .append(xml((String) item)).append("</name></subdir>");
-                } else {
-                    xml.append('<').append(element).append('>');
-                    describe.apply(cast(item)).forEach((k, v) ->
-                            xml.append('<').append(k).append('>').append(xml(String.valueOf(v))).append("</").append(k).append('>'));
-                    xml.append("</").append(element).append('>');
-                }
-            }
-            xml.append("</").append(kind).append('>');
-            Responses.body(response, 200, "application/xml; charset=utf-8", xml.toString());
+            Responses.body(response, 200, JSON + CHARSET, Json.write(json));
+        } else if (type.endsWith("/xml")) {
+            String xml = xml(kind, owner, items, describe);
+            Responses.body(response, 200, type + CHARSET, xml);
         } else if (items.isEmpty()) {
+            // Swift's listing_formats: an empty text page is 204, still labelled as text.
             Responses.empty(response, 204);
         } else {
             StringBuilder text = new StringBuilder();
@@ -98,30 +95,85 @@ final class ListingResponse {
         return value == null ? "" : value;
     }
 
-    /** format=json|xml|plain wins; else the Accept header, as Swift's get_listing_content_type. */
-    static String format(HttpServletRequest request) {
+    /**
+     * The listing's media type, as Swift's get_listing_content_type chooses it: format=json|xml|plain
+     * wins (anything else is plain), else the Accept header as swob matches it ({@link Accept}).
+     * Swift's listing_formats chooses it before the request goes further, so a bad Accept header is
+     * 400 even for a container that does not exist, and before authentication.
+     *
+     * @throws SwiftException 400 "Invalid Accept header", 406 when Accept takes none of the four types
+     */
+    static String contentType(HttpServletRequest request) {
         String format = request.getParameter("format");
-        if (format != null) {
+        if (format != null && !format.isEmpty()) {
             switch (format.toLowerCase(Locale.ROOT)) {
-                case "json": return "json";
-                case "xml": return "xml";
-                default: return "plain";
+                case "json": return JSON;
+                case "xml": return "application/xml";
+                default: return TEXT;
             }
         }
-        String accept = request.getHeader("Accept");
-        if (accept != null) {
-            String lower = accept.toLowerCase(Locale.ROOT);
-            if (lower.contains("application/json")) {
-                return "json";
-            }
-            if (lower.contains("application/xml") || lower.contains("text/xml")) {
-                return "xml";
-            }
+        String type;
+        try {
+            type = Accept.bestMatch(request.getHeader("Accept"), TYPES);
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(400, e.getMessage());
         }
-        return "plain";
+        if (type == null) {
+            throw new SwiftException(406, "Not Acceptable: a listing is sent as one of " + String.join(", ", TYPES)
+                    + ", and the Accept header takes none of them");
+        }
+        return type;
     }
 
-    private static String xml(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    /**
+     * The Content-Type of a HEAD, a listing without its body: the one its GET would have, as
+     * Swift's listing_formats sets it on account and container HEADs.
+     */
+    static void head(HttpServletRequest request, HttpServletResponse response, String type) {
+        if (request.getParameter("format") == null) {
+            response.setHeader("Vary", "Accept");
+        }
+        response.setStatus(204);
+        response.setContentType(type + CHARSET);
+        response.setContentLength(0);
+    }
+
+    /**
+     * The listing as Swift's container_to_xml and account_to_xml write it, byte for byte: an
+     * account's items each on a line and its subdirs bare, a container's on one line with each
+     * subdir's name inside, an empty container as an empty element. Text escapes &amp;, &lt; and
+     * &gt;; attributes the quote as well.
+     */
+    private static <V> String xml(String kind, String owner, List<Object> items, Function<V, Map<String, Object>> describe) {
+        boolean account = kind.equals("account");
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<")
+                .append(kind).append(" name=\"").append(attribute(owner)).append('"');
+        if (items.isEmpty() && !account) {
+            return xml.append(" />").toString();
+        }
+        String newline = account ? "\n" : "";
+        xml.append('>').append(newline);
+        String element = account ? "container" : "object";
+        for (Object item : items) {
+            if (item instanceof String subdir) {
+                xml.append("<subdir name=\"").append(attribute(subdir)).append('"');
+                xml.append(account ? " />" : "><name>" + text(subdir) + "</name></subdir>");
+            } else {
+                xml.append('<').append(element).append('>');
+                describe.apply(cast(item)).forEach((k, v) ->
+                        xml.append('<').append(k).append('>').append(text(String.valueOf(v))).append("</").append(k).append('>'));
+                xml.append("</").append(element).append('>');
+            }
+            xml.append(newline);
+        }
+        return xml.append("</").append(kind).append('>').toString();
+    }
+
+    private static String text(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String attribute(String text) {
+        return text(text).replace("\"", "&quot;");
     }
 }

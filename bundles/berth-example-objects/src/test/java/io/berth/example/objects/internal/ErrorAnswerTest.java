@@ -27,9 +27,28 @@ class ErrorAnswerTest {
 
         assertThat(recorded.status).isEqualTo(404);
         assertThat(recorded.headers).containsOnlyKeys("X-Trans-Id");
-        assertThat(recorded.contentType).isEqualTo("text/plain; charset=utf-8");
+        assertThat(recorded.contentType).isEqualTo("text/html; charset=UTF-8");
         assertThat(recorded.text()).isEqualTo("Container 'c' not found\n");
         assertThat(recorded.contentLength).isEqualTo(recorded.body.size());
+    }
+
+    /** Swift's types: text/plain for what constraints.py refuses (400, 413), swob's HTML for the rest. */
+    @Test
+    void errorsAreTypedAsSwiftTypesThemAndHtmlIsEscaped() throws Exception {
+        for (int status : new int[] {400, 401, 403, 404, 405, 409, 411, 412, 413, 416, 422, 500}) {
+            FakeHttp.Response recorded = new FakeHttp.Response();
+            HttpServletResponse response = recorded.build();
+            ErrorAnswer.keeping(response).send(new FakeHttp.Request().build(), response, status,
+                    "Object '<b>&amp;' not found", false);
+
+            if (status == 400 || status == 413) {
+                assertThat(recorded.contentType).as("" + status).isEqualTo("text/plain; charset=utf-8");
+                assertThat(recorded.text()).isEqualTo("Object '<b>&amp;' not found\n");
+            } else {
+                assertThat(recorded.contentType).as("" + status).isEqualTo("text/html; charset=UTF-8");
+                assertThat(recorded.text()).isEqualTo("Object '&lt;b&gt;&amp;amp;' not found\n");
+            }
+        }
     }
 
     @Test
