@@ -239,6 +239,10 @@ public class ObjectStoreTest extends BerthTestSupport {
             assertEquals(name, 204, send(authed(name, token).DELETE()).statusCode());
         }
         assertEquals(404, send(authed(o, token)).statusCode());
+        // Through tempauth, as in Swift: escapes that spell no UTF-8 get the proxy's 412, not a 400 before it.
+        HttpResponse<String> notUtf8 = send(authed(c + "/%C3%28", token));
+        assertEquals(412, notUtf8.statusCode());
+        assertEquals("Invalid UTF8 or contains NULL\n", notUtf8.body());
         assertEquals(204, send(authed(c, token).DELETE()).statusCode());
     }
 

@@ -162,12 +162,7 @@ public final class Berth {
      *     the pipeline's path, or see {@link #percentDecode}
      */
     public static String pathAsSent(HttpServletRequest request) {
-        String raw = request.getRequestURI();
-        String context = request.getContextPath();
-        if (raw == null || !raw.startsWith(context)) {
-            throw new IllegalArgumentException("the path as sent does not start with the pipeline's path " + context);
-        }
-        return percentDecode(raw.substring(context.length()), "path");
+        return percentDecode(rawPath(request), "path");
     }
 
     /**
@@ -179,6 +174,48 @@ public final class Berth {
      * @throws IllegalArgumentException for a bad escape, bytes that are not UTF-8, or NUL, naming which
      */
     public static String percentDecode(String encoded, String what) {
+        byte[] bytes = percentDecodeBytes(encoded, what);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("Invalid UTF-8 in the " + what);
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("NUL (%00) in the " + what);
+        }
+        return text;
+    }
+
+    /**
+     * The request's path inside its pipeline as {@link #pathAsSent}, but with bytes that are not
+     * UTF-8 read as U+FFFD and NUL kept: for a stage that must decide about a request whose path
+     * the app behind will refuse in its own words (Swift's 412 "Invalid UTF8 or contains NULL").
+     * Never the name of anything.
+     *
+     * @param request the request being served
+     * @return the decoded path
+     * @throws IllegalArgumentException for a bad escape, or a URI that does not start with the pipeline's path
+     * @since 1.11
+     */
+    public static String pathAsSentLeniently(HttpServletRequest request) {
+        return new String(percentDecodeBytes(rawPath(request), "path"), StandardCharsets.UTF_8);
+    }
+
+    /** The request URI as sent, without the pipeline's path. */
+    private static String rawPath(HttpServletRequest request) {
+        String raw = request.getRequestURI();
+        String context = request.getContextPath();
+        if (raw == null || !raw.startsWith(context)) {
+            throw new IllegalArgumentException("the path as sent does not start with the pipeline's path " + context);
+        }
+        return raw.substring(context.length());
+    }
+
+    private static byte[] percentDecodeBytes(String encoded, String what) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
         for (int i = 0; i < encoded.length(); i++) {
             char c = encoded.charAt(i);
@@ -197,18 +234,6 @@ public final class Berth {
                 bytes.write(utf8, 0, utf8.length);
             }
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("Invalid UTF-8 in the " + what);
-        }
-        if (text.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("NUL (%00) in the " + what);
-        }
-        return text;
+        return bytes.toByteArray();
     }
 }

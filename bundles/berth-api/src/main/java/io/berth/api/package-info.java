@@ -3,7 +3,7 @@
  * that stage and app bundles use to declare themselves.
  */
 @Export
-@Version("1.10.0")
+@Version("1.11.0")
 package io.berth.api;
 
 import org.osgi.annotation.bundle.Export;

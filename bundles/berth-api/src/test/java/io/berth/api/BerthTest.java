@@ -65,6 +65,16 @@ class BerthTest {
                 .hasMessage("NUL (%00) in the X-Copy-From header");
     }
 
+    @Test
+    void pathAsSentLenientlyReadsWhatIsNotUtf8AsReplacementButStillRefusesBadEscapes() {
+        assertThat(Berth.pathAsSentLeniently(http("/swift/v1/AUTH_a/c/%C3%28/%00", "/swift"))).isEqualTo("/v1/AUTH_a/c/\uFFFD(/\0");
+        assertThat(Berth.pathAsSentLeniently(http("/v1/caf%C3%A9", ""))).isEqualTo("/v1/café");
+        assertThatThrownBy(() -> Berth.pathAsSentLeniently(http("/v1/a%zz", "")))
+                .hasMessage("Invalid percent-encoding in the path at character 5");
+        assertThatThrownBy(() -> Berth.pathAsSentLeniently(http("/v1/a", "/swift")))
+                .hasMessage("the path as sent does not start with the pipeline's path /swift");
+    }
+
     private static HttpServletRequest http(String uri, String contextPath) {
         return (HttpServletRequest) Proxy.newProxyInstance(BerthTest.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {

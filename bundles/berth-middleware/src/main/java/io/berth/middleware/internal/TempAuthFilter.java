@@ -134,10 +134,17 @@ final class TempAuthFilter implements Filter, StageMeasures {
         String path;
         try {
             path = Berth.pathAsSent(request);
-        } catch (IllegalArgumentException e) {
-            PlainResponses.refuse(request, response, HttpServletResponse.SC_BAD_REQUEST,
-                    PlainResponses.utf8("Bad request: " + e.getMessage()), null);
-            return;
+        } catch (IllegalArgumentException notUtf8) {
+            // Bytes that are not UTF-8, or NUL: in Swift they are characters of the WSGI path to
+            // tempauth, which authorizes the request, and the proxy answers 412 "Invalid UTF8 or
+            // contains NULL". So here: decided on, and the app refuses the path in its own words.
+            try {
+                path = Berth.pathAsSentLeniently(request);
+            } catch (IllegalArgumentException e) {
+                PlainResponses.refuse(request, response, HttpServletResponse.SC_BAD_REQUEST,
+                        PlainResponses.utf8("Bad request: " + e.getMessage()), null);
+                return;
+            }
         }
         if (path.startsWith(authPrefix)) {
             tokenRequest(request, response, path.substring(authPrefix.length() - 1));

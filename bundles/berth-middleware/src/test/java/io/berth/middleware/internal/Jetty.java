@@ -9,6 +9,9 @@ import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -26,7 +29,12 @@ final class Jetty implements AutoCloseable {
 
     static Jetty start(ServletContextHandler... contexts) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // As a Berth listener lets them through (Connectors.uriCompliance): escapes that spell no
+        // UTF-8 reach the stages, which must decide about them.
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.DEFAULT.with("DEFAULT+UTF8", UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS,
+                UriCompliance.Violation.BAD_UTF8_ENCODING, UriCompliance.Violation.TRUNCATED_UTF8_ENCODING));
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
