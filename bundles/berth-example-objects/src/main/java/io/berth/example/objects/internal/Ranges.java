@@ -134,17 +134,46 @@ final class Ranges {
     }
 
     /**
-     * A number as Python's int() reads the parts swob splits: digits, the first part perhaps with
-     * a sign (there only a + can reach it), and no upper bound.
+     * A number as swob reads the parts it splits: the first part by Python's int(), which takes
+     * whitespace around it, a sign (only + can reach it), any script's decimal digits and single
+     * underscores between them; the last part only if it is all digits, with no bound either way.
      *
      * @return null when it is not one
      */
-    private static BigInteger integer(String text, boolean signed) {
-        String digits = signed && text.startsWith("+") ? text.substring(1) : text;
-        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return null;
+    private static BigInteger integer(String text, boolean first) {
+        String digits = first ? pythonStrip(text) : text;
+        if (first && digits.startsWith("+")) {
+            digits = digits.substring(1);
         }
-        return new BigInteger(digits);
+        StringBuilder value = new StringBuilder(digits.length());
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (first && c == '_' && i > 0 && i < digits.length() - 1 && digits.charAt(i - 1) != '_') {
+                continue;
+            }
+            if (Character.getType(c) != Character.DECIMAL_DIGIT_NUMBER) {
+                return null;
+            }
+            value.append((char) ('0' + Character.digit(c, 10)));
+        }
+        return value.length() == 0 ? null : new BigInteger(value.toString());
+    }
+
+    /** What Python's str.strip() removes: Java's whitespace and the two it leaves out, NEL and no-break space. */
+    private static String pythonStrip(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isPythonSpace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && isPythonSpace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    private static boolean isPythonSpace(char c) {
+        return Character.isWhitespace(c) || c == '\u0085' || c == '\u00a0';
     }
 
     /** Beyond Long.MAX_VALUE every body is shorter anyway. */

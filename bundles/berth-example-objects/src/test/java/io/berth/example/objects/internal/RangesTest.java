@@ -115,6 +115,30 @@ class RangesTest {
         assertThat(get("/c/o", "bytes=99999999999999999999999-").statusCode()).isEqualTo(416);
     }
 
+    /** Each expectation is what Swift 2.30's swob.Range gives for the same header, over 100 bytes. */
+    @Test
+    void theFormsSwobReadsAreReadAlike() {
+        assertThat(forHundred("BYTES=0-5")).isEqualTo("0-6");
+        assertThat(forHundred("Bytes = 0 - 5, 7 - 8")).isEqualTo("0-6 7-9");
+        assertThat(forHundred("bytes=\t0-5")).as("int() strips the first part").isEqualTo("0-6");
+        assertThat(forHundred("bytes=\f1-5")).isEqualTo("1-6");
+        assertThat(forHundred("bytes=1_0-20")).as("int() takes underscores").isEqualTo("10-21");
+        assertThat(forHundred("bytes=+3-5")).isEqualTo("3-6");
+        assertThat(forHundred("bytes=\u0663-5")).as("an Arabic-Indic three").isEqualTo("3-6");
+        assertThat(forHundred("bytes=00-0005")).isEqualTo("0-6");
+        assertThat(forHundred("bytes= -5")).isEqualTo("95-100");
+        assertThat(forHundred("bytes=5-")).isEqualTo("5-100");
+        for (String invalid : new String[] {"bytes=0-5\t", "bytes=0-5,", "bytes=--5", "bytes=0x1-5", "bytes=1__0-5",
+                "bytes=_1-5", "bytes=1-\u00b2", "bytes=1-+5", "octets=0-5", "bytes=5"}) {
+            assertThat(Ranges.parse(invalid)).as(invalid).isNull();
+        }
+    }
+
+    private static String forHundred(String header) {
+        return Ranges.parse(header).forLength(100).stream().map(r -> r[0] + "-" + r[1])
+                .collect(java.util.stream.Collectors.joining(" "));
+    }
+
     @Test
     void aSuffixRangeOfAnEmptyObjectServesItWhole() throws Exception {
         send("PUT", "/c/empty", null, "");
