@@ -1,18 +1,10 @@
 package io.berth.example.objects.internal;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
-import io.berth.api.Headers;
 
 /**
  * Sends a Content as the request's Range asks ({@link Ranges} reads the header): the whole
@@ -25,6 +17,17 @@ final class ContentSender {
     }
 
     /**
+     * What a Range makes of a Content, as swob answers it.
+     *
+     * @param status 200 or 206
+     * @param body the bytes to send or copy
+     * @param multipart the document of several ranges, else null
+     * @param contentRange the one range's Content-Range, else null
+     */
+    record Selection(int status, Content body, ByteRanges multipart, String contentRange) {
+    }
+
+    /**
      * @param type the content's type, for the parts of a multipart answer
      * @param dlo a DLO is sent whole when several ranges are asked for, as Swift's dlo middleware
      *        does: each range of a DLO would read its segments anew
@@ -32,12 +35,33 @@ final class ContentSender {
      */
     static void send(HttpServletRequest request, HttpServletResponse response, Content content, String type,
             boolean dlo) throws IOException {
+        Selection selection = select(request, response, content, type, dlo);
+        response.setStatus(selection.status());
+        if (selection.contentRange() != null) {
+            response.setHeader("Content-Range", selection.contentRange());
+        }
+        if (selection.multipart() != null) {
+            response.setContentType(selection.multipart().contentType());
+        }
+        Content body = selection.body();
+        response.setContentLengthLong(body.size());
+        if (!request.getMethod().equals("HEAD")) {
+            body.write(response.getOutputStream(), 0, body.size());
+        }
+    }
+
+    /**
+     * The part of a Content the request's Range asks for: what {@link #send} sends, and what a copy
+     * stores (Swift's copy middleware stores the answer to its GET of the source, Range and all).
+     *
+     * @throws SwiftException 416, with Content-Range set on the response for the error answer to keep
+     */
+    static Selection select(HttpServletRequest request, HttpServletResponse response, Content content, String type,
+            boolean dlo) {
         long size = content.size();
-        boolean head = request.getMethod().equals("HEAD");
         Ranges requested = Ranges.parse(request.getHeader("Range"));
         if (requested == null || dlo && requested.count() > 1) {
-            whole(response, content, head);
-            return;
+            return new Selection(200, content, null, null);
         }
         List<long[]> ranges;
         try {
@@ -48,58 +72,14 @@ final class ContentSender {
         }
         if (size == 0) {
             // A suffix range of an empty body: no Content-Range can name its bytes, so swob sends it whole.
-            whole(response, content, head);
-            return;
+            return new Selection(200, content, null, null);
         }
-        response.setStatus(206);
         if (ranges.size() == 1) {
             long[] range = ranges.get(0);
-            response.setHeader("Content-Range", "bytes " + range[0] + "-" + (range[1] - 1) + "/" + size);
-            response.setContentLengthLong(range[1] - range[0]);
-            if (!head) {
-                content.write(response.getOutputStream(), range[0], range[1] - range[0]);
-            }
-            return;
+            return new Selection(206, new ContentSlice(content, range[0], range[1] - range[0]), null,
+                    "bytes " + range[0] + "-" + (range[1] - 1) + "/" + size);
         }
-        multipart(response, content, type, ranges, head);
-    }
-
-    private static void multipart(HttpServletResponse response, Content content, String type, List<long[]> ranges,
-            boolean head) throws IOException {
-        long size = content.size();
-        String boundary = HexFormat.of().formatHex(ByteBuffer.allocate(16)
-                .putLong(ThreadLocalRandom.current().nextLong()).putLong(ThreadLocalRandom.current().nextLong()).array());
-        List<byte[]> heads = new ArrayList<>();
-        long length = 0;
-        for (long[] range : ranges) {
-            // The part's Content-Type in the UTF-8 bytes the whole answer's header would carry.
-            byte[] part = ("--" + boundary + "\r\nContent-Type: " + Headers.wire(type) + "\r\nContent-Range: bytes "
-                    + range[0] + "-" + (range[1] - 1) + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-            heads.add(part);
-            length += part.length + (range[1] - range[0]) + 2;
-        }
-        byte[] tail = ("--" + boundary + "--").getBytes(StandardCharsets.ISO_8859_1);
-        length += tail.length;
-        response.setContentType("multipart/byteranges;boundary=" + boundary);
-        response.setContentLengthLong(length);
-        if (head) {
-            return;
-        }
-        OutputStream out = response.getOutputStream();
-        for (int i = 0; i < ranges.size(); i++) {
-            long[] range = ranges.get(i);
-            out.write(heads.get(i));
-            content.write(out, range[0], range[1] - range[0]);
-            out.write(new byte[] {'\r', '\n'});
-        }
-        out.write(tail);
-    }
-
-    private static void whole(HttpServletResponse response, Content content, boolean head) throws IOException {
-        response.setStatus(200);
-        response.setContentLengthLong(content.size());
-        if (!head) {
-            content.write(response.getOutputStream(), 0, content.size());
-        }
+        ByteRanges multipart = new ByteRanges(content, type, ranges);
+        return new Selection(206, multipart, multipart, null);
     }
 }

@@ -31,6 +31,8 @@ final class Expirer implements AutoCloseable {
     private final int maxPerRun;
     /** From start() to close(); the whiteboard may destroy a servlet and initialise it again. Guarded by this. */
     private ScheduledExecutorService timer;
+    /** The timer's thread, once it has one: close() waits for it to end, not only for the executor to say so. */
+    private volatile Thread thread;
 
     Expirer(ObjectStore store, LongSupplier clock, int maxPerRun) {
         this.store = store;
@@ -44,9 +46,10 @@ final class Expirer implements AutoCloseable {
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "berth-objects-expirer " + store.root());
-            thread.setDaemon(true);
-            return thread;
+            Thread made = new Thread(task, "berth-objects-expirer " + store.root());
+            made.setDaemon(true);
+            thread = made;
+            return made;
         });
         timer.scheduleWithFixedDelay(this::runQuietly, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
     }
@@ -84,6 +87,11 @@ final class Expirer implements AutoCloseable {
         }
     }
 
+    private static boolean join(Thread running) throws InterruptedException {
+        running.join(TimeUnit.SECONDS.toMillis(5));
+        return !running.isAlive();
+    }
+
     /** Stops the timer, waiting a bounded time for a run in progress. */
     @Override
     public void close() {
@@ -97,7 +105,9 @@ final class Expirer implements AutoCloseable {
         }
         stopping.shutdownNow();
         try {
-            if (!stopping.awaitTermination(5, TimeUnit.SECONDS)) {
+            // The executor counts as terminated a moment before its thread has ended.
+            Thread running = thread;
+            if (!stopping.awaitTermination(5, TimeUnit.SECONDS) || running != null && !join(running)) {
                 LOG.warn("Object store {}: the expirer did not stop within 5 s", store.root());
             }
         } catch (InterruptedException e) {

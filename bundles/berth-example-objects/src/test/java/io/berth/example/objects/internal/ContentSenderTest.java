@@ -3,6 +3,10 @@ package io.berth.example.objects.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** What a Range makes of a content: 200 whole, 206 with one range or multipart/byteranges, 416. */
@@ -53,6 +57,30 @@ class ContentSenderTest {
                 + "--" + boundary + "\r\nContent-Type: text/plain\r\nContent-Range: bytes 8-9/10\r\n\r\n89\r\n"
                 + "--" + boundary + "--");
         assertThat(multi.contentLength).isEqualTo(multi.body.size());
+    }
+
+    /** A copy reads the document through a stream, in pieces that cut parts anywhere: every cut gives the same bytes. */
+    @Test
+    void theMultipartDocumentReadsTheSameFromAnyOffset() throws Exception {
+        BytesContent digits = new BytesContent(DIGITS);
+        ByteRanges document = new ByteRanges(digits, "text/plain", List.of(new long[] {0, 2}, new long[] {5, 6}, new long[] {8, 10}));
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        document.write(whole, 0, document.size());
+        assertThat(whole.size()).isEqualTo(document.size());
+        String expected = whole.toString(StandardCharsets.ISO_8859_1);
+        assertThat(expected).contains("Content-Range: bytes 5-5/10\r\n\r\n5\r\n").endsWith("--");
+
+        for (int from = 0; from < document.size(); from++) {
+            for (int length = 0; from + length <= document.size(); length += 7) {
+                ByteArrayOutputStream part = new ByteArrayOutputStream();
+                document.write(part, from, length);
+                assertThat(part.toString(StandardCharsets.ISO_8859_1)).as(from + "+" + length)
+                        .isEqualTo(expected.substring(from, from + length));
+            }
+        }
+        assertThat(new String(document.stream().readAllBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(expected);
+        assertThat(new String(new ContentSlice(digits, 3, 4).stream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                .isEqualTo("3456");
     }
 
     @Test
