@@ -160,6 +160,7 @@ public class DocTranscriptsTest {
                 normalise("X-Trans-Id: tx4514e49470d4830df1f8d-006b013882\nDate: Sat, 21 Nov 2026 06:21:54 GMT\n"
                         + "io.berth.api  [23]    0.36 ms\n23 | Active |  80 | 0.1.0.SNAPSHOT | io.berth.api"));
         assertEquals("Hello from Berth", normalise("Hello from Berth  \n\n"));
+        assertEquals("X-Delete-At: VALUE\nX-Delete-At: VALUE", normalise("X-Delete-At: 1796547226\n     X-Delete-At: 1796547226"));
         assertEquals("main | / | main | hello | LIVE | 3 | 0 | LATENCY | LATENCY\nmain: p50 N ms, p99 N ms",
                 normalise("main  | /      | main      | hello | LIVE  |        3 |      0 |   0.36 |    403\n"
                         + "main: p50 0.36 ms, p99 403 ms"));
@@ -462,6 +463,8 @@ public class DocTranscriptsTest {
                 .replaceAll("(?m)^Date: .*$", "Date: DATE")
                 .replaceAll("[A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT", "DATE")
                 .replaceAll("(?m)^(Last-Modified|X-Timestamp|X-Put-Timestamp|X-Auth-Token-Expires): .*$", "$1: VALUE")
+                // an expiring object's time, in epoch seconds, as curl and swift stat show it
+                .replaceAll("(?m)^(\\s*X-Delete-At): \\d+$", "$1: VALUE")
                 .replaceAll("\\d{2}/[A-Z][a-z]{2}/\\d{4}/\\d{2}/\\d{2}/\\d{2}", "DATE")
                 .replaceAll("\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}([.,]\\d+)?", "DATE")
                 .replaceAll("\\b\\d{2}:\\d{2}:\\d{2}([.,]\\d+)?\\b", "TIME")
