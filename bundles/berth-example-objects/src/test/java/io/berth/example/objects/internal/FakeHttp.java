@@ -93,6 +93,16 @@ final class FakeHttp {
             return this;
         }
 
+        /** The parameters as a query string, unencoded (tests name plain ones); null when there are none. */
+        private String query() {
+            if (parameters.isEmpty()) {
+                return null;
+            }
+            List<String> pairs = new ArrayList<>();
+            parameters.forEach((name, value) -> pairs.add(value.isEmpty() ? name : name + "=" + value));
+            return String.join("&", pairs);
+        }
+
         HttpServletRequest build() {
             ByteArrayInputStream in = new ByteArrayInputStream(body);
             ServletInputStream stream = new ServletInputStream() {
@@ -123,6 +133,7 @@ final class FakeHttp {
                             case "getHeader": return headers.get((String) args[0]);
                             case "getHeaderNames": return Collections.enumeration(new ArrayList<>(headers.keySet()));
                             case "getParameter": return parameters.get((String) args[0]);
+                            case "getQueryString": return query();
                             case "getRemoteUser": return user;
                             case "getAuthType": return authType;
                             case "isUserInRole": return roles.contains((String) args[0]);
