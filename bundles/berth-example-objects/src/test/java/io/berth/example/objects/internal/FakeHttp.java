@@ -5,7 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,21 @@ import jakarta.servlet.http.HttpServletResponse;
 final class FakeHttp {
 
     private FakeHttp() {
+    }
+
+    /**
+     * The roles tempauth gives a user ({@code account:user}): its account, its id, its groups, and
+     * for an {@code .admin} the storage account it owns, {@code AUTH_account}.
+     */
+    static Set<String> tempauthRoles(String user, Collection<String> groups) {
+        String account = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
+        Set<String> roles = new HashSet<>(groups);
+        roles.add(account);
+        roles.add(user);
+        if (groups.contains(".admin")) {
+            roles.add("AUTH_" + account);
+        }
+        return roles;
     }
 
     /**
@@ -69,7 +86,7 @@ final class FakeHttp {
         Request user(String name, String... granted) {
             this.user = name;
             this.authType = "tempauth";
-            this.roles = Set.of(granted);
+            this.roles = tempauthRoles(name, List.of(granted));
             return this;
         }
 
