@@ -204,7 +204,7 @@ final class TempAuthFilter implements Filter, StageMeasures {
         TempAuthUser user = session.user();
         request.setAttribute(AccessLogTemplate.ACCESS_USER_ATTRIBUTE, user.id());
         if (options || ours && allowed(user, account.substring(resellerPrefix.length()), method,
-                accountLevel)) {
+                accountLevel, isBulkDelete(request))) {
             chain.doFilter(new TempAuthRequest(request, user, resellerPrefix), response);
             return;
         }
@@ -223,9 +223,13 @@ final class TempAuthFilter implements Filter, StageMeasures {
      * (its {@code Acls}). Swift's account ACLs are not supported: another account's user gets no
      * account-level request.
      */
-    private static boolean allowed(TempAuthUser user, String account, String method, boolean accountLevel) {
+    private static boolean allowed(TempAuthUser user, String account, String method, boolean accountLevel,
+            boolean bulkDelete) {
         if (account.equals(user.account())) {
-            return !(accountLevel && (method.equals("PUT") || method.equals("DELETE"))) || user.isResellerAdmin();
+            // A bulk delete deletes what its lines name, not the account: Swift's bulk middleware,
+            // before tempauth in its pipeline, takes it and makes each line a DELETE of its own.
+            boolean deletesAccount = method.equals("DELETE") && !bulkDelete;
+            return !(accountLevel && (method.equals("PUT") || deletesAccount)) || user.isResellerAdmin();
         }
         if (account.isEmpty() || account.charAt(0) == '.') {
             return false;
@@ -233,6 +237,21 @@ final class TempAuthFilter implements Filter, StageMeasures {
         return user.isResellerAdmin()
                 || user.isResellerReader() && (method.equals("GET") || method.equals("HEAD"))
                 || !accountLevel;
+    }
+
+    /** {@code DELETE ...?bulk-delete}, as Swift's bulk middleware and the objects app read the parameter. */
+    private static boolean isBulkDelete(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null || !request.getMethod().equals("DELETE")) {
+            return false;
+        }
+        for (String parameter : query.split("&")) {
+            int equals = parameter.indexOf('=');
+            if ((equals < 0 ? parameter : parameter.substring(0, equals)).equals("bulk-delete")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Swift's handle_request and handle_get_token; {@code rest} is the path after the prefix, from its '/'. */

@@ -26,7 +26,8 @@ import io.berth.api.StageSettings;
  * <ul>
  * <li>with a valid {@code X-Auth-Token} (or {@code X-Storage-Token}) of a user of that account
  * (creating or deleting the account itself, {@code PUT} or {@code DELETE} without a container,
- * only for {@code .reseller_admin}),</li>
+ * only for {@code .reseller_admin}; a bulk delete, {@code DELETE ?bulk-delete}, deletes what its
+ * lines name, each judged by the app as its own {@code DELETE}, and is not that),</li>
  * <li>or of a {@code .reseller_admin} user (any account but {@code AUTH_} itself and
  * {@code AUTH_.hidden} ones), or of a {@code .reseller_reader} user for {@code GET} and
  * {@code HEAD},</li>

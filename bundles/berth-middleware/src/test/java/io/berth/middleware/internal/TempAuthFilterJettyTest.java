@@ -408,6 +408,15 @@ class TempAuthFilterJettyTest {
         assertThat(send("POST", "/swift/v1/AUTH_test", "h", "X-Auth-Token: " + owner).status()).isEqualTo(200);
         assertThat(send("PUT", "/swift/v1/AUTH_test/c", "h", "X-Auth-Token: " + owner).status()).isEqualTo(200);
         assertThat(send("PUT", "/swift/v1/AUTH_test", "h", "X-Auth-Token: " + reseller).status()).isEqualTo(200);
+        // A bulk delete deletes its lines, each judged by the app as its own DELETE: not the account.
+        assertThat(send("DELETE", "/swift/v1/AUTH_test?bulk-delete", "h", "X-Auth-Token: " + owner).status())
+                .isEqualTo(200);
+        assertThat(send("DELETE", "/swift/v1/AUTH_test?x=1&bulk-delete=", "h", "X-Auth-Token: " + owner).status())
+                .isEqualTo(200);
+        assertThat(send("DELETE", "/swift/v1/AUTH_test?bulk-deleted", "h", "X-Auth-Token: " + owner).status())
+                .isEqualTo(403);
+        assertThat(send("DELETE", "/swift/v1/AUTH_test?bulk-delete", "h",
+                "X-Auth-Token: " + tokenOf("test2:tester2", TESTER2_KEY)).status()).as("another account's user").isEqualTo(403);
     }
 
     @Test
