@@ -81,7 +81,7 @@ final class ObjectsServlet extends HttpServlet {
             }
             Target target = Requests.target(path);
             if (BulkDelete.asked(request)) {
-                // Swift's bulk middleware comes before the auth stage: each item is authorized as its own DELETE.
+                // Swift's bulk middleware, before the auth stage in its pipeline: each line is authorized as its own DELETE.
                 bulkDelete.serve(request, response, path, target);
             } else if (target.container() == null) {
                 accounts.serve(request, response, target);
