@@ -27,7 +27,8 @@ import io.berth.api.StageMeasures;
  * Swift's {@code tempauth}: issues tokens at {@code auth_prefix} ({@code GET
  * /auth/v1.0} with {@code X-Auth-User} and {@code X-Auth-Key}), and lets a request for a storage
  * account ({@code /v1/AUTH_test/...}) through only with a valid token of the account's user or of
- * a reseller admin. See {@link TempAuthStage} for what the app behind it is promised. Tokens live
+ * a reseller admin, or, for a container or an object, of another account's user whom the
+ * container's ACLs may name (the app decides). See {@link TempAuthStage} for what the app behind it is promised. Tokens live
  * in this node's memory ({@link TempAuthTokens}), or in memcache when a {@code cache} stage comes
  * first ({@link TempAuthCachedTokens}): decided per request, by the stage's presence.
  *
@@ -201,7 +202,7 @@ final class TempAuthFilter implements Filter, StageMeasures {
                 // swift.authorize set, and the container's referrer ACL decides (.r:*): that is
                 // the app's, as the other ACLs are. Only reads: Swift refuses referrers in write
                 // ACLs, so any other anonymous request would be refused there anyway.
-                chain.doFilter(new TempAuthRequest(request, null), response);
+                chain.doFilter(new TempAuthRequest(request, null, resellerPrefix), response);
             } else {
                 unauthorized(request, response, account, UNAUTHORIZED);
             }
@@ -210,8 +211,8 @@ final class TempAuthFilter implements Filter, StageMeasures {
         TempAuthUser user = session.user();
         request.setAttribute(AccessLogTemplate.ACCESS_USER_ATTRIBUTE, user.id());
         if (options || ours && allowed(user, account.substring(resellerPrefix.length()), method,
-                accountLevel)) {
-            chain.doFilter(new TempAuthRequest(request, user), response);
+                accountLevel, isBulkDelete(request))) {
+            chain.doFilter(new TempAuthRequest(request, user, resellerPrefix), response);
             return;
         }
         LOG.debug("tempauth: 403 for {} {} {}", user.id(), method, account);
@@ -220,20 +221,44 @@ final class TempAuthFilter implements Filter, StageMeasures {
     }
 
     /**
-     * Swift's tempauth authorize, less the ACLs, which are the app's: the account's own users
-     * (creating or deleting the account itself is the reseller admin's), reseller admins in any
-     * account but the reseller's own ({@code AUTH_}) and the hidden ones ({@code AUTH_.x}), and
-     * reseller readers there for GET and HEAD.
+     * Swift's tempauth authorize, less the container ACLs, which are the app's: the account's own
+     * users (creating or deleting the account itself is the reseller admin's), reseller admins in
+     * any account but the reseller's own ({@code AUTH_}) and the hidden ones ({@code AUTH_.x}),
+     * reseller readers there for GET and HEAD, and users of other accounts for a container or an
+     * object there: its ACLs may name them ({@code test2:tester2}, {@code test2}), which Swift's
+     * tempauth checks when the proxy calls it back with the container's ACL, and the app here
+     * (its {@code Acls}). Swift's account ACLs are not supported: another account's user gets no
+     * account-level request.
      */
-    private static boolean allowed(TempAuthUser user, String account, String method, boolean accountLevel) {
+    private static boolean allowed(TempAuthUser user, String account, String method, boolean accountLevel,
+            boolean bulkDelete) {
         if (account.equals(user.account())) {
-            return !(accountLevel && (method.equals("PUT") || method.equals("DELETE"))) || user.isResellerAdmin();
+            // A bulk delete deletes what its lines name, not the account: Swift's bulk middleware,
+            // before tempauth in its pipeline, takes it and makes each line a DELETE of its own.
+            boolean deletesAccount = method.equals("DELETE") && !bulkDelete;
+            return !(accountLevel && (method.equals("PUT") || deletesAccount)) || user.isResellerAdmin();
         }
         if (account.isEmpty() || account.charAt(0) == '.') {
             return false;
         }
         return user.isResellerAdmin()
-                || user.isResellerReader() && (method.equals("GET") || method.equals("HEAD"));
+                || user.isResellerReader() && (method.equals("GET") || method.equals("HEAD"))
+                || !accountLevel;
+    }
+
+    /** {@code DELETE ...?bulk-delete}, as Swift's bulk middleware and the objects app read the parameter. */
+    private static boolean isBulkDelete(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null || !request.getMethod().equals("DELETE")) {
+            return false;
+        }
+        for (String parameter : query.split("&")) {
+            int equals = parameter.indexOf('=');
+            if ((equals < 0 ? parameter : parameter.substring(0, equals)).equals("bulk-delete")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Swift's handle_request and handle_get_token; {@code rest} is the path after the prefix, from its '/'. */

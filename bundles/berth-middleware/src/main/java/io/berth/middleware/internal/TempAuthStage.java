@@ -26,10 +26,16 @@ import io.berth.api.StageSettings;
  * <ul>
  * <li>with a valid {@code X-Auth-Token} (or {@code X-Storage-Token}) of a user of that account
  * (creating or deleting the account itself, {@code PUT} or {@code DELETE} without a container,
- * only for {@code .reseller_admin}),</li>
+ * only for {@code .reseller_admin}; a bulk delete, {@code DELETE ?bulk-delete}, deletes what its
+ * lines name, each judged by the app as its own {@code DELETE}, and is not that),</li>
  * <li>or of a {@code .reseller_admin} user (any account but {@code AUTH_} itself and
  * {@code AUTH_.hidden} ones), or of a {@code .reseller_reader} user for {@code GET} and
  * {@code HEAD},</li>
+ * <li>or, for a container or an object ({@code /v1/AUTH_test/c...}, not the account itself), of a
+ * user of another account (again not {@code AUTH_} nor {@code AUTH_.hidden}): the container's
+ * ACLs may name that user, and the app decides, as Swift's proxy asks tempauth with the
+ * container's ACL. Such a user owns nothing there: {@code isUserInRole("AUTH_test")} is false,
+ * whatever its groups,</li>
  * <li>or as an {@code OPTIONS} request (a CORS preflight), with or without a token,</li>
  * <li>or, with {@code referrer_acls = true}, as an anonymous {@code GET} or {@code HEAD} of a container or an object under {@code /v1/} or
  * {@code /v1.0/} of an account with the prefix, without a token (or with one not of this prefix): as
@@ -41,14 +47,17 @@ import io.berth.api.StageSettings;
  * without a valid token, {@code 403} with one). Such requests carry the identity of the token's
  * user: {@code getRemoteUser()} is {@code account:user}, {@code getUserPrincipal()} a principal of
  * that name, {@code getAuthType()} {@code tempauth}, and {@code isUserInRole(r)} is true for the
- * account ({@code test}), {@code account:user}, and each of the user's configured groups
- * ({@code .admin}, {@code .reseller_admin}, {@code .reseller_reader}, others). An unauthenticated
+ * account ({@code test}), {@code account:user}, each of the user's configured groups
+ * ({@code .admin}, {@code .reseller_admin}, {@code .reseller_reader}, others), and, for an
+ * {@code .admin}, the storage account it owns ({@code AUTH_test}, or the one its storage URL
+ * names): Swift's user groups, which its ACLs name. An unauthenticated
  * {@code OPTIONS} carries none ({@code getRemoteUser()} is {@code null}).
  *
- * <p>What tempauth does not decide is the app's: whether a user of the account without
- * {@code .admin} may read or write a container (Swift's container ACLs, {@code X-Container-Read}
- * and {@code X-Container-Write}, matched against the roles above), and whether a request is an
- * account owner's ({@code .admin} in its own account, or {@code .reseller_admin}). Other paths
+ * <p>What tempauth does not decide is the app's: whether a user who does not own the account
+ * may read or write a container (Swift's container ACLs, {@code X-Container-Read} and
+ * {@code X-Container-Write}, matched against the roles above), and whether a request is an
+ * account owner's ({@code isUserInRole} of the path's account, or {@code .reseller_admin}; an
+ * {@code .admin} of another account is not). Other paths
  * ({@code /healthcheck}, {@code /info}) pass untouched, token or not.
  */
 @Component(service = StageFactory.class)

@@ -150,13 +150,30 @@ final class TempAuthUser {
         all.addAll(groups);
         if (all.remove(ADMIN)) {
             all.add(resellerPrefix + account);
-            String url = storageUrl == null ? "$HOST/v1/" + resellerPrefix + account : storageUrl;
-            String accountId = url.substring(url.lastIndexOf('/') + 1);
+            String accountId = storageAccount(resellerPrefix);
             if (!all.contains(accountId)) {
                 all.add(accountId);
             }
         }
         return String.join(",", all);
+    }
+
+    /**
+     * Whether the user owns the storage account ({@code AUTH_test}): as in Swift, where
+     * {@code _get_user_groups} gives an {@code .admin} the account's ids as groups and
+     * {@code authorize} makes whoever holds the path's account as a group its owner. Only
+     * {@code .admin} users own their account, under the reseller prefix or as their storage URL
+     * names it.
+     */
+    boolean owns(String resellerPrefix, String storageAccount) {
+        return roles.contains(ADMIN) && (storageAccount.equals(resellerPrefix + account)
+                || storageAccount.equals(storageAccount(resellerPrefix)));
+    }
+
+    /** The account the user's storage URL names. */
+    private String storageAccount(String resellerPrefix) {
+        String url = storageUrl == null ? "$HOST/v1/" + resellerPrefix + account : storageUrl;
+        return url.substring(url.lastIndexOf('/') + 1);
     }
 
     boolean isResellerAdmin() {

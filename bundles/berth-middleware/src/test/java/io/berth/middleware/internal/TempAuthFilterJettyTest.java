@@ -100,7 +100,8 @@ class TempAuthFilterJettyTest {
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             List<String> roles = new ArrayList<>();
             for (String role : new String[] {"test", "test:tester", "test:tester3", "admin", "admin:admin",
-                "reader", ".admin", ".reseller_admin", ".reseller_reader", "staff", "AUTH_test"}) {
+                "reader", ".admin", ".reseller_admin", ".reseller_reader", "staff", "AUTH_test", "test2", "test2:tester2",
+                "AUTH_test2"}) {
                 if (request.isUserInRole(role)) {
                     roles.add(role);
                 }
@@ -120,20 +121,25 @@ class TempAuthFilterJettyTest {
         String token = token("/swift/auth/v1.0", "h", "test:tester", TESTER_KEY).header("X-Auth-Token").orElseThrow();
 
         // Jetty routes this as /v1/AUTH_test/o, but an app that reads the URI as sent (Swift's
-        // objects app does) sees account AUTH_test2, container c: it must be test2's to allow.
+        // objects app does) sees account AUTH_test2, container c: another account's container,
+        // which its ACLs decide, and the user does not own AUTH_test2.
         RawHttp.Response climbing = send("PUT", "/swift/v1/AUTH_test2/c/../../AUTH_test/o", "h",
                 "X-Auth-Token: " + token, "Content-Length: 0");
-        assertThat(climbing.status()).isEqualTo(403);
+        assertThat(climbing.status()).isEqualTo(200);
+        assertThat(climbing.body()).doesNotContain("AUTH_test2");
+        // Nor may it reach the account itself so.
+        assertThat(send("POST", "/swift/v1/AUTH_test2/", "h", "X-Auth-Token: " + token, "Content-Length: 0").status())
+                .isEqualTo(403);
 
         RawHttp.Response own = send("GET", "/swift/v1/AUTH_test/c/../o", "h", "X-Auth-Token: " + token);
         assertThat(own.status()).isEqualTo(200);
         // Percent-encoding hides nothing: the app decodes the same way.
-        assertThat(send("GET", "/swift/v1/AUTH%5Ftest2/c", "h", "X-Auth-Token: " + token).status()).isEqualTo(403);
+        assertThat(send("GET", "/swift/v1/AUTH%5Ftest2", "h", "X-Auth-Token: " + token).status()).isEqualTo(403);
         // Escapes that spell no UTF-8 are decided on, as Swift's tempauth does, and reach the
         // app, which refuses the path itself (the objects app: Swift's 412).
         assertThat(send("GET", "/swift/v1/AUTH_test/c/%C3%28", "h", "X-Auth-Token: " + token).status()).isEqualTo(200);
         assertThat(send("PUT", "/swift/v1/AUTH_test/c/%FF", "h", "Content-Length: 0").status()).isEqualTo(401);
-        assertThat(send("GET", "/swift/v1/AUTH_test2/c%FF/o", "h", "X-Auth-Token: " + token).status()).isEqualTo(403);
+        assertThat(send("GET", "/swift/v1/AUTH_test2%FF", "h", "X-Auth-Token: " + token).status()).isEqualTo(403);
         // A bad escape is no path at all.
         assertThat(send("GET", "/swift/v1/AUTH_test/c/%zz", "h", "X-Auth-Token: " + token).status()).isEqualTo(400);
     }
@@ -350,8 +356,9 @@ class TempAuthFilterJettyTest {
         RawHttp.Response response = send("PUT", "/swift/v1/AUTH_test/c/o", "h", "X-Auth-Token: " + token);
 
         assertThat(response.status()).isEqualTo(200);
+        // Its storage account among its roles, as Swift's _get_user_groups gives an .admin: the app's owner check.
         assertThat(response.body()).isEqualTo("PUT /v1/AUTH_test/c/o user=test:tester principal=test:tester "
-                + "type=tempauth roles=[test, test:tester, .admin]");
+                + "type=tempauth roles=[test, test:tester, .admin, AUTH_test]");
         assertThat(send("GET", "/swift/v1.0/AUTH_test", "h", "X-Storage-Token: " + token).status()).isEqualTo(200);
     }
 
@@ -366,15 +373,33 @@ class TempAuthFilterJettyTest {
     }
 
     @Test
-    void anotherAccountsTokenGets403() throws Exception {
+    void anotherAccountsUserReachesItsContainersAndObjectsForTheAppsAclsOwningNothingThere() throws Exception {
         String token = tokenOf("test2:tester2", TESTER2_KEY);
 
-        for (String path : new String[] {"/swift/v1/AUTH_test", "/swift/v1/AUTH_test/c/o", "/swift/v1/OTHER_test2/c",
-            "/swift/v1/AUTH_"}) {
-            RawHttp.Response response = send("GET", path, "h", "X-Auth-Token: " + token);
+        // Swift's tempauth leaves these to the container's ACLs, which are the app's.
+        for (String method : new String[] {"GET", "HEAD", "PUT", "POST", "DELETE", "COPY"}) {
+            assertThat(send(method, "/swift/v1/AUTH_test/c/o", "h", "X-Auth-Token: " + token).status()).as(method)
+                    .isEqualTo(200);
+        }
+        RawHttp.Response container = send("GET", "/swift/v1/AUTH_test/c", "h", "X-Auth-Token: " + token);
+        assertThat(container.status()).isEqualTo(200);
+        // An .admin of test2, not of test: AUTH_test is not among its roles.
+        assertThat(container.body()).isEqualTo("GET /v1/AUTH_test/c user=test2:tester2 principal=test2:tester2 "
+                + "type=tempauth roles=[.admin, test2, test2:tester2, AUTH_test2]");
+    }
 
-            assertThat(response.status()).as(path).isEqualTo(403);
-            assertThat(response.body()).as(path).isEqualTo(TempAuthFilter.FORBIDDEN);
+    @Test
+    void anotherAccountsUserGets403ForTheAccountItselfAndTheResellersOwn() throws Exception {
+        String token = tokenOf("test2:tester2", TESTER2_KEY);
+
+        for (String path : new String[] {"/swift/v1/AUTH_test", "/swift/v1/AUTH_test/",
+            "/swift/v1/OTHER_test2/c", "/swift/v1/AUTH_", "/swift/v1/AUTH_/c", "/swift/v1/AUTH_.hidden/c"}) {
+            for (String method : new String[] {"GET", "POST", "PUT", "DELETE"}) {
+                RawHttp.Response response = send(method, path, "h", "X-Auth-Token: " + token);
+
+                assertThat(response.status()).as(method + " " + path).isEqualTo(403);
+                assertThat(response.body()).as(method + " " + path).isEqualTo(TempAuthFilter.FORBIDDEN);
+            }
         }
         assertThat(send("GET", "/swift/v1/OTHER_test2/c", "h").status()).as("no token").isEqualTo(401);
     }
@@ -389,6 +414,15 @@ class TempAuthFilterJettyTest {
         assertThat(send("POST", "/swift/v1/AUTH_test", "h", "X-Auth-Token: " + owner).status()).isEqualTo(200);
         assertThat(send("PUT", "/swift/v1/AUTH_test/c", "h", "X-Auth-Token: " + owner).status()).isEqualTo(200);
         assertThat(send("PUT", "/swift/v1/AUTH_test", "h", "X-Auth-Token: " + reseller).status()).isEqualTo(200);
+        // A bulk delete deletes its lines, each judged by the app as its own DELETE: not the account.
+        assertThat(send("DELETE", "/swift/v1/AUTH_test?bulk-delete", "h", "X-Auth-Token: " + owner).status())
+                .isEqualTo(200);
+        assertThat(send("DELETE", "/swift/v1/AUTH_test?x=1&bulk-delete=", "h", "X-Auth-Token: " + owner).status())
+                .isEqualTo(200);
+        assertThat(send("DELETE", "/swift/v1/AUTH_test?bulk-deleted", "h", "X-Auth-Token: " + owner).status())
+                .isEqualTo(403);
+        assertThat(send("DELETE", "/swift/v1/AUTH_test?bulk-delete", "h",
+                "X-Auth-Token: " + tokenOf("test2:tester2", TESTER2_KEY)).status()).as("another account's user").isEqualTo(403);
     }
 
     @Test
@@ -411,7 +445,8 @@ class TempAuthFilterJettyTest {
 
         assertThat(send("GET", "/swift/v1/AUTH_test/c/o", "h", "X-Auth-Token: " + token).status()).isEqualTo(200);
         assertThat(send("HEAD", "/swift/v1/AUTH_test/c/o", "h", "X-Auth-Token: " + token).status()).isEqualTo(200);
-        assertThat(send("PUT", "/swift/v1/AUTH_test/c/o", "h", "X-Auth-Token: " + token).status()).isEqualTo(403);
+        // Writing an object is for the container's ACLs to grant, as for any user of another account.
+        assertThat(send("PUT", "/swift/v1/AUTH_test/c/o", "h", "X-Auth-Token: " + token).status()).isEqualTo(200);
         assertThat(send("POST", "/swift/v1/AUTH_test", "h", "X-Auth-Token: " + token).status()).isEqualTo(403);
     }
 
@@ -422,7 +457,7 @@ class TempAuthFilterJettyTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("OPTIONS /v1/AUTH_test/c user=null principal=null type=null roles=[]");
         assertThat(send("OPTIONS", "/swift/v1/AUTH_test2/c", "h", "X-Auth-Token: " + tokenOf("test:tester", TESTER_KEY))
-                .body()).endsWith("user=test:tester principal=test:tester type=tempauth roles=[test, test:tester, .admin]");
+                .body()).endsWith("user=test:tester principal=test:tester type=tempauth roles=[test, test:tester, .admin, AUTH_test]");
         assertThat(send("OPTIONS", "/swift/v1/AUTH_test/c", "h", "X-Auth-Token: AUTH_tkexpired").status())
                 .as("Swift refuses a token of its own it does not know, whatever the method").isEqualTo(401);
         assertThat(send("OPTIONS", "/swift/v1/OTHER_x/c", "h").status())
@@ -519,7 +554,7 @@ class TempAuthFilterJettyTest {
         String token = tokenOf("test:tester", TESTER_KEY);
         token("/swift/auth/v1.0", "h", "test:tester", TESTER3_KEY);
         send("GET", "/swift/v1/AUTH_test/c", "h", "X-Auth-Token: " + token);
-        send("GET", "/swift/v1/AUTH_test2/c", "h", "X-Auth-Token: " + token);
+        send("GET", "/swift/v1/AUTH_test2", "h", "X-Auth-Token: " + token);
         send("GET", "/swift/v1/AUTH_test/c", "h", "X-Auth-Token: AUTH_tkfeedfacefeedfacefeedfacefeedface");
         tokenOf("admin:admin", ADMIN_KEY);
         tokenOf("reader:reader", READER_KEY);

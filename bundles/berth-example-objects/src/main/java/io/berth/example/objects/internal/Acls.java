@@ -12,12 +12,21 @@ import io.berth.example.objects.internal.Requests.Target;
  * Who may do what: Swift's container ACLs applied to the user the authentication stage in front
  * names, and the ACL headers a container request sets. {@link Requests#aclGrants} reads one ACL's entries.
  *
- * <p>The contract with that stage (tempauth): it has refused anyone who is not a user of the
- * path's account, and for the others getRemoteUser() is {@code account:user} and isUserInRole is
- * true for {@code .admin} (the account's admin) and {@code .reseller_admin}. No remote user (no
- * auth stage) or an admin: everything is allowed. Any other user gets what the container's ACLs
- * grant, as in Swift. A request the stage let through without a user, to read a container or an
- * object, is anonymous: getAuthType() names the stage, getRemoteUser() is null. It gets what the
+ * <p>The contract with that stage (tempauth, see its TempAuthStage): getRemoteUser() is
+ * {@code account:user}, and isUserInRole is true for the user's groups as Swift's tempauth has
+ * them: the user's account ({@code test}), {@code test:tester}, its configured groups
+ * ({@code .admin}, {@code .reseller_admin}, others), and for an {@code .admin} the storage account
+ * it owns ({@code AUTH_test}). The stage lets through users of the path's account, reseller
+ * admins, and, for a container or an object only, users of other accounts, whom the
+ * container's ACLs may name (Swift's tempauth defers to those ACLs too). No remote user (no auth
+ * stage), a user in the role of the path's account (its owner: Swift's {@code account in
+ * user_groups}), or a {@code .reseller_admin}: everything is allowed; an {@code .admin} of another
+ * account owns nothing here. Any other user gets what the container's ACLs grant, as in Swift:
+ * an entry that is one of the user's groups ({@code test2:tester2}, {@code test2}, a configured
+ * group), or one of the wildcards {@link Requests#aclGrants} reads ({@code *:tester},
+ * {@code test2:*}, {@code *}: keystoneauth's forms, which Swift's tempauth matches only literally;
+ * this app has granted them since its start). A request the stage let through without a user, to
+ * read a container or an object, is anonymous: getAuthType() names the stage, getRemoteUser() is null. It gets what the
  * container's referrer ACL grants ({@link Referrers}), else 401 as the stage would have answered,
  * which is Swift's split too (tempauth sets {@code swift.authorize}, the proxy's ACL check decides).
  */
@@ -34,7 +43,7 @@ final class Acls {
      * @throws SwiftException 403 naming the user, the method and what they lack
      */
     static void authorize(HttpServletRequest request, Target target, Container container, String method) {
-        if (isOwner(request)) {
+        if (isOwner(request, target.account())) {
             return;
         }
         boolean read = method.equals("GET") || method.equals("HEAD");
@@ -54,13 +63,13 @@ final class Acls {
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 throw forbidden(user + " may not " + method + " the container '" + target.container() + "': that needs .admin");
             }
-            if (!mayRead(request, container)) {
+            if (!mayRead(request, target.account(), container)) {
                 throw forbidden(user + " may not list the container '" + target.container() + "': X-Container-Read does not name them");
             }
             return;
         }
         String acl = read ? READ : WRITE;
-        if (container == null || !Requests.aclGrants(container.meta.get(acl), user)) {
+        if (container == null || !grants(request, container.meta.get(acl))) {
             throw forbidden(user + " may not " + method + " objects in the container '" + target.container() + "': "
                     + acl + " does not name them");
         }
@@ -70,8 +79,8 @@ final class Acls {
      * Whether a request may list a container (a DLO's segments, as Swift's dlo lists them with the
      * client's rights): its owner, a user X-Container-Read names, or a referrer it admits with .rlistings.
      */
-    static boolean mayRead(HttpServletRequest request, Container container) {
-        if (isOwner(request)) {
+    static boolean mayRead(HttpServletRequest request, String account, Container container) {
+        if (isOwner(request, account)) {
             return true;
         }
         if (container == null) {
@@ -80,7 +89,30 @@ final class Acls {
         if (referrerAdmits(request, container, true)) {
             return true;
         }
-        return !isAnonymous(request) && Requests.aclGrants(container.meta.get(READ), request.getRemoteUser());
+        return !isAnonymous(request) && grants(request, container.meta.get(READ));
+    }
+
+    /**
+     * Whether an ACL names the request's user: an entry that is one of its groups, as Swift's
+     * tempauth matches them ({@code test2:tester2}, {@code test2}, a configured group), or one
+     * {@link Requests#aclGrants} reads from the user's name ({@code *:tester}, {@code test2:*}, {@code *}).
+     */
+    private static boolean grants(HttpServletRequest request, String acl) {
+        String user = request.getRemoteUser();
+        if (acl == null || acl.isBlank() || user == null) {
+            return false;
+        }
+        if (Requests.aclGrants(acl, user)) {
+            return true;
+        }
+        for (String entry : acl.split(",")) {
+            entry = entry.strip();
+            // Referrers are not groups; nor is .admin or .reseller_admin an entry to grant with.
+            if (!entry.isEmpty() && !entry.startsWith(".") && request.isUserInRole(entry)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the container's referrer ACL admits the request's Referer: to read objects, or to list with .rlistings. */
@@ -89,9 +121,14 @@ final class Acls {
         return (!listing || referrers.listings()) && referrers.allow(request.getHeader("Referer"));
     }
 
-    /** The account's owner: no auth stage, or an admin; only owners change and see ACLs. */
-    static boolean isOwner(HttpServletRequest request) {
-        return request.getRemoteUser() == null && request.getAuthType() == null || request.isUserInRole(".admin")
+    /**
+     * The account's owner: no auth stage, a user in the account's role (an {@code .admin} of that
+     * account, as tempauth gives it), or a reseller admin; only owners change and see ACLs.
+     *
+     * @param account the storage account of the path ({@code AUTH_test})
+     */
+    static boolean isOwner(HttpServletRequest request, String account) {
+        return request.getRemoteUser() == null && request.getAuthType() == null || request.isUserInRole(account)
                 || request.isUserInRole(".reseller_admin");
     }
 

@@ -54,12 +54,12 @@ final class ContainerResource {
                 Responses.empty(response, 204);
                 return;
             case "HEAD":
-                headers(request, response, Responses.existing(container, target.container()));
+                headers(request, response, target, Responses.existing(container, target.container()));
                 ListingResponse.head(request, response, listingType);
                 return;
             case "GET": {
                 Container existing = Responses.existing(container, target.container());
-                headers(request, response, existing);
+                headers(request, response, target, existing);
                 ListingResponse.send(request, response, listingType, existing.objects, config.container__listing__limit(), "container",
                         existing.name, e -> {
                             Map<String, Object> json = new LinkedHashMap<>();
@@ -77,7 +77,7 @@ final class ContainerResource {
         }
     }
 
-    private static void headers(HttpServletRequest request, HttpServletResponse response, Container container) {
+    private static void headers(HttpServletRequest request, HttpServletResponse response, Target target, Container container) {
         response.setHeader("X-Container-Object-Count", Long.toString(container.count.get()));
         response.setHeader("X-Container-Bytes-Used", Long.toString(container.bytes.get()));
         response.setHeader("X-Timestamp", Times.xTimestamp(container.created));
@@ -85,7 +85,7 @@ final class ContainerResource {
         // Swift's container server: the put timestamp rounded up to the second.
         response.setHeader("Last-Modified", Times.httpDate(Times.lastModifiedSeconds(container.created)));
         response.setHeader("X-Storage-Policy", "Policy-0");
-        boolean owner = Acls.isOwner(request);
+        boolean owner = Acls.isOwner(request, target.account());
         container.meta.forEach((name, value) -> {
             if (Acls.shows(name, owner)) {
                 Headers.setUtf8(response, name, value);

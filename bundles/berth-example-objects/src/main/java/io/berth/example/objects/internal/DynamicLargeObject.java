@@ -58,7 +58,7 @@ final class DynamicLargeObject implements Content {
         String containerName = decodeLeniently(value.substring(0, slash));
         String prefix = decodeLeniently(value.substring(slash + 1));
         Container container = account.containers.get(containerName);
-        if (!Acls.mayRead(request, container)) {
+        if (!Acls.mayRead(request, account.name, container)) {
             throw Acls.forbidden(request.getRemoteUser() + " may not read the segments of '/" + target.container() + "/"
                     + target.object() + "' in the container '" + containerName + "': X-Container-Read does not name them");
         }

@@ -20,7 +20,9 @@ import io.berth.example.objects.internal.Requests.Target;
 /**
  * A server-side copy, COPY with Destination or PUT with X-Copy-From: the source's bytes (a DLO's
  * concatenation) and metadata, the request's metadata over it. As Swift's copy middleware makes
- * it a GET of the source and a PUT of the destination, each is authorized as such.
+ * it a GET of the source and a PUT of the destination, each is authorized as such, in its own
+ * account: another account's with Destination-Account (COPY) or X-Copy-From-Account (PUT), where
+ * the user has what that account's container ACLs grant.
  */
 final class ObjectCopy {
 
@@ -43,8 +45,11 @@ final class ObjectCopy {
         if (destination == null) {
             throw new SwiftException(412, "Destination header required");
         }
+        // Swift's copy middleware reads the account before the Destination's form.
+        String toAccount = account(request, "Destination-Account");
         String[] to = containerAndObject(destination, "Destination");
-        copy(request, response, account, target.container(), target.object(), to[0], to[1]);
+        copy(request, response, account, target.container(), target.object(),
+                toAccount == null ? account : store.account(toAccount), to[0], to[1]);
     }
 
     /** PUT of the target with X-Copy-From: the object that header names, copied to the target. */
@@ -53,16 +58,18 @@ final class ObjectCopy {
         if (request.getContentLengthLong() > 0) {
             throw new SwiftException(400, "Copy requests require a zero byte body");
         }
+        String fromAccount = account(request, "X-Copy-From-Account");
         String[] source = containerAndObject(copyFrom, "X-Copy-From");
-        copy(request, response, account, source[0], source[1], target.container(), target.object());
+        copy(request, response, fromAccount == null ? account : store.account(fromAccount), source[0], source[1], account,
+                target.container(), target.object());
     }
 
     private void copy(HttpServletRequest request, HttpServletResponse response, Account account, String fromContainer,
-            String fromObject, String toContainer, String toObject) throws IOException {
+            String fromObject, Account toAccount, String toContainer, String toObject) throws IOException {
         Acls.authorize(request, new Target(account.name, fromContainer, fromObject), account.containers.get(fromContainer), "GET");
-        Acls.authorize(request, new Target(account.name, toContainer, toObject), account.containers.get(toContainer), "PUT");
+        Acls.authorize(request, new Target(toAccount.name, toContainer, toObject), toAccount.containers.get(toContainer), "PUT");
         Container source = Responses.existing(account.containers.get(fromContainer), fromContainer);
-        Container destination = Responses.existing(account.containers.get(toContainer), toContainer);
+        Container destination = Responses.existing(toAccount.containers.get(toContainer), toContainer);
         Map<String, String> requestMeta = Requests.metadata(request, "object");
         long now = clock.getAsLong();
         Long requestedDeleteAt = Expiry.requested(request) ? Expiry.deleteAt(request, now) : null;
@@ -98,6 +105,7 @@ final class ObjectCopy {
                 // The body was our own file or a DLO's segments, not the client's: a failure of the store.
                 throw new IOException("Copying '" + fromContainer + "/" + fromObject + "' failed: " + e.getMessage(), e);
             }
+            response.setHeader("X-Copied-From-Account", Requests.quote(account.name));
             response.setHeader("X-Copied-From", Requests.quote(fromContainer) + "/" + Requests.quote(fromObject));
             response.setHeader("X-Copied-From-Last-Modified", Long.toString(Times.lastModifiedSeconds(content.timestamp())));
         }
@@ -116,6 +124,40 @@ final class ObjectCopy {
      */
     static String header(HttpServletRequest request, String name) {
         return Requests.header(request, name, 412, Requests.INVALID_NAME);
+    }
+
+    /**
+     * Destination-Account or X-Copy-From-Account, percent-decoded and checked as Swift's
+     * {@code check_account_format} checks it; an empty X-Copy-From-Account is not sent, as in Swift.
+     *
+     * @return null when the request names no other account
+     * @throws SwiftException 412 "Account name cannot be empty" (an empty Destination-Account),
+     *         "Account name cannot contain slashes", {@value Requests#INVALID_NAME} for escapes
+     *         that are not UTF-8; 400 for a bad escape, or a name longer than Swift's accounts
+     */
+    static String account(HttpServletRequest request, String name) {
+        String value = header(request, name);
+        if (value == null || value.isEmpty() && !name.equals("Destination-Account")) {
+            return null;
+        }
+        if (Requests.BAD_ESCAPE.matcher(value).find()) {
+            throw new SwiftException(400, "Invalid percent-encoding in the " + name + " header");
+        }
+        String account;
+        try {
+            account = Berth.percentDecode(value, name + " header");
+        } catch (IllegalArgumentException e) {
+            throw new SwiftException(412, Requests.INVALID_NAME);
+        }
+        if (account.isEmpty()) {
+            throw new SwiftException(412, "Account name cannot be empty");
+        }
+        if (account.indexOf('/') >= 0) {
+            throw new SwiftException(412, "Account name cannot contain slashes");
+        }
+        // The path Swift's copy middleware makes: the proxy's limits on it.
+        Requests.target("/v1/" + account);
+        return account;
     }
 
     /**

@@ -30,6 +30,7 @@ final class ObjectsServlet extends HttpServlet {
     private final transient AccountResource accounts;
     private final transient ContainerResource containers;
     private final transient ObjectResource objects;
+    private final transient BulkDelete bulkDelete;
     private final transient Expirer expirer;
     private final long expirerInterval;
 
@@ -44,6 +45,7 @@ final class ObjectsServlet extends HttpServlet {
         this.accounts = new AccountResource(store, config);
         this.containers = new ContainerResource(store, config);
         this.objects = new ObjectResource(store, config, clock);
+        this.bulkDelete = new BulkDelete(store, clock);
         this.expirer = new Expirer(store, clock, Expirer.MAX_PER_RUN);
         this.expirerInterval = config.expirer__interval();
     }
@@ -78,7 +80,10 @@ final class ObjectsServlet extends HttpServlet {
                 return;
             }
             Target target = Requests.target(path);
-            if (target.container() == null) {
+            if (BulkDelete.asked(request)) {
+                // Swift's bulk middleware, before the auth stage in its pipeline: each line is authorized as its own DELETE.
+                bulkDelete.serve(request, response, path, target);
+            } else if (target.container() == null) {
                 accounts.serve(request, response, target);
             } else if (target.object() == null) {
                 containers.serve(request, response, target);

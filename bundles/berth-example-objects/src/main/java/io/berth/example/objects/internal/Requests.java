@@ -122,8 +122,13 @@ final class Requests {
 
     /** Percent-encodes as Python's urllib.parse.quote does (keeping /), for headers naming objects. */
     static String quote(String text) {
+        return quote(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Bytes percent-encoded as Python's quote does: a bulk delete names the lines it could not decode so. */
+    static String quote(byte[] bytes) {
         StringBuilder out = new StringBuilder();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : bytes) {
             int c = b & 0xff;
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "/_.-~".indexOf(c) >= 0) {
                 out.append((char) c);

@@ -44,9 +44,50 @@ class AclsTest {
             for (Target target : new Target[] {ACCOUNT, CONTAINER, OBJECT}) {
                 assertThatCode(() -> Acls.authorize(owner, target, null, "DELETE")).doesNotThrowAnyException();
             }
-            assertThat(Acls.isOwner(owner)).isTrue();
-            assertThat(Acls.mayRead(owner, null)).isTrue();
+            assertThat(Acls.isOwner(owner, "AUTH_test")).isTrue();
+            assertThat(Acls.mayRead(owner, "AUTH_test", null)).isTrue();
         }
+    }
+
+    @Test
+    void anAdminOfAnotherAccountOwnsNothingHereAndGetsWhatTheAclsGrant() {
+        // tempauth lets test2's users through to test's containers and objects: the ACLs decide.
+        HttpServletRequest otherAdmin = user("test2:tester2", ".admin");
+
+        assertThat(Acls.isOwner(otherAdmin, "AUTH_test")).isFalse();
+        assertThat(Acls.isOwner(otherAdmin, "AUTH_test2")).isTrue();
+        assertThat(Acls.mayRead(otherAdmin, "AUTH_test", container(null, null))).isFalse();
+        assertThatThrownBy(() -> Acls.authorize(otherAdmin, ACCOUNT, null, "GET"))
+                .hasMessage("Forbidden: test2:tester2 may not GET the account AUTH_test: that needs .admin");
+        assertThatThrownBy(() -> Acls.authorize(otherAdmin, CONTAINER, container("test2", "test2"), "DELETE"))
+                .hasMessage("Forbidden: test2:tester2 may not DELETE the container 'c': that needs .admin");
+        assertThatThrownBy(() -> Acls.authorize(otherAdmin, OBJECT, container(null, null), "GET"))
+                .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(403));
+        assertThatCode(() -> Acls.authorize(otherAdmin, OBJECT, container("test2", "test2:tester2"), "PUT"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> Acls.authorize(otherAdmin, CONTAINER, container("test2:tester2", null), "GET"))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aclEntriesNameUsersOfOtherAccountsByTheirGroupsAsSwiftsTempauthDoes() {
+        // Swift's tempauth: an entry equal to one of the user's groups (account, account:user, its
+        // configured groups, AUTH_account for an .admin). The wildcards are the app's own reading.
+        HttpServletRequest tester2 = user("test2:tester2", "staff");
+        HttpServletRequest admin2 = user("test2:admin", ".admin");
+        for (String acl : new String[] {"test2:tester2", "test2", " x , test2 ", "staff", "test2:*", "*:tester2", "*"}) {
+            assertThat(Acls.mayRead(tester2, "AUTH_test", container(acl, null))).as(acl).isTrue();
+            assertThatCode(() -> Acls.authorize(tester2, OBJECT, container(null, acl), "DELETE")).as(acl)
+                    .doesNotThrowAnyException();
+        }
+        for (String acl : new String[] {"test2:other", "other:tester2", "test", "test:tester2", "AUTH_test2", ".r:*",
+            "test2:tester", "tester2"}) {
+            assertThat(Acls.mayRead(tester2, "AUTH_test", container(acl, null))).as(acl).isFalse();
+            assertThatThrownBy(() -> Acls.authorize(tester2, OBJECT, container(null, acl), "PUT")).as(acl)
+                    .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(403));
+        }
+        assertThat(Acls.mayRead(admin2, "AUTH_test", container("AUTH_test2", null))).as("an .admin's storage account")
+                .isTrue();
     }
 
     @Test
@@ -108,11 +149,11 @@ class AclsTest {
                 .hasMessage("Unauthorized: tempauth needs a valid X-Auth-Token");
         assertThatCode(() -> Acls.authorize(anonymous("http://www.example.com/"), CONTAINER, listed, "GET"))
                 .doesNotThrowAnyException();
-        assertThat(Acls.mayRead(anonymous("http://www.example.com/"), listed)).as("a DLO's segments are listed so").isTrue();
+        assertThat(Acls.mayRead(anonymous("http://www.example.com/"), "AUTH_test", listed)).as("a DLO's segments are listed so").isTrue();
         assertThatThrownBy(() -> Acls.authorize(anonymous("http://blocked.example.com/"), OBJECT, listed, "GET"))
                 .isInstanceOfSatisfying(SwiftException.class, e -> assertThat(e.status).isEqualTo(401));
-        assertThat(Acls.mayRead(anonymous(null), pub)).isFalse();
-        assertThat(Acls.isOwner(anonymous(null))).as("an anonymous request sees no ACLs").isFalse();
+        assertThat(Acls.mayRead(anonymous(null), "AUTH_test", pub)).isFalse();
+        assertThat(Acls.isOwner(anonymous(null), "AUTH_test")).as("an anonymous request sees no ACLs").isFalse();
     }
 
     @Test

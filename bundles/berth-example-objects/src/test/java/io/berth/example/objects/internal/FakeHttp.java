@@ -5,7 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,21 @@ import jakarta.servlet.http.HttpServletResponse;
 final class FakeHttp {
 
     private FakeHttp() {
+    }
+
+    /**
+     * The roles tempauth gives a user ({@code account:user}): its account, its id, its groups, and
+     * for an {@code .admin} the storage account it owns, {@code AUTH_account}.
+     */
+    static Set<String> tempauthRoles(String user, Collection<String> groups) {
+        String account = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
+        Set<String> roles = new HashSet<>(groups);
+        roles.add(account);
+        roles.add(user);
+        if (groups.contains(".admin")) {
+            roles.add("AUTH_" + account);
+        }
+        return roles;
     }
 
     /**
@@ -69,7 +86,7 @@ final class FakeHttp {
         Request user(String name, String... granted) {
             this.user = name;
             this.authType = "tempauth";
-            this.roles = Set.of(granted);
+            this.roles = tempauthRoles(name, List.of(granted));
             return this;
         }
 
@@ -91,6 +108,16 @@ final class FakeHttp {
         Request contentLength(long length) {
             this.contentLength = length;
             return this;
+        }
+
+        /** The parameters as a query string, unencoded (tests name plain ones); null when there are none. */
+        private String query() {
+            if (parameters.isEmpty()) {
+                return null;
+            }
+            List<String> pairs = new ArrayList<>();
+            parameters.forEach((name, value) -> pairs.add(value.isEmpty() ? name : name + "=" + value));
+            return String.join("&", pairs);
         }
 
         HttpServletRequest build() {
@@ -123,6 +150,7 @@ final class FakeHttp {
                             case "getHeader": return headers.get((String) args[0]);
                             case "getHeaderNames": return Collections.enumeration(new ArrayList<>(headers.keySet()));
                             case "getParameter": return parameters.get((String) args[0]);
+                            case "getQueryString": return query();
                             case "getRemoteUser": return user;
                             case "getAuthType": return authType;
                             case "isUserInRole": return roles.contains((String) args[0]);

@@ -186,7 +186,7 @@ final class ObjectsJetty implements AutoCloseable {
                 chain.doFilter(request, response);
                 return;
             }
-            List<String> granted = roles == null ? List.of() : List.of(roles.split(","));
+            java.util.Set<String> granted = FakeHttp.tempauthRoles(user, roles == null ? List.of() : List.of(roles.split(",")));
             String remoteUser = user;
             chain.doFilter(new HttpServletRequestWrapper(http) {
                 @Override

@@ -60,7 +60,8 @@ class ObjectsServletJettyTest {
                 .containsEntry("account_listing_limit", 10000).containsEntry("max_object_name_length", 1024)
                 .containsEntry("max_container_name_length", 256).containsEntry("max_meta_count", 90)
                 .containsEntry("max_meta_overall_size", 4096).containsKey("version");
-        assertThat(map(Json.parse(info.body()))).doesNotContainKey("slo");
+        assertThat(map(Json.parse(info.body()))).doesNotContainKey("slo")
+                .containsEntry("bulk_delete", Map.of("max_deletes_per_request", 10000, "max_failed_deletes", 1000));
     }
 
     @Test

@@ -89,6 +89,33 @@ class SwiftClientTest {
     }
 
     @Test
+    void deleteOfAContainerAndOfAllUsesBulkDelete() throws Exception {
+        // Names swiftclient has to URL-encode on the bulk delete's lines: spaces, non-ASCII, a +.
+        // swiftclient deletes one by one up to twice its 10 threads, so 25 objects.
+        List<String> names = new ArrayList<>(List.of("a b.txt", "ünïcödé.txt", "dir/x y.txt", "dir/日本.txt", "plus+sign.txt"));
+        for (int i = names.size(); i < 25; i++) {
+            names.add("n" + i);
+        }
+        for (String name : names) {
+            write(name, name.getBytes(StandardCharsets.UTF_8));
+        }
+        swift(names, "upload", "photos");
+        swift(names.subList(0, 2), "upload", "other");
+        swift(names.subList(2, 25), "upload", "third");
+        assertThat(swift("list", "photos").out.lines().toList()).containsExactlyInAnyOrderElementsOf(names);
+
+        int before = jetty.requestsDone();
+        swift("delete", "photos");
+        // One DELETE an object would be 25 requests and more; the bulk deletes are a POST for each of its threads.
+        assertThat(jetty.requestsDone() - before).isLessThan(names.size());
+        assertThat(swift("list").out.lines().toList()).containsExactly("other", "third");
+
+        swift("delete", "--all");
+        assertThat(swift("list").out).isEmpty();
+        assertThat(swift("stat").out).contains("Containers: 0").contains("Objects: 0");
+    }
+
+    @Test
     void uploadsAndDownloads50MegabytesChecked() throws Exception {
         // Written and checked in 64 KiB pieces: this JVM's heap is small on purpose (see StreamingTest).
         String sent = writeRandom("fifty.bin", 50 * 1024 * 1024, 2);
@@ -102,6 +129,13 @@ class SwiftClientTest {
 
     private Result swift(String... args) throws Exception {
         return swift(work, args);
+    }
+
+    /** The command with the files after it: swift upload CONTAINER FILE... */
+    private Result swift(List<String> files, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(files);
+        return swift(work, all.toArray(String[]::new));
     }
 
     private Result swift(Path cwd, String... args) throws Exception {
