@@ -42,9 +42,10 @@ final class InfoResource {
         swift.put("valid_api_versions", List.of("v1", "v1.0"));
         swift.put("policies", List.of(Map.of("name", "Policy-0", "default", Boolean.TRUE)));
         swift.put("strict_cors_mode", Boolean.TRUE);
-        // No "slo" and no "bulk_delete": swiftclient then segments with DLO and deletes one by one, both served here.
+        // No "bulk_delete": swiftclient then deletes one by one, served here.
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("swift", swift);
+        info.put("slo", StaticLargeObject.info());
         info.put("max_container_objects", Map.of("per_container", config.max__container__objects()));
         Responses.body(response, 200, "application/json; charset=utf-8", Json.write(info));
     }
