@@ -167,8 +167,9 @@ final class SloRequests {
         }
         // Swift takes the HEAD's Last-Modified, which has whole seconds.
         String lastModified = Times.listing(Times.lastModifiedSeconds(object.timestamp()) * 1_000_000);
-        return new Segment("/" + wanted.path().replaceFirst("^/+", ""), etag, size, object.contentType(), lastModified,
-                range, slo);
+        // And swob's content_type: the media type, without its parameters.
+        String type = object.contentType().split(";", 2)[0].trim();
+        return new Segment("/" + wanted.path().replaceFirst("^/+", ""), etag, size, type, lastModified, range, slo);
     }
 
     /**

@@ -39,7 +39,7 @@ class StaticLargeObjectJettyTest {
         assertThat(send("PUT", "/c", null).statusCode()).isEqualTo(201);
         assertThat(send("PUT", "/segs", null).statusCode()).isEqualTo(201);
         assertThat(send("PUT", "/segs/a", "0123456789").statusCode()).isEqualTo(201);
-        assertThat(send("PUT", "/segs/b", "abcdef").statusCode()).isEqualTo(201);
+        assertThat(send("PUT", "/segs/b", "abcdef", "Content-Type", "text/plain; charset=utf-8").statusCode()).isEqualTo(201);
     }
 
     @AfterEach
@@ -112,7 +112,7 @@ class StaticLargeObjectJettyTest {
         assertThat(header(manifest, "ETag").replace("\"", "")).isEqualTo(md5(manifest.body()));
         List<?> stored = (List<?>) Json.parse(manifest.body());
         assertThat(map(stored.get(1))).containsEntry("name", "/segs/b").containsEntry("bytes", 6)
-                .containsEntry("hash", md5("abcdef")).containsEntry("content_type", "application/octet-stream")
+                .containsEntry("hash", md5("abcdef")).containsEntry("content_type", "text/plain")
                 .containsKey("last_modified").doesNotContainKey("range");
         assertThat((String) ((Map<?, ?>) stored.get(1)).get("last_modified")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000000");
 
