@@ -3,6 +3,7 @@ package io.berth.example.objects.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +16,10 @@ import io.berth.example.objects.internal.Requests.Target;
 
 /**
  * An SLO's manifest in its two forms: as a client PUTs it ({@code path}, {@code etag},
- * {@code size_bytes}, {@code range}), checked as Swift 2.30's slo middleware checks it before it
- * looks at a segment; and as it is stored and answered to {@code ?multipart-manifest=get}
- * ({@code name}, {@code hash}, {@code bytes}, {@code content_type}, {@code last_modified},
- * {@code range}, {@code sub_slo}), the object's data.
+ * {@code size_bytes}, {@code range}, or inline base64 {@code data}), checked as Swift 2.30's slo
+ * middleware checks it before it looks at a segment; and as it is stored and answered to
+ * {@code ?multipart-manifest=get} ({@code name}, {@code hash}, {@code bytes}, {@code content_type},
+ * {@code last_modified}, {@code range}, {@code sub_slo}; or {@code data}), the object's data.
  */
 final class SloManifest {
 
@@ -27,6 +28,7 @@ final class SloManifest {
     static final int MAX_MANIFEST_SIZE = 8 * 1024 * 1024;
 
     private static final Set<String> PATH_KEYS = Set.of("path", "etag", "size_bytes", "range");
+    private static final Set<String> DATA_KEYS = Set.of("data");
 
     private SloManifest() {
     }
@@ -38,8 +40,9 @@ final class SloManifest {
      * @param etag the ETag it must have, or null
      * @param sizeBytes the size it must have, or null
      * @param range the one range of it to use, or null for all of it
+     * @param data inline bytes in base64 (then no path), or null
      */
-    record Requested(String path, String etag, Long sizeBytes, Ranges range) {
+    record Requested(String path, String etag, Long sizeBytes, Ranges range, String data) {
 
         String container() {
             String name = path.replaceFirst("^/+", "");
@@ -60,9 +63,22 @@ final class SloManifest {
      * @param bytes the whole segment's size (a sub-SLO's total)
      * @param range the inclusive {@code first-last} used of it, or null for all of it
      * @param subSlo the segment is an SLO itself
+     * @param data inline bytes in base64, or null: then bytes is their length and hash their MD5, as
+     *        Swift counts them in the SLO's ETag
      */
     record Segment(String name, String hash, long bytes, String contentType, String lastModified, String range,
-            boolean subSlo) {
+            boolean subSlo, String data) {
+
+        Segment(String name, String hash, long bytes, String contentType, String lastModified, String range,
+                boolean subSlo) {
+            this(name, hash, bytes, contentType, lastModified, range, subSlo, null);
+        }
+
+        static Segment inline(String data) {
+            byte[] raw = Base64.getDecoder().decode(data);
+            return new Segment(null, HexFormat.of().formatHex(StoreFiles.md5().digest(raw)), raw.length, null, null, null,
+                    false, data);
+        }
 
         /** Where the used bytes start in the segment. */
         long first() {
@@ -84,6 +100,9 @@ final class SloManifest {
 
         /** In the order Swift stores the keys. */
         Map<String, Object> stored() {
+            if (data != null) {
+                return Map.of("data", data);
+            }
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("name", name);
             json.put("bytes", bytes);
@@ -101,6 +120,9 @@ final class SloManifest {
 
         /** The form a PUT takes, keys sorted as Swift's {@code format=raw} writes them. */
         Map<String, Object> raw() {
+            if (data != null) {
+                return Map.of("data", data);
+            }
             Map<String, Object> json = new TreeMap<>();
             json.put("path", name);
             json.put("etag", hash);
@@ -137,6 +159,9 @@ final class SloManifest {
                 errors.append("Index ").append(index).append(": ").append(problem).append('\n');
             }
         }
+        if (!items.isEmpty() && items.stream().allMatch(item -> item instanceof Map && ((Map<?, ?>) item).containsKey("data"))) {
+            errors.append("Inline data segments require at least one object-backed segment.\n");
+        }
         if (errors.length() > 0) {
             // The answer ends each line, the last one too.
             throw new SwiftException(400, errors.substring(0, errors.length() - 1));
@@ -150,21 +175,30 @@ final class SloManifest {
             return "not a JSON object";
         }
         Map<?, ?> segment = (Map<?, ?>) item;
-        if (segment.containsKey("data")) {
-            // Swift 2.30 takes base64 data segments too; this store serves object-backed segments only.
-            return "inline data segments are not supported here";
-        }
-        if (!segment.containsKey("path")) {
+        boolean inline = segment.containsKey("data");
+        if (!inline && !segment.containsKey("path")) {
             return "expected keys to include one of 'data' or 'path'";
         }
         Set<String> extraneous = new TreeSet<>();
         segment.keySet().forEach(key -> {
-            if (!PATH_KEYS.contains(String.valueOf(key))) {
+            if (!(inline ? DATA_KEYS : PATH_KEYS).contains(String.valueOf(key))) {
                 extraneous.add(Json.write(String.valueOf(key)));
             }
         });
         if (!extraneous.isEmpty()) {
             return "extraneous keys " + String.join(", ", extraneous);
+        }
+        if (inline) {
+            byte[] data = base64(segment.get("data"));
+            if (data == null) {
+                return "data must be valid base64";
+            }
+            if (data.length < 1) {
+                return "too small; each segment must be at least 1 byte.";
+            }
+            // Kept re-encoded, its padding made regular, as Swift keeps it.
+            segments.add(new Requested(null, null, null, null, Base64.getEncoder().encodeToString(data)));
+            return null;
         }
         if (!(segment.get("path") instanceof String)) {
             return "\"path\" must be a string";
@@ -204,8 +238,27 @@ final class SloManifest {
                 return "unsatisfiable range";
             }
         }
-        segments.add(new Requested(path, (String) etag, size, range));
+        segments.add(new Requested(path, (String) etag, size, range, null));
         return null;
+    }
+
+    /**
+     * Swift's strict_b64decode: only the base64 alphabet, '=' only at the ends, and the padding
+     * Python's decoder needs.
+     *
+     * @return the bytes, or null when Swift would refuse them
+     */
+    private static byte[] base64(Object value) {
+        if (!(value instanceof String)) {
+            return null;
+        }
+        String text = (String) value;
+        String core = text.replaceAll("^=+|=+$", "");
+        int padding = text.length() - text.replaceAll("=+$", "").length();
+        if (!core.matches("[A-Za-z0-9/+]*") || core.length() % 4 == 1 || padding < (4 - core.length() % 4) % 4) {
+            return null;
+        }
+        return Base64.getDecoder().decode(core);
     }
 
     /** Python's int() of a number or a string of digits; null for what it refuses. */
@@ -232,6 +285,10 @@ final class SloManifest {
         List<Segment> segments = new ArrayList<>();
         for (Object item : (List<?>) Json.parse(json)) {
             Map<?, ?> segment = (Map<?, ?>) item;
+            if (segment.containsKey("data")) {
+                segments.add(Segment.inline((String) segment.get("data")));
+                continue;
+            }
             segments.add(new Segment((String) segment.get("name"), (String) segment.get("hash"),
                     Json.longValue(segment.get("bytes")), (String) segment.get("content_type"),
                     (String) segment.get("last_modified"), (String) segment.get("range"),

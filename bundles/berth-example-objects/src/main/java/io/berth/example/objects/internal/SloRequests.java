@@ -86,7 +86,8 @@ final class SloRequests {
             throw new BodyReadException("Reading the manifest of '" + target.object() + "' failed: " + e.getMessage(), 0, e);
         }
         List<Requested> requested = SloManifest.parse(body, target);
-        if (requested.size() > SloManifest.MAX_MANIFEST_SEGMENTS) {
+        // Inline data does not count, as in Swift.
+        if (requested.stream().filter(wanted -> wanted.data() == null).count() > SloManifest.MAX_MANIFEST_SEGMENTS) {
             throw new SwiftException(413, "Number of object-backed segments must be <= " + SloManifest.MAX_MANIFEST_SEGMENTS);
         }
         String format = accepted(request.getHeader("Accept"));
@@ -96,6 +97,11 @@ final class SloRequests {
         long total = 0;
         for (int index = 0; index < requested.size(); index++) {
             Requested wanted = requested.get(index);
+            if (wanted.data() != null) {
+                segments.add(Segment.inline(wanted.data()));
+                total += segments.get(segments.size() - 1).bytes();
+                continue;
+            }
             Object head = heads.get(wanted.path());
             if (head == null) {
                 head = head(request, account, wanted);
@@ -197,7 +203,11 @@ final class SloRequests {
             if (item.manifest) {
                 SwiftException error = null;
                 try {
-                    segments(request, account, item.name).forEach(s -> items.add(new Item(s.name(), s.subSlo(), null)));
+                    for (Segment segment : segments(request, account, item.name)) {
+                        if (segment.data() == null) {
+                            items.add(new Item(segment.name(), segment.subSlo(), null));
+                        }
+                    }
                 } catch (SwiftException e) {
                     error = e;
                 }

@@ -56,9 +56,20 @@ class SloManifestTest {
     }
 
     @Test
-    void keysAreRequiredAndInlineDataIsRefusedHere() {
+    void inlineDataIsStrictBase64OfAtLeastOneByteBesideAnObjectAsSwiftChecksIt() {
         refused("[{\"etag\": \"x\"}]", "Index 0: expected keys to include one of 'data' or 'path'");
-        refused("[{\"data\": \"eHl6\"}, {\"path\": \"/segs/a\"}]", "Index 0: inline data segments are not supported here");
+        refused("[{\"data\": \"eHl6\"}]", "Inline data segments require at least one object-backed segment.");
+        // Swift 2.30's answers to these bodies.
+        refused("[{\"data\": \"!!\"}, {\"data\": \"\"}, {\"data\": \"YQ\"}, {\"data\": \"eHl6\", \"path\": \"/a/b\"},"
+                + " {\"data\": 5}, {\"path\": \"/segs/a\"}]",
+                "Index 0: data must be valid base64\nIndex 1: too small; each segment must be at least 1 byte.\n"
+                + "Index 2: data must be valid base64\nIndex 3: extraneous keys \"path\"\nIndex 4: data must be valid base64");
+        refused("[{\"data\": \"YQ===\"}, {\"data\": \"eHl6\\n\"}, {\"path\": \"/segs/a\"}, {\"data\": \"YWI\"}]",
+                "Index 1: data must be valid base64\nIndex 3: data must be valid base64");
+
+        List<Requested> segments = parse("[{\"data\": \"YQ===\"}, {\"path\": \"/segs/a\"}]");
+        assertThat(segments.get(0).data()).isEqualTo("YQ==");
+        assertThat(segments.get(0).path()).isNull();
     }
 
     @Test
@@ -96,6 +107,21 @@ class SloManifestTest {
         assertThat(segments.get(1).length()).isEqualTo(2);
         // Swift's documented example: each etag, with ":range;" when the segment has one.
         assertThat(SloManifest.etag(segments)).isEqualTo(md5("aaabbb:4-5;"));
+    }
+
+    @Test
+    void inlineDataIsStoredAndAnsweredAsSentAndCountsByItsMd5() throws Exception {
+        List<Segment> segments = List.of(Segment.inline("eHl6"),
+                new Segment("/segs/a", "aaa", 10, "text/plain", "2026-12-06T18:00:00.000000", null, false));
+
+        assertThat(segments.get(0).bytes()).isEqualTo(3);
+        assertThat(segments.get(0).length()).isEqualTo(3);
+        String stored = SloManifest.write(segments);
+        assertThat(stored).startsWith("[{\"data\": \"eHl6\"}, {\"name\": \"/segs/a\"");
+        assertThat(SloManifest.read(stored)).isEqualTo(segments);
+        assertThat(SloManifest.raw(segments)).startsWith("[{\"data\": \"eHl6\"}, {\"etag\": \"aaa\"");
+        // Swift: the MD5 of the raw data stands for its ETag.
+        assertThat(SloManifest.etag(segments)).isEqualTo(md5(md5("xyz") + "aaa"));
     }
 
     static String md5(String text) throws Exception {

@@ -247,6 +247,20 @@ class StaticLargeObjectJettyTest {
     }
 
     @Test
+    void inlineDataIsPartOfTheContentAndNothingToDelete() throws Exception {
+        HttpResponse<String> put = send("PUT", "/c/slo?multipart-manifest=put",
+                "[{\"data\": \"PDw=\"}, {\"path\": \"/segs/a\", \"range\": \"0-1\"}, {\"data\": \"Pj4\\u003d\"}]");
+        assertThat(put.statusCode()).isEqualTo(201);
+        assertThat(header(put, "ETag")).isEqualTo("\"" + md5(md5("<<") + md5("0123456789") + ":0-1;" + md5(">>")) + "\"");
+        assertThat(send("GET", "/c/slo", null).body()).isEqualTo("<<01>>");
+        assertThat(get("/c/slo", "Range", "bytes=1-4").body()).isEqualTo("<01>");
+        assertThat(header(send("HEAD", "/c/slo", null), "Content-Length")).isEqualTo("6");
+
+        assertThat(send("DELETE", "/c/slo?multipart-manifest=delete", null).body()).startsWith("Number Deleted: 2\n");
+        assertThat(send("GET", "/segs", null).body()).isEqualTo("b\n");
+    }
+
+    @Test
     void anSloMayBeASegmentOfAnother() throws Exception {
         send("PUT", "/segs/inner?multipart-manifest=put", TWO);
 
