@@ -224,6 +224,12 @@ class StaticLargeObjectJettyTest {
                 .containsEntry("content_type", "application/octet-stream");
         assertThat(header(listing, "X-Container-Bytes-Used")).isEqualTo(Integer.toString(manifest.length()));
         assertThat(send("GET", "/c?format=xml", null).body()).contains("<bytes>16</bytes>").contains("<slo_etag>");
+
+        // What makes it an SLO is on disk: a store opened again lists and serves it alike.
+        jetty.close();
+        jetty = ObjectsJetty.start(dir, Map.of());
+        assertThat(send("GET", "/c?format=json", null).body()).isEqualTo(listing.body());
+        assertThat(send("GET", "/c/slo", null).body()).isEqualTo("0123456789abcdef");
     }
 
     @Test
