@@ -58,8 +58,11 @@ final class ObjectResource {
             Acls.authorize(request, target, container, method);
         }
         String multipart = request.getParameter("multipart-manifest");
-        boolean sloRequest = method.equals("PUT") && "put".equals(multipart) || method.equals("DELETE") && "delete".equals(multipart);
-        if (request.getHeader("X-Static-Large-Object") != null && !method.equals("GET") && !method.equals("HEAD") && !sloRequest) {
+        boolean sloRequest = method.equals("PUT") && "put".equals(multipart)
+                || method.equals("DELETE") && "delete".equals(multipart);
+        // Swift's slo: only it sets the header, on the manifest it stores.
+        if (request.getHeader("X-Static-Large-Object") != null && !method.equals("GET") && !method.equals("HEAD")
+                && !sloRequest) {
             throw new SwiftException(400, "X-Static-Large-Object is a reserved header. To create a static large object "
                     + "add query param multipart-manifest=put.");
         }

@@ -67,7 +67,8 @@ final class SloRequests {
      */
     Upload upload(HttpServletRequest request, HttpServletResponse response, Account account, Target target)
             throws IOException {
-        if (request.getHeader("X-Copy-From") != null) {
+        String copyFrom = request.getHeader("X-Copy-From");
+        if (copyFrom != null && !copyFrom.isEmpty()) {
             throw new SwiftException(405, "Multipart Manifest PUTs cannot be COPY requests");
         }
         long length = request.getContentLengthLong();
