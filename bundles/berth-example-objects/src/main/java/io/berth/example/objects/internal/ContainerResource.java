@@ -68,6 +68,7 @@ final class ContainerResource {
                             json.put("bytes", e.size());
                             json.put("content_type", e.contentType());
                             json.put("last_modified", Times.listing(e.timestamp()));
+                            StaticLargeObject.listed(e, json);
                             return json;
                         });
                 return;

@@ -43,11 +43,12 @@ final class InfoResource {
         swift.put("valid_api_versions", List.of("v1", "v1.0"));
         swift.put("policies", List.of(Map.of("name", "Policy-0", "default", Boolean.TRUE)));
         swift.put("strict_cors_mode", Boolean.TRUE);
-        // No "slo": swiftclient then segments with DLO, served here. With "bulk_delete" it deletes a container's objects in one request.
+        // With "bulk_delete" swiftclient deletes a container's objects in one request; with "slo" it can --use-slo.
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("swift", swift);
         info.put("bulk_delete", new TreeMap<>(Map.of("max_deletes_per_request", (long) BulkDelete.MAX_DELETES_PER_REQUEST,
                 "max_failed_deletes", (long) BulkDelete.MAX_FAILED_DELETES)));
+        info.put("slo", StaticLargeObject.info());
         info.put("max_container_objects", Map.of("per_container", config.max__container__objects()));
         Responses.body(response, 200, "application/json; charset=utf-8", Json.write(info));
     }

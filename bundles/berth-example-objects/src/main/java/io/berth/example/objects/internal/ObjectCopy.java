@@ -84,9 +84,16 @@ final class ObjectCopy {
             if (Expiry.expired(from, now)) {
                 throw Responses.objectNotFound(fromContainer, fromObject);
             }
-            Content content = from.manifest() != null && !manifestItself
-                    ? DynamicLargeObject.of(store, request, account, new Target(account.name, fromContainer, fromObject), from)
-                    : new FileContent(opened);
+            Target sourceTarget = new Target(account.name, fromContainer, fromObject);
+            Content content;
+            if (manifestItself) {
+                content = new FileContent(opened);
+            } else if (StaticLargeObject.is(from)) {
+                content = StaticLargeObject.content(store, request, account, sourceTarget, opened, now);
+            } else {
+                content = from.manifest() != null ? DynamicLargeObject.of(store, request, account, sourceTarget, from)
+                        : new FileContent(opened);
+            }
             Map<String, String> meta = new LinkedHashMap<>();
             boolean fresh = Requests.isTrue(request.getHeader("X-Fresh-Metadata"));
             if (!fresh) {
@@ -98,7 +105,9 @@ final class ObjectCopy {
             meta.values().removeIf(String::isEmpty);
             String type = ObjectResource.contentTypeHeader(request);
             String contentType = type == null || type.isBlank() ? from.contentType() : type.trim();
-            Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null, deleteAt);
+            // The manifest itself copied keeps what makes it an SLO: the same segments, Swift's result too.
+            Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null, deleteAt,
+                    manifestItself ? from.sysmeta() : Map.of());
             try {
                 stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false, limits);
             } catch (BodyReadException e) {

@@ -1,5 +1,6 @@
 package io.berth.example.objects.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -19,8 +20,9 @@ import io.berth.example.objects.internal.Requests.Target;
 
 /**
  * {@code /v1/ACCOUNT/CONTAINER/OBJECT}: read (GET, HEAD: with preconditions and ranges, a DLO
- * as its segments), written (PUT), its metadata replaced (POST), removed (DELETE), copied (COPY,
- * and PUT with X-Copy-From, through {@link ObjectCopy}).
+ * or an SLO as its segments), written (PUT; an SLO's manifest through {@link SloRequests}), its
+ * metadata replaced (POST), removed (DELETE), copied (COPY, and PUT with X-Copy-From, through
+ * {@link ObjectCopy}).
  */
 final class ObjectResource {
 
@@ -29,6 +31,7 @@ final class ObjectResource {
     /** The generation's, applied to the shared store. */
     private final ObjectStore.Limits limits;
     private final ObjectCopy copy;
+    private final SloRequests slo;
     /** Epoch milliseconds: when objects expire ({@link Expiry}). */
     private final LongSupplier clock;
 
@@ -41,6 +44,7 @@ final class ObjectResource {
         this.config = config;
         this.limits = new ObjectStore.Limits(config.max__file__size(), config.max__container__objects());
         this.copy = new ObjectCopy(store, limits, clock);
+        this.slo = new SloRequests(store, clock);
         this.clock = clock;
     }
 
@@ -52,6 +56,15 @@ final class ObjectResource {
             // A COPY reads here and writes at its Destination, as Swift's copy middleware makes it a
             // GET and a PUT: ObjectCopy authorizes each, and writing here is not asked for.
             Acls.authorize(request, target, container, method);
+        }
+        String multipart = request.getParameter("multipart-manifest");
+        boolean sloRequest = method.equals("PUT") && "put".equals(multipart)
+                || method.equals("DELETE") && "delete".equals(multipart);
+        // Swift's slo: only it sets the header, on the manifest it stores.
+        if (request.getHeader("X-Static-Large-Object") != null && !method.equals("GET") && !method.equals("HEAD")
+                && !sloRequest) {
+            throw new SwiftException(400, "X-Static-Large-Object is a reserved header. To create a static large object "
+                    + "add query param multipart-manifest=put.");
         }
         switch (method) {
             case "GET":
@@ -65,6 +78,10 @@ final class ObjectResource {
                 post(request, response, Responses.existing(container, target.container()), target.object());
                 return;
             case "DELETE": {
+                if ("delete".equals(multipart)) {
+                    slo.delete(request, response, account, target);
+                    return;
+                }
                 // An expired object is deleted and, as Swift's object server answers, 404: it was already gone.
                 StoredObject deleted = store.delete(Responses.existing(container, target.container()), target.object());
                 if (deleted == null || Expiry.expired(deleted, clock.getAsLong())) {
@@ -93,9 +110,12 @@ final class ObjectResource {
             if (Expiry.expired(object, clock.getAsLong())) {
                 throw Responses.objectNotFound(container.name, name);
             }
-            boolean dlo = object.manifest() != null && !"get".equals(request.getParameter("multipart-manifest"));
-            Content content = dlo ? DynamicLargeObject.of(store, request, account, target, object) : new FileContent(opened);
-            Headers.setUtf8(response, "Content-Type", object.contentType());
+            boolean large = StaticLargeObject.is(object);
+            boolean dlo = !large && object.manifest() != null && !"get".equals(request.getParameter("multipart-manifest"));
+            Content content = large ? StaticLargeObject.content(store, request, account, target, opened, clock.getAsLong())
+                    : dlo ? DynamicLargeObject.of(store, request, account, target, object) : new FileContent(opened);
+            String type = large ? StaticLargeObject.headers(request, response, object) : object.contentType();
+            Headers.setUtf8(response, "Content-Type", type);
             response.setHeader("ETag", content.etag());
             long lastModified = Times.lastModifiedSeconds(content.timestamp());
             response.setHeader("Last-Modified", Times.httpDate(lastModified));
@@ -111,19 +131,26 @@ final class ObjectResource {
             if (!Preconditions.forRead(request, response, content.etag(), lastModified)) {
                 return;
             }
-            ContentSender.send(request, response, content, object.contentType(), dlo);
+            ContentSender.send(request, response, content, type, dlo);
         }
     }
 
     private void put(HttpServletRequest request, HttpServletResponse response, Account account, Container container,
             Target target) throws IOException {
-        String copyFrom = ObjectCopy.header(request, "X-Copy-From");
+        SloRequests.Upload upload = null;
+        if ("put".equals(request.getParameter("multipart-manifest"))) {
+            upload = slo.upload(request, response, account, target);
+            if (upload == null) {
+                return;
+            }
+        }
+        String copyFrom = upload == null ? ObjectCopy.header(request, "X-Copy-From") : null;
         if (copyFrom != null) {
             copy.fromSource(request, response, account, copyFrom, target);
             return;
         }
         String name = target.object();
-        long length = request.getContentLengthLong();
+        long length = upload != null ? upload.body().length : request.getContentLengthLong();
         String transferEncoding = request.getHeader("Transfer-Encoding");
         boolean chunked = transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked");
         if (length < 0 && !chunked) {
@@ -150,16 +177,18 @@ final class ObjectResource {
         if (manifest != null) {
             manifest = DynamicLargeObject.checkManifest(manifest.trim());
         }
-        String etag = request.getHeader("ETag");
+        String etag = upload != null ? null : request.getHeader("ETag");
         if (etag != null) {
             etag = etag.trim().replace("\"", "");
         }
-        Attributes attributes = new Attributes(contentType(request, name), meta, manifest, deleteAt);
+        Attributes attributes = new Attributes(contentType(request, name), meta, manifest, deleteAt,
+                upload != null ? upload.sysmeta() : Map.of());
         StoredObject stored;
-        try (InputStream body = request.getInputStream()) {
+        try (InputStream body = upload != null ? new ByteArrayInputStream(upload.body()) : request.getInputStream()) {
             stored = store.put(container, name, body, length, etag, attributes, mustNotExist, limits);
         }
-        response.setHeader("ETag", stored.etag());
+        // An SLO's PUT answers with the SLO's ETag, quoted as swob sets it.
+        response.setHeader("ETag", upload != null ? "\"" + upload.etag() + "\"" : stored.etag());
         response.setHeader("Last-Modified", Times.httpDate(Times.lastModifiedSeconds(stored.timestamp())));
         Responses.empty(response, 201);
     }

@@ -114,8 +114,8 @@ final class ObjectStore {
         }
     }
 
-    /** What a listing shows of an object. */
-    record Entry(String name, long size, String etag, String contentType, long timestamp) {
+    /** What a listing shows of an object; sysmeta as the object's (a listing shows an SLO's total size from it). */
+    record Entry(String name, long size, String etag, String contentType, long timestamp, Map<String, String> sysmeta) {
     }
 
     /**
@@ -125,12 +125,14 @@ final class ObjectStore {
      * @param meta the object's X-Object-Meta-* headers, names as Swift writes them
      * @param manifest the X-Object-Manifest value (container/prefix, as the client sent it), or null
      * @param deleteAt X-Delete-At in epoch seconds, or {@link Expiry#NEVER}
+     * @param sysmeta what the app keeps about the object, never shown as is (Swift's object sysmeta, as
+     *        {@link StaticLargeObject} marks an SLO): set by a PUT, kept by a POST
      */
     record StoredObject(String name, String data, long size, String etag, String contentType, long timestamp,
-            Map<String, String> meta, String manifest, long deleteAt) {
+            Map<String, String> meta, String manifest, long deleteAt, Map<String, String> sysmeta) {
 
         Entry entry() {
-            return new Entry(name, size, etag, contentType, timestamp);
+            return new Entry(name, size, etag, contentType, timestamp, sysmeta);
         }
     }
 
@@ -144,7 +146,11 @@ final class ObjectStore {
     }
 
     /** What a PUT stores beside the bytes; what a POST replaces. */
-    record Attributes(String contentType, Map<String, String> meta, String manifest, long deleteAt) {
+    record Attributes(String contentType, Map<String, String> meta, String manifest, long deleteAt,
+            Map<String, String> sysmeta) {
+        Attributes(String contentType, Map<String, String> meta, String manifest, long deleteAt) {
+            this(contentType, meta, manifest, deleteAt, Map.of());
+        }
     }
 
     /** An object opened for reading: its metadata and its bytes, which stay readable even if a PUT replaces them meanwhile. */
@@ -378,7 +384,7 @@ final class ObjectStore {
         long timestamp = Times.now();
         String data = hash + "." + timestamp + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + ".data";
         StoredObject object = new StoredObject(name, data, size, etag, attributes.contentType(), timestamp,
-                attributes.meta(), attributes.manifest(), attributes.deleteAt());
+                attributes.meta(), attributes.manifest(), attributes.deleteAt(), attributes.sysmeta());
         return locked(container, hash, (meta, previous) -> {
             if (container.deleted) {
                 throw new SwiftException(404, "Container '" + container.name + "' not found");
@@ -424,7 +430,7 @@ final class ObjectStore {
             }
             String contentType = attributes.contentType() == null ? previous.contentType : attributes.contentType();
             StoredObject now = new StoredObject(name, previous.data, previous.size, previous.etag, contentType, Times.now(),
-                    attributes.meta(), attributes.manifest(), attributes.deleteAt());
+                    attributes.meta(), attributes.manifest(), attributes.deleteAt(), previous.sysmeta);
             writeJson(path, objectJson(now));
             container.objects.put(name, now.entry());
             expiring.replace(container, name, previous.deleteAt, now.deleteAt);
@@ -639,6 +645,9 @@ final class ObjectStore {
         if (object.deleteAt != Expiry.NEVER) {
             json.put("delete_at", object.deleteAt);
         }
+        if (!object.sysmeta.isEmpty()) {
+            json.put("sysmeta", object.sysmeta);
+        }
         return json;
     }
 
@@ -650,7 +659,8 @@ final class ObjectStore {
         return new StoredObject((String) json.get("name"), (String) json.get("data"), Json.longValue(json.get("size")),
                 (String) json.get("etag"), (String) json.get("content_type"), Json.longValue(json.get("timestamp")),
                 strings(json.get("meta")), (String) json.get("manifest"),
-                json.containsKey("delete_at") ? Json.longValue(json.get("delete_at")) : Expiry.NEVER);
+                json.containsKey("delete_at") ? Json.longValue(json.get("delete_at")) : Expiry.NEVER,
+                strings(json.get("sysmeta")));
     }
 
     /** The commit point: the new content is complete on disk before it replaces the old in one rename. */

@@ -51,7 +51,8 @@ class ExpiryTest {
 
     @Test
     void anObjectHasExpiredFromItsSecondOn() {
-        ObjectStore.StoredObject object = new ObjectStore.StoredObject("o", "d", 0, "e", "t", 0, java.util.Map.of(), null, 100);
+        ObjectStore.StoredObject object = new ObjectStore.StoredObject("o", "d", 0, "e", "t", 0, java.util.Map.of(), null, 100,
+                java.util.Map.of());
 
         assertThat(Expiry.expired(object, 99_999)).isFalse();
         assertThat(Expiry.expired(object, 100_000)).isTrue();

@@ -49,7 +49,7 @@ class ObjectsServletJettyTest {
     // ------------------------------------------------------------ info and paths
 
     @Test
-    void infoAnswersSwiftsCapabilitiesWithoutSlo() throws Exception {
+    void infoAnswersSwiftsCapabilitiesWithSlo() throws Exception {
         HttpResponse<String> info = send("GET", "/info", null);
 
         assertThat(info.statusCode()).isEqualTo(200);
@@ -60,8 +60,12 @@ class ObjectsServletJettyTest {
                 .containsEntry("account_listing_limit", 10000).containsEntry("max_object_name_length", 1024)
                 .containsEntry("max_container_name_length", 256).containsEntry("max_meta_count", 90)
                 .containsEntry("max_meta_overall_size", 4096).containsKey("version");
-        assertThat(map(Json.parse(info.body()))).doesNotContainKey("slo")
+        assertThat(map(Json.parse(info.body())))
                 .containsEntry("bulk_delete", Map.of("max_deletes_per_request", 10000, "max_failed_deletes", 1000));
+        // Swift 2.30's slo registers these; min_segment_size is 1 since it stopped being configurable.
+        assertThat(map(map(Json.parse(info.body())).get("slo"))).containsEntry("max_manifest_segments", 1000)
+                .containsEntry("max_manifest_size", 8 * 1024 * 1024).containsEntry("min_segment_size", 1)
+                .containsEntry("yield_frequency", 10).containsEntry("allow_async_delete", false);
     }
 
     @Test

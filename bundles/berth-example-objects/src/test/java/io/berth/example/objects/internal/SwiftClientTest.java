@@ -127,6 +127,29 @@ class SwiftClientTest {
         assertThat(md5(down.resolve("fifty.bin"))).isEqualTo(sent);
     }
 
+    @Test
+    void uploadsAnSloDownloadsItAndDeletesItsSegmentsWithIt() throws Exception {
+        long size = 3 * 1024 * 1024 + 17;
+        String sent = writeRandom("slo.bin", size, 3);
+        // This swiftclient (4.x) takes --use-slo as said, without reading /info first.
+        swift("upload", "--use-slo", "--segment-size", "1048576", "slo", "slo.bin");
+
+        Result stat = swift("stat", "slo", "slo.bin");
+        assertThat(stat.out).contains("Content Length: " + size).doesNotContain("Manifest:");
+        assertThat(swift("list", "slo_segments").out.lines().toList()).hasSize(4)
+                .allSatisfy(name -> assertThat(name).startsWith("slo.bin/slo/"));
+        assertThat(swift("list", "--long", "slo").out).contains(Long.toString(size));
+        Path down = Files.createDirectories(dir.resolve("down"));
+        swift(down, "download", "slo", "slo.bin");
+        assertThat(md5(down.resolve("slo.bin"))).isEqualTo(sent);
+
+        // The client sees X-Static-Large-Object and deletes with multipart-manifest=delete; one object is
+        // deleted so whether /info names bulk_delete or not.
+        swift("delete", "slo", "slo.bin");
+        assertThat(swift("list", "slo_segments").out).isEmpty();
+        assertThat(swift("list", "slo").out).isEmpty();
+    }
+
     private Result swift(String... args) throws Exception {
         return swift(work, args);
     }
