@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  */
 final class Accept {
 
+    /** What Swift answers listings and bulk requests in, in its order of preference (its ACCEPTABLE_FORMATS). */
+    static final List<String> SWIFT_FORMATS = List.of("text/plain", "application/json", "application/xml", "text/xml");
+
     /** RFC 2616 section 2.2, as swob spells it. */
     private static final String TOKEN = "[^()<>@,;:\"/\\[\\]?={}\\x00-\\x20\\x7f]+";
     private static final String QUOTED = "\"(?:[^\"\\\\]|\\\\.)*\"";
@@ -58,6 +61,20 @@ final class Accept {
             }
         }
         return null;
+    }
+
+    /**
+     * The format of a bulk answer (a bulk delete's, an SLO's), which Swift's bulk and slo choose
+     * ignoring a malformed header.
+     *
+     * @return one of {@link #SWIFT_FORMATS}, or null when the header takes none or does not parse
+     */
+    static String bulkFormat(String header) {
+        try {
+            return bestMatch(header, SWIFT_FORMATS);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
     }
 
     /** The ranges by quality, then exact before wildcard; stable, as Python's sort. */

@@ -76,7 +76,7 @@ final class BulkDelete {
 
     /** @param path the request's path, {@code /v1/ACCOUNT...}: its version names the items */
     void serve(HttpServletRequest request, HttpServletResponse response, String path, Target target) throws IOException {
-        String format = BulkDeleteAnswer.format(request.getHeader("Accept"));
+        String format = Accept.bulkFormat(request.getHeader("Accept"));
         BulkDeleteAnswer answer = new BulkDeleteAnswer();
         try {
             if (format == null) {
@@ -110,7 +110,7 @@ final class BulkDelete {
         String text = utf8(name);
         if (text == null || text.indexOf('\0') >= 0) {
             // What Swift's proxy answers a path that is not UTF-8 or holds NUL.
-            answer.failed(name, 412);
+            answer.outcome(Requests.quote(name), 412);
             return;
         }
         int status;
@@ -123,13 +123,7 @@ final class BulkDelete {
             LOG.debug("Bulk delete of '{}' failed", text, e);
             status = 500;
         }
-        if (status / 100 == 2) {
-            answer.deleted();
-        } else if (status == 404) {
-            answer.notFound();
-        } else {
-            answer.failed(name, status);
-        }
+        answer.outcome(Requests.quote(name), status);
     }
 
     /**
@@ -137,7 +131,7 @@ final class BulkDelete {
      *
      * @throws SwiftException what its DELETE would be refused with
      */
-    private int delete(HttpServletRequest request, Target target) throws IOException {
+    int delete(HttpServletRequest request, Target target) throws IOException {
         if (target.container() == null) {
             // A line that names only the account ("/"): deleting it is tempauth's reseller admins'
             // only, and Swift's proxy refuses it to them (allow_account_management is off).

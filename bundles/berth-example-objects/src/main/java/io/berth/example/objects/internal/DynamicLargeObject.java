@@ -103,22 +103,11 @@ final class DynamicLargeObject implements Content {
 
     @Override
     public void write(OutputStream out, long start, long length) throws IOException {
-        long offset = 0;
-        long end = start + length;
-        for (Entry segment : segments) {
-            long segmentEnd = offset + segment.size();
-            if (segmentEnd > start && offset < end) {
-                long from = Math.max(start, offset) - offset;
-                long to = Math.min(end, segmentEnd) - offset;
-                try (Opened opened = openSegment(segment)) {
-                    FileContent.copy(opened.channel(), from, to - from, out);
-                }
+        Content.writeParts(segments, Entry::size, (segment, from, count) -> {
+            try (Opened opened = openSegment(segment)) {
+                FileContent.copy(opened.channel(), from, count, out);
             }
-            offset = segmentEnd;
-            if (offset >= end) {
-                break;
-            }
-        }
+        }, start, length);
     }
 
     @Override

@@ -21,8 +21,6 @@ final class ListingResponse {
     private static final String TEXT = "text/plain";
     private static final String JSON = "application/json";
     private static final String CHARSET = "; charset=utf-8";
-    /** What a listing can be, in Swift's order of preference. */
-    private static final List<String> TYPES = List.of(TEXT, JSON, "application/xml", "text/xml");
 
     private ListingResponse() {
     }
@@ -114,12 +112,12 @@ final class ListingResponse {
         }
         String type;
         try {
-            type = Accept.bestMatch(request.getHeader("Accept"), TYPES);
+            type = Accept.bestMatch(request.getHeader("Accept"), Accept.SWIFT_FORMATS);
         } catch (IllegalArgumentException e) {
             throw new SwiftException(400, e.getMessage());
         }
         if (type == null) {
-            throw new SwiftException(406, "Not Acceptable: a listing is sent as one of " + String.join(", ", TYPES)
+            throw new SwiftException(406, "Not Acceptable: a listing is sent as one of " + String.join(", ", Accept.SWIFT_FORMATS)
                     + ", and the Accept header takes none of them");
         }
         return type;

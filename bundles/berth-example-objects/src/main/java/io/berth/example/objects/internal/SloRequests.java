@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,16 +34,16 @@ import io.berth.example.objects.internal.SloManifest.Segment;
  */
 final class SloRequests {
 
-    /** Swift's bulk ACCEPTABLE_FORMATS, in its order of preference. */
-    private static final List<String> FORMATS = List.of("text/plain", "application/json", "application/xml", "text/xml");
-
     private final ObjectStore store;
     /** Epoch milliseconds: an expired segment is not found ({@link Expiry}). */
     private final LongSupplier clock;
+    /** Deletes the segments, each as a bulk delete's item. */
+    private final BulkDelete bulk;
 
     SloRequests(ObjectStore store, LongSupplier clock) {
         this.store = store;
         this.clock = clock;
+        this.bulk = new BulkDelete(store, clock);
     }
 
     /**
@@ -91,9 +91,10 @@ final class SloRequests {
         if (requested.stream().filter(wanted -> wanted.data() == null).count() > SloManifest.MAX_MANIFEST_SEGMENTS) {
             throw new SwiftException(413, "Number of object-backed segments must be <= " + SloManifest.MAX_MANIFEST_SEGMENTS);
         }
-        String format = accepted(request.getHeader("Accept"));
+        // Swift's slo answers a malformed Accept or one that takes none of them in text.
+        String format = Objects.requireNonNullElse(Accept.bulkFormat(request.getHeader("Accept")), "text/plain");
         Map<String, Object> heads = new HashMap<>();
-        List<String[]> problems = new ArrayList<>();
+        List<List<String>> problems = new ArrayList<>();
         List<Segment> segments = new ArrayList<>();
         long total = 0;
         for (int index = 0; index < requested.size(); index++) {
@@ -110,7 +111,7 @@ final class SloRequests {
             }
             String name = Requests.quote(wanted.path());
             if (head instanceof String) {
-                problems.add(new String[] {name, (String) head});
+                problems.add(List.of(name, (String) head));
                 continue;
             }
             Segment segment = segment(wanted, (StoredObject) head, index == requested.size() - 1, name, problems);
@@ -118,8 +119,7 @@ final class SloRequests {
             total += segment.length();
         }
         if (!problems.isEmpty()) {
-            String answer = body(format == null ? "text/plain" : format, new LinkedHashMap<>(), problems, "upload");
-            Responses.body(response, 400, format == null ? "text/plain" : format, answer);
+            Responses.body(response, 400, format, BulkDeleteAnswer.body(format, new LinkedHashMap<>(), problems, "upload"));
             return null;
         }
         String etag = SloManifest.etag(segments);
@@ -138,15 +138,15 @@ final class SloRequests {
         try {
             Acls.authorize(request, new Target(account.name, segment.container(), segment.object()), container, "HEAD");
         } catch (SwiftException refused) {
-            return status(refused.status);
+            return BulkDeleteAnswer.statusLine(refused.status);
         }
         StoredObject object = container == null ? null : store.head(container, segment.object());
-        return object == null || Expiry.expired(object, clock.getAsLong()) ? status(404) : object;
+        return object == null || Expiry.expired(object, clock.getAsLong()) ? BulkDeleteAnswer.statusLine(404) : object;
     }
 
     /** The segment to store, each of its problems added as Swift's validate_seg_dict finds them. */
     private static Segment segment(Requested wanted, StoredObject object, boolean last, String name,
-            List<String[]> problems) {
+            List<List<String>> problems) {
         boolean slo = StaticLargeObject.is(object);
         long size = slo ? Long.parseLong(object.sysmeta().get(StaticLargeObject.SYSMETA_SIZE)) : object.size();
         String etag = slo ? object.sysmeta().get(StaticLargeObject.SYSMETA_ETAG) : object.etag();
@@ -154,7 +154,7 @@ final class SloRequests {
         long length = size;
         if (wanted.range() != null) {
             if (!SloManifest.satisfiable(wanted.range(), size)) {
-                problems.add(new String[] {name, "Unsatisfiable Range"});
+                problems.add(List.of(name, "Unsatisfiable Range"));
             } else {
                 long[] used = wanted.range().forLength(size).get(0);
                 if (used[0] != 0 || used[1] != size) {
@@ -164,13 +164,13 @@ final class SloRequests {
             }
         }
         if (length < 1 && !last) {
-            problems.add(new String[] {name, "Too small; each segment must be at least 1 byte."});
+            problems.add(List.of(name, "Too small; each segment must be at least 1 byte."));
         }
         if (wanted.sizeBytes() != null && wanted.sizeBytes() != size) {
-            problems.add(new String[] {name, "Size Mismatch"});
+            problems.add(List.of(name, "Size Mismatch"));
         }
         if (wanted.etag() != null && !wanted.etag().equals(etag)) {
-            problems.add(new String[] {name, "Etag Mismatch"});
+            problems.add(List.of(name, "Etag Mismatch"));
         }
         // Swift takes the HEAD's Last-Modified, which has whole seconds.
         String lastModified = Times.listing(Times.lastModifiedSeconds(object.timestamp()) * 1_000_000);
@@ -185,60 +185,42 @@ final class SloRequests {
      */
     void delete(HttpServletRequest request, HttpServletResponse response, Account account, Target target)
             throws IOException {
-        String format = accepted(request.getHeader("Accept"));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("Response Status", status(200));
-        result.put("Response Body", "");
-        int deleted = 0;
-        int notFound = 0;
-        List<String[]> errors = new ArrayList<>();
-        Deque<Item> items = new ArrayDeque<>();
-        items.add(new Item("/" + target.container() + "/" + target.object(), true, null));
-        while (format != null && !items.isEmpty()) {
-            if (items.size() > SloManifest.MAX_MANIFEST_SEGMENTS * 10) {
-                result.put("Response Status", status(400));
-                result.put("Response Body", "Too many buffered slo segments to delete.");
-                break;
+        String format = Accept.bulkFormat(request.getHeader("Accept"));
+        BulkDeleteAnswer answer = new BulkDeleteAnswer();
+        try {
+            if (format == null) {
+                throw new SwiftException(406, "");
             }
-            Item item = items.poll();
-            if (item.manifest) {
-                SwiftException error = null;
-                try {
-                    for (Segment segment : segments(request, account, item.name)) {
-                        if (segment.data() == null) {
-                            items.add(new Item(segment.name(), segment.subSlo(), null));
-                        }
-                    }
-                } catch (SwiftException e) {
-                    error = e;
+            Deque<Item> items = new ArrayDeque<>();
+            items.add(new Item("/" + target.container() + "/" + target.object(), true, null));
+            while (!items.isEmpty()) {
+                if (items.size() > SloManifest.MAX_MANIFEST_SEGMENTS * 10) {
+                    throw new SwiftException(400, "Too many buffered slo segments to delete.");
                 }
-                // The manifest after its segments.
-                items.add(new Item(item.name, false, error));
-                continue;
+                Item item = items.poll();
+                if (item.manifest) {
+                    SwiftException error = null;
+                    try {
+                        for (Segment segment : segments(request, account, item.name)) {
+                            if (segment.data() == null) {
+                                items.add(new Item(segment.name(), segment.subSlo(), null));
+                            }
+                        }
+                    } catch (SwiftException e) {
+                        error = e;
+                    }
+                    // The manifest after its segments.
+                    items.add(new Item(item.name, false, error));
+                } else if (item.error != null && item.error.status != 404) {
+                    answer.failed(Requests.quote(item.name), item.error.getMessage());
+                } else {
+                    answer.outcome(Requests.quote(item.name), item.error != null ? 404 : deleteOne(request, account, item.name));
+                }
             }
-            int status = item.error != null ? item.error.status : deleteOne(request, account, item.name);
-            if (status / 100 == 2) {
-                deleted++;
-            } else if (status == 404) {
-                notFound++;
-            } else {
-                String why = item.error != null ? item.error.getMessage() : status(status);
-                errors.add(new String[] {Requests.quote(item.name), why});
-            }
+        } catch (SwiftException e) {
+            answer.refused(e.status, e.getMessage());
         }
-        result.put("Number Deleted", deleted);
-        result.put("Number Not Found", notFound);
-        if (format == null) {
-            result.put("Response Status", status(406));
-        } else if (!errors.isEmpty()) {
-            result.put("Response Status", status(400));
-        } else if (deleted == 0 && notFound == 0) {
-            result.put("Response Status", status(400));
-            result.put("Response Body", "Invalid bulk delete.");
-        }
-        // Swift sets no type when none is acceptable: swob's default goes out, and a plain body.
-        String type = format == null ? "text/html; charset=UTF-8" : format;
-        Responses.body(response, 200, type, body(format == null ? "text/plain" : format, result, errors, "delete"));
+        answer.send(response, format);
     }
 
     /** An object to delete, or an SLO to read for its segments first. */
@@ -253,7 +235,7 @@ final class SloRequests {
         try {
             Acls.authorize(request, new Target(account.name, container, object), found, "GET");
         } catch (SwiftException refused) {
-            throw refused.status == 401 ? new SwiftException(401, status(401))
+            throw refused.status == 401 ? new SwiftException(401, BulkDeleteAnswer.statusLine(401))
                     : new SwiftException(500, "Unable to load SLO manifest or segment.");
         }
         try (ObjectStore.Opened opened = found == null ? null : store.open(found, object)) {
@@ -268,123 +250,17 @@ final class SloRequests {
         }
     }
 
-    /** A DELETE of the user's: its status. */
+    /** A DELETE of the user's, as a bulk delete's item: its status. */
     private int deleteOne(HttpServletRequest request, Account account, String name) throws IOException {
         String path = name.replaceFirst("^/+", "");
         int slash = path.indexOf('/');
         if (slash < 0) {
             return 404;
         }
-        Container container = account.containers.get(path.substring(0, slash));
         try {
-            Acls.authorize(request, new Target(account.name, path.substring(0, slash), path.substring(slash + 1)), container,
-                    "DELETE");
+            return bulk.delete(request, new Target(account.name, path.substring(0, slash), path.substring(slash + 1)));
         } catch (SwiftException refused) {
             return refused.status;
-        }
-        StoredObject gone = container == null ? null : store.delete(container, path.substring(slash + 1));
-        return gone == null || Expiry.expired(gone, clock.getAsLong()) ? 404 : 204;
-    }
-
-    /**
-     * Swift's bulk answer body (its get_response_body): JSON, XML, or plain text with the keys sorted,
-     * then "Errors:" and a line per failure.
-     */
-    static String body(String format, Map<String, Object> result, List<String[]> errors, String root) {
-        if (format.equals("application/json")) {
-            Map<String, Object> json = new LinkedHashMap<>(result);
-            List<Object> list = new ArrayList<>();
-            errors.forEach(error -> list.add(List.of(error[0], error[1])));
-            json.put("Errors", list);
-            return Json.write(json);
-        }
-        StringBuilder out = new StringBuilder();
-        boolean xml = format.endsWith("/xml");
-        if (xml) {
-            out.append('<').append(root).append(">\n");
-        }
-        new TreeMap<>(result).forEach((key, value) -> {
-            if (xml) {
-                String tag = key.replace(' ', '_').toLowerCase(Locale.ROOT);
-                out.append('<').append(tag).append('>').append(escape(String.valueOf(value)))
-                        .append("</").append(tag).append(">\n");
-            } else {
-                out.append(key).append(": ").append(value).append('\n');
-            }
-        });
-        out.append(xml ? "<errors>\n" : "Errors:\n");
-        for (String[] error : errors) {
-            out.append(xml ? "<object><name>" + escape(error[0]) + "</name><status>" + escape(error[1]) + "</status></object>\n"
-                    : error[0] + ", " + error[1] + "\n");
-        }
-        if (xml) {
-            out.append("</errors>\n</").append(root).append(">\n");
-        }
-        return out.toString();
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    /**
-     * The answer's format as swob's best_match picks it from Swift's bulk formats: the Accept
-     * entries by quality, the first format an entry admits; text/plain without Accept.
-     *
-     * @return null when no format is acceptable
-     */
-    static String accepted(String accept) {
-        if (accept == null || accept.isBlank()) {
-            return FORMATS.get(0);
-        }
-        List<String[]> entries = new ArrayList<>();
-        for (String part : accept.split(",")) {
-            String[] pieces = part.trim().split(";");
-            String q = "1";
-            for (int i = 1; i < pieces.length; i++) {
-                String param = pieces[i].trim();
-                if (param.startsWith("q=")) {
-                    q = param.substring(2);
-                }
-            }
-            entries.add(new String[] {pieces[0].trim().toLowerCase(Locale.ROOT), q});
-        }
-        entries.sort((a, b) -> Double.compare(quality(b[1]), quality(a[1])));
-        for (String[] entry : entries) {
-            if (quality(entry[1]) <= 0) {
-                continue;
-            }
-            for (String format : FORMATS) {
-                String type = entry[0];
-                if (type.equals("*/*") || type.equals(format)
-                        || type.endsWith("/*") && format.startsWith(type.substring(0, type.length() - 1))) {
-                    return format;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static double quality(String q) {
-        try {
-            return Double.parseDouble(q);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    /** A status line as Swift writes it in these bodies. */
-    static String status(int status) {
-        switch (status) {
-            case 200: return "200 OK";
-            case 400: return "400 Bad Request";
-            case 401: return "401 Unauthorized";
-            case 403: return "403 Forbidden";
-            case 404: return "404 Not Found";
-            case 406: return "406 Not Acceptable";
-            case 409: return "409 Conflict";
-            case 412: return "412 Precondition Failed";
-            default: return status + (status >= 500 ? " Internal Server Error" : "");
         }
     }
 }

@@ -168,20 +168,8 @@ final class StaticLargeObject implements Content {
         if (segments == null) {
             segments = SloManifest.read(text(data));
         }
-        long offset = 0;
-        long end = start + length;
-        for (Segment segment : segments) {
-            long segmentEnd = offset + segment.length();
-            if (segmentEnd > start && offset < end) {
-                long from = Math.max(start, offset) - offset;
-                long to = Math.min(end, segmentEnd) - offset;
-                writeSegment(segment, out, segment.first() + from, to - from);
-            }
-            offset = segmentEnd;
-            if (offset >= end) {
-                break;
-            }
-        }
+        Content.writeParts(segments, Segment::length, (segment, from, count) ->
+                writeSegment(segment, out, segment.first() + from, count), start, length);
     }
 
     private void writeSegment(Segment segment, OutputStream out, long from, long count) throws IOException {
@@ -195,11 +183,11 @@ final class StaticLargeObject implements Content {
             // Swift's slo reads each segment with a request of the user's: no way round an ACL.
             Acls.authorize(request, new Target(account.name, segment.container(), segment.object()), container, "GET");
         } catch (SwiftException refused) {
-            throw new SegmentException(this, segment, SloRequests.status(refused.status));
+            throw new SegmentException(this, segment, BulkDeleteAnswer.statusLine(refused.status));
         }
         try (Opened opened = container == null ? null : store.open(container, segment.object())) {
             if (opened == null || Expiry.expired(opened.object(), now)) {
-                throw new SegmentException(this, segment, SloRequests.status(404));
+                throw new SegmentException(this, segment, BulkDeleteAnswer.statusLine(404));
             }
             StoredObject object = opened.object();
             if (segment.subSlo()) {

@@ -215,14 +215,14 @@ class BulkDeleteTest {
 
     @Test
     void swobsAcceptMatching() {
-        assertThat(BulkDeleteAnswer.format(null)).isEqualTo("text/plain");
-        assertThat(BulkDeleteAnswer.format("")).isEqualTo("text/plain");
-        assertThat(BulkDeleteAnswer.format("text/*")).isEqualTo("text/plain");
-        assertThat(BulkDeleteAnswer.format("*/*;q=0.5, application/xml")).isEqualTo("application/xml");
-        assertThat(BulkDeleteAnswer.format("application/*, application/xml")).as("exact first").isEqualTo("application/xml");
-        assertThat(BulkDeleteAnswer.format("application/*")).isEqualTo("application/json");
-        assertThat(BulkDeleteAnswer.format("text/html")).isNull();
-        assertThat(BulkDeleteAnswer.format("text/plain,")).as("an empty range does not parse").isNull();
-        assertThat(BulkDeleteAnswer.format("text/plain;q=x")).isNull();
+        assertThat(Accept.bulkFormat(null)).isEqualTo("text/plain");
+        assertThat(Accept.bulkFormat("")).isEqualTo("text/plain");
+        assertThat(Accept.bulkFormat("text/*")).isEqualTo("text/plain");
+        assertThat(Accept.bulkFormat("*/*;q=0.5, application/xml")).isEqualTo("application/xml");
+        assertThat(Accept.bulkFormat("application/*, application/xml")).as("exact first").isEqualTo("application/xml");
+        assertThat(Accept.bulkFormat("application/*")).isEqualTo("application/json");
+        assertThat(Accept.bulkFormat("text/html")).isNull();
+        assertThat(Accept.bulkFormat("text/plain,")).as("an empty range does not parse").isNull();
+        assertThat(Accept.bulkFormat("text/plain;q=x")).isNull();
     }
 }

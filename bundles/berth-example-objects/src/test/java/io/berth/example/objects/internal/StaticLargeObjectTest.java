@@ -98,20 +98,20 @@ class StaticLargeObjectTest {
 
     @Test
     void theBulkAnswerIsInTheFormatAcceptAsksForAsSwiftsBulkWritesIt() {
-        assertThat(SloRequests.accepted(null)).isEqualTo("text/plain");
-        assertThat(SloRequests.accepted("*/*")).isEqualTo("text/plain");
-        assertThat(SloRequests.accepted("application/json;q=0.5, text/plain;q=0.4")).isEqualTo("application/json");
-        assertThat(SloRequests.accepted("text/*;q=0.9, application/xml")).isEqualTo("application/xml");
-        assertThat(SloRequests.accepted("image/png")).isNull();
+        assertThat(Accept.bulkFormat(null)).isEqualTo("text/plain");
+        assertThat(Accept.bulkFormat("*/*")).isEqualTo("text/plain");
+        assertThat(Accept.bulkFormat("application/json;q=0.5, text/plain;q=0.4")).isEqualTo("application/json");
+        assertThat(Accept.bulkFormat("text/*;q=0.9, application/xml")).isEqualTo("application/xml");
+        assertThat(Accept.bulkFormat("image/png")).isNull();
 
         Map<String, Object> result = new java.util.LinkedHashMap<>();
         result.put("Response Status", "400 Bad Request");
         result.put("Number Deleted", 2);
-        List<String[]> errors = List.<String[]>of(new String[] {"/segs/a&b", "403 Forbidden"});
-        assertThat(SloRequests.body("text/xml", result, errors, "delete")).isEqualTo("<delete>\n<number_deleted>2</number_deleted>\n"
+        List<List<String>> errors = List.of(List.of("/segs/a&b", "403 Forbidden"));
+        assertThat(BulkDeleteAnswer.body("text/xml", result, errors, "delete")).isEqualTo("<delete>\n<number_deleted>2</number_deleted>\n"
                 + "<response_status>400 Bad Request</response_status>\n<errors>\n"
                 + "<object><name>/segs/a&amp;b</name><status>403 Forbidden</status></object>\n</errors>\n</delete>\n");
-        assertThat(SloRequests.body("text/plain", result, errors, "delete"))
+        assertThat(BulkDeleteAnswer.body("text/plain", result, errors, "delete"))
                 .isEqualTo("Number Deleted: 2\nResponse Status: 400 Bad Request\nErrors:\n/segs/a&b, 403 Forbidden\n");
     }
 }
