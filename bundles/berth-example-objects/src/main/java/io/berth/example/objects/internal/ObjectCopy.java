@@ -94,6 +94,22 @@ final class ObjectCopy {
                 content = from.manifest() != null ? DynamicLargeObject.of(store, request, account, sourceTarget, from)
                         : new FileContent(opened);
             }
+            // Swift's copy reads the source with a GET that carries the request's own headers: its
+            // conditions are the source's (a 304 or 412 is the answer), and so is its Range (a part
+            // is copied, several as the multipart document the GET would have sent).
+            long lastModified = Times.lastModifiedSeconds(content.timestamp());
+            response.setHeader("ETag", content.etag());
+            response.setHeader("Last-Modified", Times.httpDate(lastModified));
+            if (!Preconditions.forRead(request, response, content.etag(), lastModified)) {
+                return;
+            }
+            boolean dlo = from.manifest() != null && !manifestItself;
+            ContentSender.Selection selection = ContentSender.select(request, response, content, from.contentType(), dlo);
+            Content copied = selection.body();
+            if (manifestItself && selection.status() == 206 && StaticLargeObject.is(from)) {
+                // Swift would PUT the part as a manifest, and refuse it as no manifest.
+                throw new SwiftException(400, "A Range cannot copy part of an SLO's manifest: it would be no manifest");
+            }
             Map<String, String> meta = new LinkedHashMap<>();
             boolean fresh = Requests.isTrue(request.getHeader("X-Fresh-Metadata"));
             if (!fresh) {
@@ -104,19 +120,21 @@ final class ObjectCopy {
             meta.putAll(requestMeta);
             meta.values().removeIf(String::isEmpty);
             String type = ObjectResource.contentTypeHeader(request);
-            String contentType = type == null || type.isBlank() ? from.contentType() : type.trim();
+            String sourceType = selection.multipart() != null ? selection.multipart().contentType() : from.contentType();
+            String contentType = type == null || type.isBlank() ? sourceType : type.trim();
             // The manifest itself copied keeps what makes it an SLO: the same segments, Swift's result too.
             Attributes attributes = new Attributes(contentType, meta, manifestItself ? from.manifest() : null, deleteAt,
                     manifestItself ? from.sysmeta() : Map.of());
             try {
-                stored = store.put(destination, toObject, content.stream(), content.size(), null, attributes, false, limits);
+                stored = store.put(destination, toObject, copied.stream(), copied.size(), null, attributes, false, limits);
             } catch (BodyReadException e) {
                 // The body was our own file or a DLO's segments, not the client's: a failure of the store.
                 throw new IOException("Copying '" + fromContainer + "/" + fromObject + "' failed: " + e.getMessage(), e);
             }
             response.setHeader("X-Copied-From-Account", Requests.quote(account.name));
             response.setHeader("X-Copied-From", Requests.quote(fromContainer) + "/" + Requests.quote(fromObject));
-            response.setHeader("X-Copied-From-Last-Modified", Long.toString(Times.lastModifiedSeconds(content.timestamp())));
+            // Swift's: the source GET's Last-Modified, as it was sent.
+            response.setHeader("X-Copied-From-Last-Modified", Times.httpDate(lastModified));
         }
         response.setHeader("ETag", stored.etag());
         response.setHeader("Last-Modified", Times.httpDate(Times.lastModifiedSeconds(stored.timestamp())));
