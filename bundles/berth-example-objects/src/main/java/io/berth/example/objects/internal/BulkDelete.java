@@ -61,17 +61,7 @@ final class BulkDelete {
      */
     static boolean asked(HttpServletRequest request) {
         String method = request.getMethod();
-        String query = request.getQueryString();
-        if (query == null || !method.equals("POST") && !method.equals("DELETE")) {
-            return false;
-        }
-        for (String parameter : query.split("&")) {
-            int equals = parameter.indexOf('=');
-            if ((equals < 0 ? parameter : parameter.substring(0, equals)).equals("bulk-delete")) {
-                return true;
-            }
-        }
-        return false;
+        return (method.equals("POST") || method.equals("DELETE")) && Requests.parameter(request, "bulk-delete") != null;
     }
 
     /** @param path the request's path, {@code /v1/ACCOUNT...}: its version names the items */

@@ -171,11 +171,16 @@ final class ErrorAnswer {
     /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */
     private static boolean unreadBodyDrained(HttpServletRequest request) {
         try {
+            long length = request.getContentLengthLong();
+            String transferEncoding = request.getHeader("Transfer-Encoding");
+            if (length == 0 || length < 0 && transferEncoding == null) {
+                // No body at all (a GET): Jetty 12 may not say the stream is finished before a read.
+                return true;
+            }
             ServletInputStream in = request.getInputStream();
             if (in.isFinished()) {
                 return true;
             }
-            long length = request.getContentLengthLong();
             if (length < 0 || length > DRAIN_LIMIT) {
                 return false;
             }

@@ -40,10 +40,10 @@ final class ListingResponse {
         String delimiter = param(request, "delimiter");
         String marker = param(request, "marker");
         String endMarker = param(request, "end_marker");
-        boolean reverse = Requests.isTrue(request.getParameter("reverse"));
+        boolean reverse = Requests.isTrue(Requests.parameter(request, "reverse"));
         List<Object> items = Listing.list(all, prefix, delimiter, marker, endMarker, reverse, limit);
 
-        if (request.getParameter("format") == null) {
+        if (Requests.parameter(request, "format") == null) {
             // The answer depends on Accept: caches must not give one client's format to another.
             response.setHeader("Vary", "Accept");
         }
@@ -70,7 +70,7 @@ final class ListingResponse {
 
     /** limit=, when it is a number: Swift answers 412 (not 400) for one over the listing limit, and ignores one that is not a number. */
     private static int limit(HttpServletRequest request, int listingLimit) {
-        String given = request.getParameter("limit");
+        String given = Requests.parameter(request, "limit");
         if (given != null && !given.isEmpty() && given.chars().allMatch(Character::isDigit)) {
             if (given.length() > 9 || Integer.parseInt(given) > listingLimit) {
                 throw new SwiftException(412, "Maximum limit is " + listingLimit);
@@ -86,7 +86,7 @@ final class ListingResponse {
     }
 
     private static String param(HttpServletRequest request, String name) {
-        String value = request.getParameter(name);
+        String value = Requests.parameter(request, name);
         if (value != null && value.indexOf('\0') >= 0) {
             throw new SwiftException(400, "NUL in the " + name + " parameter");
         }
@@ -102,7 +102,7 @@ final class ListingResponse {
      * @throws SwiftException 400 "Invalid Accept header", 406 when Accept takes none of the four types
      */
     static String contentType(HttpServletRequest request) {
-        String format = request.getParameter("format");
+        String format = Requests.parameter(request, "format");
         if (format != null && !format.isEmpty()) {
             switch (format.toLowerCase(Locale.ROOT)) {
                 case "json": return JSON;
@@ -128,7 +128,7 @@ final class ListingResponse {
      * Swift's listing_formats sets it on account and container HEADs.
      */
     static void head(HttpServletRequest request, HttpServletResponse response, String type) {
-        if (request.getParameter("format") == null) {
+        if (Requests.parameter(request, "format") == null) {
             response.setHeader("Vary", "Accept");
         }
         response.setStatus(204);

@@ -73,7 +73,7 @@ final class ObjectCopy {
         Map<String, String> requestMeta = Requests.metadata(request, "object");
         long now = clock.getAsLong();
         Long requestedDeleteAt = Expiry.requested(request) ? Expiry.deleteAt(request, now) : null;
-        boolean manifestItself = "get".equals(request.getParameter("multipart-manifest"));
+        boolean manifestItself = "get".equals(Requests.parameter(request, "multipart-manifest"));
         Opened opened = store.open(source, fromObject);
         if (opened == null) {
             throw Responses.objectNotFound(fromContainer, fromObject);

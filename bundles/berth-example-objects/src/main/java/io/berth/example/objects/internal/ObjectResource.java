@@ -57,7 +57,7 @@ final class ObjectResource {
             // GET and a PUT: ObjectCopy authorizes each, and writing here is not asked for.
             Acls.authorize(request, target, container, method);
         }
-        String multipart = request.getParameter("multipart-manifest");
+        String multipart = Requests.parameter(request, "multipart-manifest");
         boolean sloRequest = method.equals("PUT") && "put".equals(multipart)
                 || method.equals("DELETE") && "delete".equals(multipart);
         // Swift's slo: only it sets the header, on the manifest it stores.
@@ -111,7 +111,7 @@ final class ObjectResource {
                 throw Responses.objectNotFound(container.name, name);
             }
             boolean large = StaticLargeObject.is(object);
-            boolean dlo = !large && object.manifest() != null && !"get".equals(request.getParameter("multipart-manifest"));
+            boolean dlo = !large && object.manifest() != null && !"get".equals(Requests.parameter(request, "multipart-manifest"));
             Content content = large ? StaticLargeObject.content(store, request, account, target, opened, clock.getAsLong())
                     : dlo ? DynamicLargeObject.of(store, request, account, target, object) : new FileContent(opened);
             String type = large ? StaticLargeObject.headers(request, response, object) : object.contentType();
@@ -138,7 +138,7 @@ final class ObjectResource {
     private void put(HttpServletRequest request, HttpServletResponse response, Account account, Container container,
             Target target) throws IOException {
         SloRequests.Upload upload = null;
-        if ("put".equals(request.getParameter("multipart-manifest"))) {
+        if ("put".equals(Requests.parameter(request, "multipart-manifest"))) {
             upload = slo.upload(request, response, account, target);
             if (upload == null) {
                 return;

@@ -1,6 +1,7 @@
 package io.berth.example.objects.internal;
 
 import java.net.URLConnection;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -78,6 +79,36 @@ final class Requests {
             path = path.substring(servletPath.length());
         }
         return path;
+    }
+
+    /**
+     * A parameter of the query string as Swift's {@code req.params} reads it (parse_qsl: + is a
+     * space, a blank value kept, the last of a name winning); null when the query has none. Not
+     * the servlet API's getParameter: on a PUT or POST with a form's Content-Type, as curl sends
+     * with --data-binary, that reads the body, which is the object's bytes.
+     */
+    static String parameter(HttpServletRequest request, String name) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        String value = null;
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            if (formDecode(equals < 0 ? pair : pair.substring(0, equals)).equals(name)) {
+                value = equals < 0 ? "" : formDecode(pair.substring(equals + 1));
+            }
+        }
+        return value;
+    }
+
+    /** As Python's unquote_plus: an escape that is not one stays as sent. */
+    private static String formDecode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badEscape) {
+            return text.replace('+', ' ');
+        }
     }
 
     /**

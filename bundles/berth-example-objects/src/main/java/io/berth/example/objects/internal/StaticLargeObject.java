@@ -85,11 +85,11 @@ final class StaticLargeObject implements Content {
      */
     static Content content(ObjectStore store, HttpServletRequest request, Account account, Target target, Opened opened,
             long now) throws IOException {
-        if (!"get".equals(request.getParameter("multipart-manifest"))) {
+        if (!"get".equals(Requests.parameter(request, "multipart-manifest"))) {
             return new StaticLargeObject(store, request, account, "/" + target.container() + "/" + target.object(), opened,
                     now, 1);
         }
-        if (!"raw".equals(request.getParameter("format"))) {
+        if (!"raw".equals(Requests.parameter(request, "format"))) {
             return new FileContent(opened);
         }
         byte[] raw = SloManifest.raw(SloManifest.read(text(opened.channel()))).getBytes(StandardCharsets.UTF_8);
@@ -104,11 +104,11 @@ final class StaticLargeObject implements Content {
      */
     static String headers(HttpServletRequest request, HttpServletResponse response, StoredObject object) {
         response.setHeader("X-Static-Large-Object", "True");
-        if (!"get".equals(request.getParameter("multipart-manifest"))) {
+        if (!"get".equals(Requests.parameter(request, "multipart-manifest"))) {
             response.setHeader("X-Manifest-Etag", object.etag());
             return object.contentType();
         }
-        return "raw".equals(request.getParameter("format")) ? object.contentType() : "application/json; charset=utf-8";
+        return "raw".equals(Requests.parameter(request, "format")) ? object.contentType() : "application/json; charset=utf-8";
     }
 
     /** A listing shows an SLO's total size, and its ETag beside the manifest's, as Swift 2.30's does. */

@@ -106,9 +106,15 @@ class ErrorAnswerTest {
         assertThat(large.header("Connection")).isEqualTo("close");
 
         FakeHttp.Response chunked = new FakeHttp.Response();
-        ErrorAnswer.keeping(chunked.build()).send(new FakeHttp.Request().body("x").contentLength(-1).build(),
+        ErrorAnswer.keeping(chunked.build()).send(new FakeHttp.Request().body("x").contentLength(-1)
+                        .header("Transfer-Encoding", "chunked").build(),
                 chunked.build(), 403, "Forbidden", false);
         assertThat(chunked.header("Connection")).isEqualTo("close");
+
+        FakeHttp.Response none = new FakeHttp.Response();
+        ErrorAnswer.keeping(none.build()).send(new FakeHttp.Request().contentLength(-1).build(), none.build(), 404,
+                "Not Found", false);
+        assertThat(none.header("Connection")).as("no length and not chunked: no body to read").isNull();
     }
 
     @Test
