@@ -56,6 +56,8 @@ final class TempAuthFilter implements Filter, StageMeasures {
     private final Map<String, TempAuthUser> users;
     /** referrer_acls: anonymous reads go to the app, which knows the containers' referrer ACLs. */
     private final boolean referrerAcls;
+    /** Whether another account's user reaches the app for a container or an object, its ACLs to decide. */
+    private final boolean crossAccountAcls;
     private final TempAuthTokens tokens;
     /** The tokens' home when a cache stage comes before this one. */
     private final TempAuthCachedTokens cachedTokens;
@@ -103,6 +105,7 @@ final class TempAuthFilter implements Filter, StageMeasures {
         this.storageUrlScheme = scheme.equals("default") ? null : scheme;
         this.users = TempAuthUser.parse(userLines);
         this.referrerAcls = config.referrer__acls();
+        this.crossAccountAcls = config.cross__account__acls();
         this.tokens = new TempAuthTokens(resellerPrefix, TimeUnit.SECONDS.toNanos(tokenLife), nanoClock, random);
         this.cachedTokens = new TempAuthCachedTokens(resellerPrefix, tokenLife, users, nanoClock, wallMillis, random);
         if (users.isEmpty()) {
@@ -210,8 +213,8 @@ final class TempAuthFilter implements Filter, StageMeasures {
         }
         TempAuthUser user = session.user();
         request.setAttribute(AccessLogTemplate.ACCESS_USER_ATTRIBUTE, user.id());
-        if (options || ours && allowed(user, account.substring(resellerPrefix.length()), method,
-                accountLevel, isBulkDelete(request))) {
+        if (options || ours && (allowed(user, account.substring(resellerPrefix.length()), method,
+                accountLevel, isBulkDelete(request)) || crossAccountAcls && !accountLevel && isStorage(account))) {
             chain.doFilter(new TempAuthRequest(request, user, resellerPrefix), response);
             return;
         }
@@ -224,11 +227,11 @@ final class TempAuthFilter implements Filter, StageMeasures {
      * Swift's tempauth authorize, less the container ACLs, which are the app's: the account's own
      * users (creating or deleting the account itself is the reseller admin's), reseller admins in
      * any account but the reseller's own ({@code AUTH_}) and the hidden ones ({@code AUTH_.x}),
-     * reseller readers there for GET and HEAD, and users of other accounts for a container or an
-     * object there: its ACLs may name them ({@code test2:tester2}, {@code test2}), which Swift's
-     * tempauth checks when the proxy calls it back with the container's ACL, and the app here
-     * (its {@code Acls}). Swift's account ACLs are not supported: another account's user gets no
-     * account-level request.
+     * reseller readers there for GET and HEAD. With cross_account_acls, users of other accounts
+     * also reach a container or an object there: its ACLs may name them ({@code test2:tester2},
+     * {@code test2}), which Swift's tempauth checks when the proxy calls it back with the
+     * container's ACL, and the app here (its {@code Acls}). Swift's account ACLs are not supported:
+     * another account's user gets no account-level request.
      */
     private static boolean allowed(TempAuthUser user, String account, String method, boolean accountLevel,
             boolean bulkDelete) {
@@ -242,8 +245,13 @@ final class TempAuthFilter implements Filter, StageMeasures {
             return false;
         }
         return user.isResellerAdmin()
-                || user.isResellerReader() && (method.equals("GET") || method.equals("HEAD"))
-                || !accountLevel;
+                || user.isResellerReader() && (method.equals("GET") || method.equals("HEAD"));
+    }
+
+    /** Not the reseller's own account ({@code AUTH_}) nor a hidden one ({@code AUTH_.x}). */
+    private boolean isStorage(String account) {
+        String name = account.substring(resellerPrefix.length());
+        return !name.isEmpty() && name.charAt(0) != '.';
     }
 
     /** {@code DELETE ...?bulk-delete}, as Swift's bulk middleware and the objects app read the parameter. */

@@ -31,8 +31,8 @@ import io.berth.api.StageSettings;
  * <li>or of a {@code .reseller_admin} user (any account but {@code AUTH_} itself and
  * {@code AUTH_.hidden} ones), or of a {@code .reseller_reader} user for {@code GET} and
  * {@code HEAD},</li>
- * <li>or, for a container or an object ({@code /v1/AUTH_test/c...}, not the account itself), of a
- * user of another account (again not {@code AUTH_} nor {@code AUTH_.hidden}): the container's
+ * <li>or, with {@code cross_account_acls = true}, for a container or an object
+ * ({@code /v1/AUTH_test/c...}, not the account itself), of a user of another account (again not {@code AUTH_} nor {@code AUTH_.hidden}): the container's
  * ACLs may name that user, and the app decides, as Swift's proxy asks tempauth with the
  * container's ACL. Such a user owns nothing there: {@code isUserInRole("AUTH_test")} is false,
  * whatever its groups,</li>
@@ -108,6 +108,14 @@ public final class TempAuthStage implements StageFactory {
                         + "grants nothing. Only for an app that applies them (objects): any other would serve such "
                         + "requests. Default false: they get 401 here.")
         boolean referrer__acls() default false;
+
+        @AttributeDefinition(name = "Other accounts' users",
+                description = "true: a user of another account reaches the app for a container or an object of this "
+                        + "account (never the account itself), as in Swift, where the container's ACLs may name them "
+                        + "(X-Container-Read: test2:tester2); the app decides, and a user owns only the account whose "
+                        + "storage account is among its roles. Only for an app that applies container ACLs (objects): "
+                        + "any other would serve such requests. Default false: they get 403 here.")
+        boolean cross__account__acls() default false;
     }
 
     @Override

@@ -65,7 +65,8 @@ class TempAuthFilterJettyTest {
                 "user_test2_tester2", TESTER2_KEY + " .admin",
                 "user_admin_admin", ADMIN_KEY + " .admin .reseller_admin",
                 "user_reader_reader", READER_KEY + " .reseller_reader"));
-        swift = new TempAuthFilter(config(Map.of("referrer_acls", "true")), users, clock::get, new SecureRandom());
+        swift = new TempAuthFilter(config(Map.of("referrer_acls", "true", "cross_account_acls", "true")), users, clock::get,
+                new SecureRandom());
         ServletContextHandler swiftContext = Jetty.context("/swift", new CatchErrorsStage().create(Map.of()),
                 new ProxyLoggingFilter(StageSettings.of(ProxyLoggingStage.Config.class, "proxy_logging",
                         Map.of("log_msg_template", "{method} {path} {status_int} {access_user_id} {auth_token}")),
@@ -389,6 +390,17 @@ class TempAuthFilterJettyTest {
     }
 
     @Test
+    void withoutCrossAccountAclsAnotherAccountsUserGets403EvenForAContainer() throws Exception {
+        // The root stage keeps the default: its app need not apply container ACLs.
+        String token = token("/token/v1.0", "h", "here:h", "k3y-here-5678").header("X-Auth-Token").orElseThrow();
+
+        assertThat(send("GET", "/v1/SWIFT_here/c/o", "h", "X-Auth-Token: " + token).status()).as("its own").isEqualTo(200);
+        for (String path : new String[] {"/v1/SWIFT_test/c", "/v1/SWIFT_test/c/o"}) {
+            assertThat(send("GET", path, "h", "X-Auth-Token: " + token).status()).as(path).isEqualTo(403);
+        }
+    }
+
+    @Test
     void anotherAccountsUserGets403ForTheAccountItselfAndTheResellersOwn() throws Exception {
         String token = tokenOf("test2:tester2", TESTER2_KEY);
 
@@ -594,7 +606,7 @@ class TempAuthFilterJettyTest {
         assertError(Map.of("user64_dW5kZXJfc2NvcmU_YV9i", "s3cr3t-k3y"),
                 "user64_dW5kZXJfc2NvcmU_YV9i: Swift's base64 user lines are not supported");
         assertError(Map.of("log_headers", "true"), "log_headers: unknown setting; tempauth takes auth_prefix, "
-                + "referrer_acls, reseller_prefix, storage_url_scheme, token_life");
+                + "cross_account_acls, referrer_acls, reseller_prefix, storage_url_scheme, token_life");
     }
 
     private static void assertError(Map<String, String> settings, String message) {
