@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.berth.api.Headers;
-import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.Requests.Target;
 
 /** {@code /v1/ACCOUNT}: its counts and metadata (HEAD), its containers (GET), its metadata changed (POST). Admins only. */

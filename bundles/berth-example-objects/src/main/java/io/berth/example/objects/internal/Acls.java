@@ -5,7 +5,6 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.Requests.Target;
 
 /**

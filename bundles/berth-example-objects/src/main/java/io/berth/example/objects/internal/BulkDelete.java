@@ -18,9 +18,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.berth.example.objects.internal.ObjectStore.Account;
-import io.berth.example.objects.internal.ObjectStore.BodyReadException;
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.StoredObject;
 import io.berth.example.objects.internal.Requests.Target;
 

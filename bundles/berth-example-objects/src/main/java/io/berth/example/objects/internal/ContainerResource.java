@@ -8,8 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.berth.api.Headers;
-import io.berth.example.objects.internal.ObjectStore.Account;
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.Requests.Target;
 
 /**

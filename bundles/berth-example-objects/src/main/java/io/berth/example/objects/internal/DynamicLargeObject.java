@@ -11,8 +11,6 @@ import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import io.berth.example.objects.internal.ObjectStore.Account;
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.Entry;
 import io.berth.example.objects.internal.ObjectStore.Opened;
 import io.berth.example.objects.internal.ObjectStore.StoredObject;
@@ -67,7 +65,7 @@ final class DynamicLargeObject implements Content {
             throw new SwiftException(404, "Container '" + containerName + "' not found: '/" + target.container() + "/"
                     + target.object() + "' names it for its segments (X-Object-Manifest)");
         }
-        List<Entry> segments = store.withPrefix(container, prefix);
+        List<Entry> segments = container.withPrefix(prefix);
         MessageDigest md5;
         try {
             md5 = MessageDigest.getInstance("MD5");

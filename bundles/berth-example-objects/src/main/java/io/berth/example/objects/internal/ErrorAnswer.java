@@ -13,8 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.berth.example.objects.internal.ObjectStore.BodyReadException;
-
 /**
  * The answer to a request that failed, written over whatever the app had begun, keeping the
  * headers the pipeline's stages set before the app ran (X-Trans-Id and the like). Made when a

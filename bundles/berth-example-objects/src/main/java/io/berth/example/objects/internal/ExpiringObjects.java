@@ -5,8 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListSet;
 
-import io.berth.example.objects.internal.ObjectStore.Container;
-
 /**
  * The store's objects that have an expiry, soonest first: what Swift keeps in its hidden
  * {@code .expiring_objects} account for the object-expirer. Held in memory, rebuilt with the

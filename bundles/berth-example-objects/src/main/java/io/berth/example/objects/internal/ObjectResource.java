@@ -11,9 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.berth.api.Headers;
-import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.ObjectStore.Attributes;
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.Opened;
 import io.berth.example.objects.internal.ObjectStore.StoredObject;
 import io.berth.example.objects.internal.Requests.Target;

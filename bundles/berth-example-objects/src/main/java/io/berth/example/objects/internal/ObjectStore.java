@@ -2,32 +2,16 @@ package io.berth.example.objects.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * files, data files no metadata names) is removed by the next open(). So there is one store per
  * root in a process, opened once ({@link ObjectsApp} shares it): a second open() would take the
  * writes in flight through the first for such leftovers.
+ *
+ * <p>The metadata files are written and read back by {@link StoreMetadata}, a body is received
+ * into tmp/ by {@link StoreFiles#receive}; {@link Account} and {@link Container} hold the index.
  */
 final class ObjectStore {
 
@@ -66,53 +53,9 @@ final class ObjectStore {
     private final ConcurrentMap<String, Account> accounts = new ConcurrentHashMap<>();
     /** Kept in step with every commit and deletion, under the object's stripe. */
     private final ExpiringObjects expiring = new ExpiringObjects();
+    private final StoreMetadata metadata;
     /** Commits of one object name are serialised, so that the data file a commit replaces is the one it deletes. */
     private final Object[] stripes = new Object[STRIPES];
-
-    /** An account: its containers, in name order. */
-    static final class Account {
-        final String name;
-        final Path dir;
-        final long created;
-        volatile Map<String, String> meta;
-        final ConcurrentSkipListMap<String, Container> containers = new ConcurrentSkipListMap<>(Names.ORDER);
-
-        Account(String name, Path dir, long created, Map<String, String> meta) {
-            this.name = name;
-            this.dir = dir;
-            this.created = created;
-            this.meta = meta;
-        }
-
-        long objectCount() {
-            return containers.values().stream().mapToLong(c -> c.count.get()).sum();
-        }
-
-        long bytesUsed() {
-            return containers.values().stream().mapToLong(c -> c.bytes.get()).sum();
-        }
-    }
-
-    /** A container: metadata (including its ACLs) and the index of its objects. */
-    static final class Container {
-        final String name;
-        final Path dir;
-        final long created;
-        volatile Map<String, String> meta;
-        final ConcurrentSkipListMap<String, Entry> objects = new ConcurrentSkipListMap<>(Names.ORDER);
-        final AtomicLong count = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
-        /** Object writes hold it shared; deleting the container holds it exclusively. */
-        final ReadWriteLock life = new ReentrantReadWriteLock();
-        boolean deleted;
-
-        Container(String name, Path dir, long created, Map<String, String> meta) {
-            this.name = name;
-            this.dir = dir;
-            this.created = created;
-            this.meta = meta;
-        }
-    }
 
     /** What a listing shows of an object; sysmeta as the object's (a listing shows an SLO's total size from it). */
     record Entry(String name, long size, String etag, String contentType, long timestamp, Map<String, String> sysmeta) {
@@ -165,6 +108,7 @@ final class ObjectStore {
         this.root = root;
         this.tmp = root.resolve("tmp");
         this.accountsDir = root.resolve("a");
+        this.metadata = new StoreMetadata(tmp);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -180,7 +124,7 @@ final class ObjectStore {
         Files.createDirectories(store.tmp);
         Files.createDirectories(store.accountsDir);
         StoreFiles.deleteTree(store.tmp, false);
-        store.load();
+        store.metadata.load(root, store.accountsDir, store.accounts, store.expiring);
         return store;
     }
 
@@ -214,7 +158,7 @@ final class ObjectStore {
                 Path dir = accountsDir.resolve(Names.hash(name));
                 Files.createDirectories(dir.resolve("c"));
                 account = new Account(name, dir, Times.now(), Map.of());
-                writeAccount(account);
+                metadata.writeAccount(account);
                 accounts.put(name, account);
             }
             return account;
@@ -224,8 +168,8 @@ final class ObjectStore {
     /** Sets (non-empty value) or removes (empty value) account metadata. */
     void updateAccount(Account account, Map<String, String> changes) throws IOException {
         synchronized (account) {
-            account.meta = merge(account.meta, changes);
-            writeAccount(account);
+            account.meta = StoreMetadata.merge(account.meta, changes);
+            metadata.writeAccount(account);
         }
     }
 
@@ -245,8 +189,8 @@ final class ObjectStore {
             }
             Path dir = account.dir.resolve("c").resolve(Names.hash(name));
             Files.createDirectories(dir.resolve("o"));
-            Container container = new Container(name, dir, Times.now(), merge(Map.of(), meta));
-            writeContainer(container);
+            Container container = new Container(name, dir, Times.now(), StoreMetadata.merge(Map.of(), meta));
+            metadata.writeContainer(container);
             account.containers.put(name, container);
             return true;
         }
@@ -254,8 +198,8 @@ final class ObjectStore {
 
     void updateContainer(Container container, Map<String, String> changes) throws IOException {
         synchronized (container) {
-            container.meta = merge(container.meta, changes);
-            writeContainer(container);
+            container.meta = StoreMetadata.merge(container.meta, changes);
+            metadata.writeContainer(container);
         }
     }
 
@@ -287,7 +231,7 @@ final class ObjectStore {
 
     /** The object's committed metadata, read from disk, or null when there is no such object. */
     StoredObject head(Container container, String name) throws IOException {
-        return readObject(metaPath(container, Names.hash(name)));
+        return StoreMetadata.readObject(metaPath(container, Names.hash(name)));
     }
 
     /**
@@ -299,7 +243,7 @@ final class ObjectStore {
     Opened open(Container container, String name) throws IOException {
         String hash = Names.hash(name);
         for (int attempt = 0; ; attempt++) {
-            StoredObject object = readObject(metaPath(container, hash));
+            StoredObject object = StoreMetadata.readObject(metaPath(container, hash));
             if (object == null) {
                 return null;
             }
@@ -335,38 +279,10 @@ final class ObjectStore {
         }
         Path temp = Files.createTempFile(tmp, "put-", ".part");
         try {
-            MessageDigest md5 = StoreFiles.md5();
-            long size = 0;
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                byte[] buffer = new byte[BUFFER_SIZE];
-                while (true) {
-                    int n;
-                    try {
-                        n = body.read(buffer);
-                    } catch (IOException e) {
-                        throw new BodyReadException("Reading the body of '" + name + "' failed after " + size
-                                + " bytes: " + e.getMessage(), size, e);
-                    }
-                    if (n < 0) {
-                        break;
-                    }
-                    size += n;
-                    if (size > limits.maxFileSize()) {
-                        throw tooLarge(limits);
-                    }
-                    md5.update(buffer, 0, n);
-                    ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, n);
-                    while (wrapped.hasRemaining()) {
-                        out.write(wrapped);
-                    }
-                }
-                if (length >= 0 && size != length) {
-                    throw new BodyReadException("The body of '" + name + "' ended after " + size + " of "
-                            + length + " bytes", size, null);
-                }
-                out.force(true);
-            }
-            String etag = HexFormat.of().formatHex(md5.digest());
+            StoreFiles.Received received = StoreFiles.receive(body, temp, length, limits.maxFileSize(), name,
+                    () -> tooLarge(limits));
+            long size = received.size();
+            String etag = received.md5();
             if (expectedEtag != null && !expectedEtag.equalsIgnoreCase(etag)) {
                 throw new SwiftException(422, "Unprocessable Entity: the ETag sent (" + expectedEtag
                         + ") is not the MD5 of the body received (" + etag + "); nothing was stored");
@@ -398,7 +314,7 @@ final class ObjectStore {
             }
             StoreFiles.move(temp, dir.resolve(data));
             try {
-                writeJson(meta, objectJson(object));
+                metadata.writeObject(meta, object);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(dir.resolve(data));
                 throw e;
@@ -431,7 +347,7 @@ final class ObjectStore {
             String contentType = attributes.contentType() == null ? previous.contentType : attributes.contentType();
             StoredObject now = new StoredObject(name, previous.data, previous.size, previous.etag, contentType, Times.now(),
                     attributes.meta(), attributes.manifest(), attributes.deleteAt(), previous.sysmeta);
-            writeJson(path, objectJson(now));
+            metadata.writeObject(path, now);
             container.objects.put(name, now.entry());
             expiring.replace(container, name, previous.deleteAt, now.deleteAt);
             return now;
@@ -497,107 +413,11 @@ final class ObjectStore {
         try {
             synchronized (stripe(container, hash)) {
                 Path meta = metaPath(container, hash);
-                return change.apply(meta, readObject(meta));
+                return change.apply(meta, StoreMetadata.readObject(meta));
             }
         } finally {
             container.life.readLock().unlock();
         }
-    }
-
-    /** The objects whose names start with a prefix, in name order: a DLO's segments. */
-    List<Entry> withPrefix(Container container, String prefix) {
-        String end = Names.after(prefix);
-        NavigableMap<String, Entry> range = end == null ? container.objects.tailMap(prefix, true)
-                : container.objects.subMap(prefix, true, end, false);
-        List<Entry> entries = new ArrayList<>();
-        for (Entry entry : range.values()) {
-            if (!entry.name().startsWith(prefix)) {
-                break;
-            }
-            entries.add(entry);
-        }
-        return entries;
-    }
-
-    // ---------------------------------------------------------------- loading
-
-    private void load() throws IOException {
-        int objects = 0;
-        int orphans = 0;
-        try (DirectoryStream<Path> accountDirs = Files.newDirectoryStream(accountsDir)) {
-            for (Path accountDir : accountDirs) {
-                Map<String, Object> json = StoreFiles.readJson(accountDir.resolve("account.json"));
-                if (json == null) {
-                    LOG.warn("Object store {}: {} has no account.json; left alone", root, accountDir);
-                    continue;
-                }
-                Account account = new Account((String) json.get("name"), accountDir, Json.longValue(json.get("created")),
-                        strings(json.get("meta")));
-                accounts.put(account.name, account);
-                Path containersDir = accountDir.resolve("c");
-                Files.createDirectories(containersDir);
-                try (DirectoryStream<Path> containerDirs = Files.newDirectoryStream(containersDir)) {
-                    for (Path containerDir : containerDirs) {
-                        Map<String, Object> c = StoreFiles.readJson(containerDir.resolve("container.json"));
-                        if (c == null) {
-                            // Created but never committed: nothing in it can be visible.
-                            StoreFiles.deleteTree(containerDir, true);
-                            continue;
-                        }
-                        Container container = new Container((String) c.get("name"), containerDir, Json.longValue(c.get("created")),
-                                strings(c.get("meta")));
-                        account.containers.put(container.name, container);
-                        int[] counted = loadObjects(container);
-                        objects += counted[0];
-                        orphans += counted[1];
-                    }
-                }
-            }
-        }
-        LOG.info("Object store {} opened: {} accounts, {} objects; {} files left by interrupted writes removed",
-                root, accounts.size(), objects, orphans);
-    }
-
-    private int[] loadObjects(Container container) throws IOException {
-        int objects = 0;
-        int orphans = 0;
-        Path objectsDir = container.dir.resolve("o");
-        Files.createDirectories(objectsDir);
-        try (DirectoryStream<Path> shards = Files.newDirectoryStream(objectsDir)) {
-            for (Path shard : shards) {
-                Set<String> named = new HashSet<>();
-                List<Path> files = new ArrayList<>();
-                try (DirectoryStream<Path> each = Files.newDirectoryStream(shard)) {
-                    for (Path file : each) {
-                        String fileName = file.getFileName().toString();
-                        if (fileName.endsWith(".json")) {
-                            StoredObject object = readObject(file);
-                            if (object == null) {
-                                continue;
-                            }
-                            named.add(object.data);
-                            expiring.replace(container, object.name, Expiry.NEVER, object.deleteAt);
-                            if (container.objects.put(object.name, object.entry()) == null) {
-                                container.count.incrementAndGet();
-                                container.bytes.addAndGet(object.size);
-                                objects++;
-                            }
-                        } else {
-                            files.add(file);
-                        }
-                    }
-                }
-                for (Path file : files) {
-                    if (!named.contains(file.getFileName().toString())) {
-                        // A data file no metadata names: a crash came between its rename and the commit, or
-                        // between a commit and the deletion of the data it replaced.
-                        StoreFiles.deleteQuietly(file);
-                        orphans++;
-                    }
-                }
-            }
-        }
-        return new int[] {objects, orphans};
     }
 
     // ---------------------------------------------------------------- files
@@ -614,94 +434,6 @@ final class ObjectStore {
         return stripes[(container.dir.hashCode() * 31 + hash.hashCode()) & (STRIPES - 1)];
     }
 
-    private void writeAccount(Account account) throws IOException {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", account.name);
-        json.put("created", account.created);
-        json.put("meta", account.meta);
-        writeJson(account.dir.resolve("account.json"), json);
-    }
-
-    private void writeContainer(Container container) throws IOException {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", container.name);
-        json.put("created", container.created);
-        json.put("meta", container.meta);
-        writeJson(container.dir.resolve("container.json"), json);
-    }
-
-    private static Map<String, Object> objectJson(StoredObject object) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", object.name);
-        json.put("data", object.data);
-        json.put("size", object.size);
-        json.put("etag", object.etag);
-        json.put("content_type", object.contentType);
-        json.put("timestamp", object.timestamp);
-        json.put("meta", object.meta);
-        if (object.manifest != null) {
-            json.put("manifest", object.manifest);
-        }
-        if (object.deleteAt != Expiry.NEVER) {
-            json.put("delete_at", object.deleteAt);
-        }
-        if (!object.sysmeta.isEmpty()) {
-            json.put("sysmeta", object.sysmeta);
-        }
-        return json;
-    }
-
-    private static StoredObject readObject(Path file) throws IOException {
-        Map<String, Object> json = StoreFiles.readJson(file);
-        if (json == null) {
-            return null;
-        }
-        return new StoredObject((String) json.get("name"), (String) json.get("data"), Json.longValue(json.get("size")),
-                (String) json.get("etag"), (String) json.get("content_type"), Json.longValue(json.get("timestamp")),
-                strings(json.get("meta")), (String) json.get("manifest"),
-                json.containsKey("delete_at") ? Json.longValue(json.get("delete_at")) : Expiry.NEVER,
-                strings(json.get("sysmeta")));
-    }
-
-    /** The commit point: the new content is complete on disk before it replaces the old in one rename. */
-    private void writeJson(Path file, Map<String, Object> json) throws IOException {
-        Path temp = Files.createTempFile(tmp, "meta-", ".part");
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(Json.write(json).getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-                out.force(true);
-            }
-            StoreFiles.move(temp, file);
-            StoreFiles.syncDirectory(file.getParent());
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    private static Map<String, String> merge(Map<String, String> meta, Map<String, String> changes) {
-        Map<String, String> merged = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        merged.putAll(meta);
-        changes.forEach((key, value) -> {
-            if (value.isEmpty()) {
-                merged.remove(key);
-            } else {
-                merged.put(key, value);
-            }
-        });
-        return Collections.unmodifiableMap(new LinkedHashMap<>(merged));
-    }
-
-    private static Map<String, String> strings(Object json) {
-        Map<String, String> map = new LinkedHashMap<>();
-        if (json instanceof Map) {
-            ((Map<?, ?>) json).forEach((k, v) -> map.put(String.valueOf(k), String.valueOf(v)));
-        }
-        return Collections.unmodifiableMap(map);
-    }
-
     private static SwiftException tooLarge(Limits limits) {
         return new SwiftException(413, "Request Entity Too Large: an object may hold at most " + limits.maxFileSize()
                 + " bytes (max_file_size)");
@@ -710,22 +442,5 @@ final class ObjectStore {
     private static SwiftException full(Container container, Limits limits) {
         return new SwiftException(413, "Container '" + container.name + "' holds " + container.count.get()
                 + " objects, the most this store keeps in one container (max_container_objects " + limits.maxContainerObjects() + ")");
-    }
-
-    /**
-     * Reading a body failed, or it ended short of its declared length. What that means (a client
-     * gone or too slow, a malformed request, a source that changed) only the caller can tell: it
-     * knows where the body came from.
-     */
-    static final class BodyReadException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        /** The bytes read before the failure. */
-        final long bytesRead;
-
-        BodyReadException(String message, long bytesRead, Throwable cause) {
-            super(message, cause);
-            this.bytesRead = bytesRead;
-        }
     }
 }

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.berth.api.Berth;
-import io.berth.example.objects.internal.ObjectStore.BodyReadException;
 import io.berth.example.objects.internal.Requests.Target;
 
 /**

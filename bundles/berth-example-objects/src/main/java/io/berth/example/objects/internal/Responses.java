@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.http.HttpServletResponse;
 
-import io.berth.example.objects.internal.ObjectStore.Container;
-
 /** The answers and refusals every resource gives alike, spelled in one place so that they stay the same. */
 final class Responses {
 

@@ -18,9 +18,6 @@ import java.util.function.LongSupplier;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import io.berth.example.objects.internal.ObjectStore.Account;
-import io.berth.example.objects.internal.ObjectStore.BodyReadException;
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.StoredObject;
 import io.berth.example.objects.internal.Requests.Target;
 import io.berth.example.objects.internal.SloManifest.Requested;

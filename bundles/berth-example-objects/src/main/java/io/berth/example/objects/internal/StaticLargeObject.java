@@ -16,8 +16,6 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import io.berth.example.objects.internal.ObjectStore.Account;
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.Entry;
 import io.berth.example.objects.internal.ObjectStore.Opened;
 import io.berth.example.objects.internal.ObjectStore.StoredObject;

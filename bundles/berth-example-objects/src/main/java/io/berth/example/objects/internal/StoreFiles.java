@@ -1,6 +1,8 @@
 package io.berth.example.objects.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -14,7 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,5 +102,54 @@ final class StoreFiles {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every Java has MD5", e);
         }
+    }
+
+    /** What {@link #receive} wrote: how many bytes, and their MD5 in hex. */
+    record Received(long size, String md5) {
+    }
+
+    /**
+     * Copies a body into a file through one buffer of the store's size, its MD5 computed on the
+     * way, and forces the file to disk: never more than the buffer in memory.
+     *
+     * @param length the body's declared length, or -1 for a chunked body
+     * @param name the object's, for the messages
+     * @param tooLarge the refusal once more than {@code maxSize} bytes came
+     * @throws BodyReadException when reading failed, or the body ended short of its length
+     */
+    static Received receive(InputStream body, Path file, long length, long maxSize, String name,
+            Supplier<SwiftException> tooLarge) throws IOException {
+        MessageDigest md5 = md5();
+        long size = 0;
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            byte[] buffer = new byte[ObjectStore.BUFFER_SIZE];
+            while (true) {
+                int n;
+                try {
+                    n = body.read(buffer);
+                } catch (IOException e) {
+                    throw new BodyReadException("Reading the body of '" + name + "' failed after " + size
+                            + " bytes: " + e.getMessage(), size, e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                size += n;
+                if (size > maxSize) {
+                    throw tooLarge.get();
+                }
+                md5.update(buffer, 0, n);
+                ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, n);
+                while (wrapped.hasRemaining()) {
+                    out.write(wrapped);
+                }
+            }
+            if (length >= 0 && size != length) {
+                throw new BodyReadException("The body of '" + name + "' ended after " + size + " of " + length + " bytes",
+                        size, null);
+            }
+            out.force(true);
+        }
+        return new Received(size, HexFormat.of().formatHex(md5.digest()));
     }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.berth.api.StageSettings;
-import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.Requests.Target;
 
 /** An account: its counts and metadata, its containers, and that only admins reach it. */

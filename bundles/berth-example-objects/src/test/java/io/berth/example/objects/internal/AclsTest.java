@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.junit.jupiter.api.Test;
 
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.Requests.Target;
 
 /** Who may do what to an account, a container and its objects, and the ACL headers a container request sets. */

@@ -16,9 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.berth.example.objects.internal.ObjectStore.Account;
 import io.berth.example.objects.internal.ObjectStore.Attributes;
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.Limits;
 import io.berth.example.objects.internal.ObjectStore.StoredObject;
 import io.berth.example.objects.internal.Requests.Target;

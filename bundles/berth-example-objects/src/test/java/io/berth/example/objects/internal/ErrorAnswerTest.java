@@ -9,8 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.junit.jupiter.api.Test;
 
-import io.berth.example.objects.internal.ObjectStore.BodyReadException;
-
 /** The error answer: over what the app began, keeping the stages' headers, closing the connection when the body stays unread. */
 class ErrorAnswerTest {
 

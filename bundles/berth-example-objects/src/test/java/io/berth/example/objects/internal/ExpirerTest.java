@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.berth.example.objects.internal.ObjectStore.Attributes;
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.Limits;
 
 /** The expirer: deletes what is due, a bounded number a run, and leaves alone what a later write changed. */

@@ -152,7 +152,7 @@ class ObjectResourceTest {
                 .containsEntry("X-Object-Meta-Kept", "yes");
     }
 
-    private ObjectStore.Container container() throws Exception {
+    private Container container() throws Exception {
         return store.account("AUTH_test").containers.get("c");
     }
 

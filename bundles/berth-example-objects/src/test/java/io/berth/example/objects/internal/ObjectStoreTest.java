@@ -24,8 +24,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.berth.example.objects.internal.ObjectStore.Attributes;
-import io.berth.example.objects.internal.ObjectStore.BodyReadException;
-import io.berth.example.objects.internal.ObjectStore.Container;
 import io.berth.example.objects.internal.ObjectStore.Limits;
 import io.berth.example.objects.internal.ObjectStore.Opened;
 import io.berth.example.objects.internal.ObjectStore.StoredObject;
@@ -231,7 +229,7 @@ class ObjectStoreTest {
     @Test
     void deletingAContainerNeedsItEmpty() throws Exception {
         ObjectStore store = ObjectStore.open(root);
-        ObjectStore.Account account = store.account("acct");
+        Account account = store.account("acct");
         Container c = container(store, "acct", "c");
         put(store, c, "x", "x", PLAIN);
 
@@ -258,7 +256,7 @@ class ObjectStoreTest {
     }
 
     private static Container container(ObjectStore store, String account, String name) throws IOException {
-        ObjectStore.Account a = store.account(account);
+        Account a = store.account(account);
         store.putContainer(a, name, Map.of());
         return a.containers.get(name);
     }
