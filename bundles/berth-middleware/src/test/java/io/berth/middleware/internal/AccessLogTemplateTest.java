@@ -163,9 +163,9 @@ class AccessLogTemplateTest {
         expected.put("y", "25");
         expected.put("Y", "2025");
         expected.put("Z", "UTC");
-        assertThat(expected.keySet()).containsExactlyElementsOf(AccessLogTemplate.TIME_FORMATS);
+        assertThat(expected.keySet()).containsExactlyElementsOf(AccessLogTimes.FORMATS);
         expected.forEach((format, value) ->
-                assertThat(AccessLogTemplate.formatTime(t, format)).as(format).isEqualTo(value));
+                assertThat(AccessLogTimes.formatTime(t, format)).as(format).isEqualTo(value));
     }
 
     @Test
@@ -173,15 +173,15 @@ class AccessLogTemplateTest {
         long newYear2024 = 1_704_067_200_000_000_000L;
         long lastSecondOf2024 = 1_735_689_599_000_000_000L;
 
-        assertThat(AccessLogTemplate.formatTime(newYear2024, "U")).isEqualTo("00");
-        assertThat(AccessLogTemplate.formatTime(newYear2024, "W")).isEqualTo("01");
-        assertThat(AccessLogTemplate.formatTime(newYear2024, "I")).isEqualTo("12");
-        assertThat(AccessLogTemplate.formatTime(newYear2024, "p")).isEqualTo("AM");
-        assertThat(AccessLogTemplate.formatTime(newYear2024, "w")).isEqualTo("1");
-        assertThat(AccessLogTemplate.formatTime(lastSecondOf2024, "U")).isEqualTo("52");
-        assertThat(AccessLogTemplate.formatTime(lastSecondOf2024, "W")).isEqualTo("53");
-        assertThat(AccessLogTemplate.formatTime(lastSecondOf2024, "j")).isEqualTo("366");
-        assertThat(AccessLogTemplate.formatTime(lastSecondOf2024, "asctime")).isEqualTo("Tue Dec 31 23:59:59 2024");
+        assertThat(AccessLogTimes.formatTime(newYear2024, "U")).isEqualTo("00");
+        assertThat(AccessLogTimes.formatTime(newYear2024, "W")).isEqualTo("01");
+        assertThat(AccessLogTimes.formatTime(newYear2024, "I")).isEqualTo("12");
+        assertThat(AccessLogTimes.formatTime(newYear2024, "p")).isEqualTo("AM");
+        assertThat(AccessLogTimes.formatTime(newYear2024, "w")).isEqualTo("1");
+        assertThat(AccessLogTimes.formatTime(lastSecondOf2024, "U")).isEqualTo("52");
+        assertThat(AccessLogTimes.formatTime(lastSecondOf2024, "W")).isEqualTo("53");
+        assertThat(AccessLogTimes.formatTime(lastSecondOf2024, "j")).isEqualTo("366");
+        assertThat(AccessLogTimes.formatTime(lastSecondOf2024, "asctime")).isEqualTo("Tue Dec 31 23:59:59 2024");
     }
 
     @Test
