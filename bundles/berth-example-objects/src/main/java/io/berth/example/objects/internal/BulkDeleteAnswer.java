@@ -122,25 +122,22 @@ final class BulkDeleteAnswer {
         new TreeMap<>(result).forEach((key, value) -> {
             if (xml) {
                 String tag = key.replace(' ', '_').toLowerCase(Locale.ROOT);
-                out.append('<').append(tag).append('>').append(escape(String.valueOf(value))).append("</").append(tag).append(">\n");
+                out.append('<').append(tag).append('>').append(Responses.escape(String.valueOf(value)))
+                        .append("</").append(tag).append(">\n");
             } else {
                 out.append(key).append(": ").append(value).append('\n');
             }
         });
         out.append(xml ? "<errors>\n" : "Errors:\n");
         for (List<String> error : errors) {
-            out.append(xml ? "<object><name>" + escape(error.get(0)) + "</name><status>" + escape(error.get(1))
+            out.append(xml ? "<object><name>" + Responses.escape(error.get(0)) + "</name><status>"
+                    + Responses.escape(error.get(1))
                     + "</status></object>\n" : error.get(0) + ", " + error.get(1) + "\n");
         }
         if (xml) {
             out.append("</errors>\n</").append(root).append(">\n");
         }
         return out.toString();
-    }
-
-    /** Python's saxutils.escape. */
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** swob's status line: {@code 409 Conflict}. */

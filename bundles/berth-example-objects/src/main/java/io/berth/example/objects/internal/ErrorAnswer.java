@@ -163,7 +163,7 @@ final class ErrorAnswer {
      * Not wrapped in swob's page: like Swift's own reasons ("Bad URL"), it is the whole body.
      */
     static String html(String message) {
-        return message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "\n";
+        return Responses.escape(message) + "\n";
     }
 
     /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */

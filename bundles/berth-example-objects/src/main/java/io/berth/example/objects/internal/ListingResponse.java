@@ -131,9 +131,7 @@ final class ListingResponse {
         if (Requests.parameter(request, "format") == null) {
             response.setHeader("Vary", "Accept");
         }
-        response.setStatus(204);
-        response.setContentType(type + CHARSET);
-        response.setContentLength(0);
+        Responses.empty(response, 204, type + CHARSET);
     }
 
     /**
@@ -155,11 +153,12 @@ final class ListingResponse {
         for (Object item : items) {
             if (item instanceof String subdir) {
                 xml.append("<subdir name=\"").append(attribute(subdir)).append('"');
-                xml.append(account ? " />" : "><name>" + text(subdir) + "</name></subdir>");
+                xml.append(account ? " />" : "><name>" + Responses.escape(subdir) + "</name></subdir>");
             } else {
                 xml.append('<').append(element).append('>');
                 describe.apply(cast(item)).forEach((k, v) ->
-                        xml.append('<').append(k).append('>').append(text(String.valueOf(v))).append("</").append(k).append('>'));
+                        xml.append('<').append(k).append('>').append(Responses.escape(String.valueOf(v)))
+                                .append("</").append(k).append('>'));
                 xml.append("</").append(element).append('>');
             }
             xml.append(newline);
@@ -167,11 +166,7 @@ final class ListingResponse {
         return xml.append("</").append(kind).append('>').toString();
     }
 
-    private static String text(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
     private static String attribute(String text) {
-        return text(text).replace("\"", "&quot;");
+        return Responses.escape(text).replace("\"", "&quot;");
     }
 }

@@ -14,9 +14,22 @@ final class Responses {
     }
 
     static void empty(HttpServletResponse response, int status) {
+        empty(response, status, TEXT);
+    }
+
+    /** @param type what the answer says it is, body or not (a listing's HEAD is typed as its GET) */
+    static void empty(HttpServletResponse response, int status, String type) {
         response.setStatus(status);
-        response.setContentType(TEXT);
+        response.setContentType(type);
         response.setContentLength(0);
+    }
+
+    /**
+     * Text made safe inside an XML or HTML element: {@code &}, {@code <} and {@code >} escaped, as
+     * Python's {@code saxutils.escape}, which Swift's listings and bulk answers use.
+     */
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     static void body(HttpServletResponse response, int status, String type, String text) throws IOException {

@@ -125,19 +125,20 @@ final class StoreMetadata {
     }
 
     void writeAccount(Account account) throws IOException {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", account.name);
-        json.put("created", account.created);
-        json.put("meta", account.meta);
-        writeJson(account.dir.resolve("account.json"), json);
+        writeNamed(account.dir.resolve("account.json"), account.name, account.created, account.meta);
     }
 
     void writeContainer(Container container) throws IOException {
+        writeNamed(container.dir.resolve("container.json"), container.name, container.created, container.meta);
+    }
+
+    /** An account's or a container's file: the two hold the same fields, read back alike by {@link #load}. */
+    private void writeNamed(Path file, String name, long created, Map<String, String> meta) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", container.name);
-        json.put("created", container.created);
-        json.put("meta", container.meta);
-        writeJson(container.dir.resolve("container.json"), json);
+        json.put("name", name);
+        json.put("created", created);
+        json.put("meta", meta);
+        writeJson(file, json);
     }
 
     /** The commit point of an object: its metadata file, naming its data file. */
