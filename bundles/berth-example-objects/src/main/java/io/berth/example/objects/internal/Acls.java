@@ -98,20 +98,7 @@ final class Acls {
      */
     private static boolean grants(HttpServletRequest request, String acl) {
         String user = request.getRemoteUser();
-        if (acl == null || acl.isBlank() || user == null) {
-            return false;
-        }
-        if (Requests.aclGrants(acl, user)) {
-            return true;
-        }
-        for (String entry : acl.split(",")) {
-            entry = entry.strip();
-            // Referrers are not groups; nor is .admin or .reseller_admin an entry to grant with.
-            if (!entry.isEmpty() && !entry.startsWith(".") && request.isUserInRole(entry)) {
-                return true;
-            }
-        }
-        return false;
+        return user != null && Requests.aclGrants(acl, user, request::isUserInRole);
     }
 
     /** Whether the container's referrer ACL admits the request's Referer: to read objects, or to list with .rlistings. */

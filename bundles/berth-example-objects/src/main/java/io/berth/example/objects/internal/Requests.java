@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -313,12 +314,14 @@ final class Requests {
 
     /**
      * Whether a Swift ACL ({@code X-Container-Read} / {@code -Write}) grants a user: entries are
-     * {@code account:user}, {@code account}, {@code *:user}, {@code account:*} or {@code *};
-     * referrer entries ({@code .r:...}, {@code .rlistings}) name no user and grant none here.
+     * {@code account:user}, {@code account}, {@code *:user}, {@code account:*} or {@code *}, or one
+     * of the user's groups ({@code isRole}: tempauth's roles, which Swift's tempauth matches);
+     * referrer entries ({@code .r:...}, {@code .rlistings}) name no user and grant none here, nor
+     * does {@code .admin}.
      *
      * @param user {@code account:user}, as the auth stage gives it in getRemoteUser()
      */
-    static boolean aclGrants(String acl, String user) {
+    static boolean aclGrants(String acl, String user, Predicate<String> isRole) {
         if (acl == null || acl.isBlank()) {
             return false;
         }
@@ -326,12 +329,12 @@ final class Requests {
         String account = colon < 0 ? user : user.substring(0, colon);
         String name = colon < 0 ? "" : user.substring(colon + 1);
         for (String entry : acl.split(",")) {
-            entry = entry.trim();
+            entry = entry.strip();
             if (entry.isEmpty() || entry.startsWith(".")) {
                 continue;
             }
             if (entry.equals("*") || entry.equals("*:*") || entry.equals(user) || entry.equals(account)
-                    || entry.equals("*:" + name) || entry.equals(account + ":*")) {
+                    || entry.equals("*:" + name) || entry.equals(account + ":*") || isRole.test(entry)) {
                 return true;
             }
         }

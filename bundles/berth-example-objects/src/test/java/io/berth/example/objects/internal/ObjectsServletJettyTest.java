@@ -588,14 +588,15 @@ class ObjectsServletJettyTest {
 
     @Test
     void aclEntries() {
-        assertThat(Requests.aclGrants("test:tester", "test:tester")).isTrue();
-        assertThat(Requests.aclGrants("test", "test:tester")).isTrue();
-        assertThat(Requests.aclGrants("*:tester", "test:tester")).isTrue();
-        assertThat(Requests.aclGrants("test:*", "test:tester")).isTrue();
-        assertThat(Requests.aclGrants(" x , * ", "test:tester")).isTrue();
-        assertThat(Requests.aclGrants(".r:*,.rlistings", "test:tester")).isFalse();
-        assertThat(Requests.aclGrants("test:other,other:tester,tes", "test:tester")).isFalse();
-        assertThat(Requests.aclGrants(null, "test:tester")).isFalse();
+        assertThat(Requests.aclGrants("test:tester", "test:tester", role -> false)).isTrue();
+        assertThat(Requests.aclGrants("test", "test:tester", role -> false)).isTrue();
+        assertThat(Requests.aclGrants("*:tester", "test:tester", role -> false)).isTrue();
+        assertThat(Requests.aclGrants("test:*", "test:tester", role -> false)).isTrue();
+        assertThat(Requests.aclGrants(" x , * ", "test:tester", role -> false)).isTrue();
+        assertThat(Requests.aclGrants(".r:*,.rlistings", "test:tester", role -> false)).isFalse();
+        assertThat(Requests.aclGrants("test:other,other:tester,tes", "test:tester", role -> false)).isFalse();
+        assertThat(Requests.aclGrants(null, "test:tester", role -> false)).isFalse();
+        assertThat(Requests.aclGrants("other,staff", "test:tester", "staff"::equals)).as("a group of the user's").isTrue();
     }
 
     // ------------------------------------------------------------ helpers
