@@ -150,6 +150,20 @@ public final class Berth {
     }
 
     /**
+     * Whether the client sends a body: a positive length, or a chunked one. (Over HTTP/2 and 3
+     * a request without a length may still carry one, but those close a stream, not the
+     * connection, when the server stops reading.)
+     *
+     * @param request the request being served
+     * @return false for a request without a body, such as a GET, whose stream need not be read
+     * @since 1.11
+     */
+    public static boolean hasBody(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        return length > 0 || length < 0 && request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /**
      * The request's path inside its pipeline as the client sent it, percent-decoded: the request
      * URI without the pipeline's path. Not the servlet API's path, in which Jetty has resolved dot
      * segments: {@code /v1/AUTH_b/c/../../AUTH_a/o} is {@code /v1/AUTH_a/o} there but names account

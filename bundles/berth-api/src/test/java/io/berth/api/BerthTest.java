@@ -75,6 +75,23 @@ class BerthTest {
                 .hasMessage("the path as sent does not start with the pipeline's path /swift");
     }
 
+    @Test
+    void aRequestHasABodyWithAPositiveLengthOrChunked() {
+        assertThat(Berth.hasBody(framed(5, null))).isTrue();
+        assertThat(Berth.hasBody(framed(-1, "chunked"))).isTrue();
+        assertThat(Berth.hasBody(framed(0, null))).isFalse();
+        assertThat(Berth.hasBody(framed(-1, null))).as("a GET: no length, not chunked").isFalse();
+    }
+
+    private static HttpServletRequest framed(long length, String transferEncoding) {
+        return (HttpServletRequest) Proxy.newProxyInstance(BerthTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getContentLengthLong" -> length;
+                    case "getHeader" -> "Transfer-Encoding".equalsIgnoreCase((String) args[0]) ? transferEncoding : null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     private static HttpServletRequest http(String uri, String contextPath) {
         return (HttpServletRequest) Proxy.newProxyInstance(BerthTest.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {

@@ -28,7 +28,7 @@ final class PlainResponses {
         if (allow != null) {
             response.setHeader("Allow", allow);
         }
-        write(response, body, hasBody(request));
+        write(response, body, Berth.hasBody(request));
     }
 
     /**
@@ -51,16 +51,6 @@ final class PlainResponses {
 
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Whether the client sends a body: a positive length, or a chunked one. (Over HTTP/2 and 3
-     * a request without a length may still carry one, but those close a stream, not the
-     * connection, when the server stops reading.)
-     */
-    static boolean hasBody(HttpServletRequest request) {
-        long length = request.getContentLengthLong();
-        return length > 0 || length < 0 && request.getHeader("Transfer-Encoding") != null;
     }
 
     private static void write(HttpServletResponse response, byte[] body, boolean close) throws IOException {

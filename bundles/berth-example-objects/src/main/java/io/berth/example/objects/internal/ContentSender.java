@@ -21,10 +21,14 @@ final class ContentSender {
      *
      * @param status 200 or 206
      * @param body the bytes to send or copy
-     * @param multipart the document of several ranges, else null
      * @param contentRange the one range's Content-Range, else null
      */
-    record Selection(int status, Content body, ByteRanges multipart, String contentRange) {
+    record Selection(int status, Content body, String contentRange) {
+
+        /** The document of several ranges, which has a type of its own; else null. */
+        ByteRanges multipart() {
+            return body instanceof ByteRanges document ? document : null;
+        }
     }
 
     /**
@@ -61,7 +65,7 @@ final class ContentSender {
         long size = content.size();
         Ranges requested = Ranges.parse(request.getHeader("Range"));
         if (requested == null || dlo && requested.count() > 1) {
-            return new Selection(200, content, null, null);
+            return new Selection(200, content, null);
         }
         List<long[]> ranges;
         try {
@@ -72,14 +76,13 @@ final class ContentSender {
         }
         if (size == 0) {
             // A suffix range of an empty body: no Content-Range can name its bytes, so swob sends it whole.
-            return new Selection(200, content, null, null);
+            return new Selection(200, content, null);
         }
         if (ranges.size() == 1) {
             long[] range = ranges.get(0);
-            return new Selection(206, new ContentSlice(content, range[0], range[1] - range[0]), null,
+            return new Selection(206, new ContentSlice(content, range[0], range[1] - range[0]),
                     "bytes " + range[0] + "-" + (range[1] - 1) + "/" + size);
         }
-        ByteRanges multipart = new ByteRanges(content, type, ranges);
-        return new Selection(206, multipart, multipart, null);
+        return new Selection(206, new ByteRanges(content, type, ranges), null);
     }
 }

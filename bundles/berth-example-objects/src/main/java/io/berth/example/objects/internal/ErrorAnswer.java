@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.berth.api.Berth;
+
 /**
  * The answer to a request that failed, written over whatever the app had begun, keeping the
  * headers the pipeline's stages set before the app ran (X-Trans-Id and the like). Made when a
@@ -169,9 +171,7 @@ final class ErrorAnswer {
     /** Refused before its body was read: a small body is read and dropped, so the connection can serve the next request. */
     private static boolean unreadBodyDrained(HttpServletRequest request) {
         try {
-            long length = request.getContentLengthLong();
-            String transferEncoding = request.getHeader("Transfer-Encoding");
-            if (length == 0 || length < 0 && transferEncoding == null) {
+            if (!Berth.hasBody(request)) {
                 // No body at all (a GET): Jetty 12 may not say the stream is finished before a read.
                 return true;
             }
@@ -179,6 +179,7 @@ final class ErrorAnswer {
             if (in.isFinished()) {
                 return true;
             }
+            long length = request.getContentLengthLong();
             if (length < 0 || length > DRAIN_LIMIT) {
                 return false;
             }
